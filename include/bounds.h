@@ -1,0 +1,25 @@
+/*
+ * bounds.h -- every size and time limit pullmail applies, in one place.
+ *
+ * Anything read from the network or a file is bounded by one of these;
+ * message bodies are never held whole, they stream through fixed buffers.
+ */
+
+#ifndef PM_BOUNDS_H
+#define PM_BOUNDS_H
+
+#define PM_LINE_MAX		65536	/* one protocol line, CR LF included */
+#define PM_UID_MAX		256	/* a POP3 UIDL or IMAP UID string */
+#define PM_LITERAL_MAX		65536	/* an IMAP literal that is not a body */
+#define PM_HEADER_MAX		(1024 * 1024)	/* a message's header block */
+#define PM_IO_BUF		65536	/* socket read buffer */
+#define PM_WBUF_MAX		65536	/* output buffered before a flush */
+#define PM_MULTILINE_MAX	1000000	/* lines in one CAPA/UIDL/LIST reply */
+#define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */
+#define PM_RC_SIZE_MAX		(4 * 1024 * 1024)	/* a whole rcfile */
+#define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */
+#define PM_SMTP_TIMEOUT_MIN	300	/* RFC 5321 4.5.3.2 minimum waits */
+#define PM_PASSWORD_MAX		1024	/* a password, however obtained */
+#define PM_CAPS_MAX		256	/* capabilities remembered per server */
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * dotstuff.h -- POP3/SMTP dot-stuffing as streaming state machines.
+ *
+ * Pure: no I/O, no allocation, no globals.  State survives any split of
+ * the input into chunks, down to one byte at a time.
+ */
+
+#ifndef PM_DOTSTUFF_H
+#define PM_DOTSTUFF_H
+
+#include <stddef.h>
+
+enum dot_state {
+	DOT_BOL,	/* at the start of a line */
+	DOT_DOT,	/* "." at the start of a line: stuffing or the end */
+	DOT_DOTCR,	/* ".\r" at the start of a line */
+	DOT_INLINE,	/* inside a line */
+	DOT_END,	/* ".\r\n" seen: the message is complete */
+};
+
+struct dot_decoder {
+	enum dot_state	state;
+};
+
+/*
+ * Undo dot-stuffing from in[0..len) into out, which must have room for
+ * len + 1 bytes (a CR held back by the previous call may come out now).
+ * Stops after the terminator; *used_r tells how much of in was consumed.
+ * Returns the number of bytes written to out.
+ */
+size_t	dot_decode(struct dot_decoder *, const char *in, size_t len,
+	    size_t *used_r, char *out);
+
+/*
+ * The other direction, for SMTP DATA: every line ending becomes CR LF and
+ * a line starting with "." gets another.  out needs 2 * len + 1 bytes.
+ * dot_encode_end() writes the final CR LF if needed and ". CR LF"; out
+ * needs 6 bytes.
+ */
+struct dot_encoder {
+	int	bol;		/* next byte starts a line */
+	int	held_cr;	/* a CR waiting to see if LF follows */
+};
+
+void	dot_encode_init(struct dot_encoder *);
+size_t	dot_encode(struct dot_encoder *, const char *in, size_t len,
+	    char *out);
+size_t	dot_encode_end(struct dot_encoder *, char *out);
+
+/*
+ * CR LF to LF for local delivery (fetchmail's stripcr).  out needs
+ * len + 1 bytes; a trailing CR is held until the next call or the end.
+ */
+struct crlf_stripper {
+	int	held_cr;
+};
+
+size_t	crlf_strip(struct crlf_stripper *, const char *in, size_t len,
+	    char *out);
+size_t	crlf_strip_end(struct crlf_stripper *, char *out);
+
+#endif

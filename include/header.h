@@ -1,0 +1,28 @@
+/*
+ * header.h -- pure helpers for an RFC 5322 header block.
+ */
+
+#ifndef PM_HEADER_H
+#define PM_HEADER_H
+
+#include <stddef.h>
+
+/*
+ * Offset just past the empty line that ends the header in buf[0..len),
+ * or 0 if it has not been seen yet.  CR LF and bare LF both count.
+ */
+size_t	header_end(const char *buf, size_t len);
+/*
+ * The first field called name (case-insensitive), unfolded into out
+ * (size bytes, truncated), without the name and leading spaces.
+ * Returns 0 if found, -1 if not.
+ */
+int	header_get(const char *hdr, size_t len, const char *name, char *out,
+	    size_t size);
+/*
+ * The address in a field value: what is inside <...>, else the first
+ * word holding "@".  "<>" yields "".  Returns -1 if none is found.
+ */
+int	header_address(const char *value, char *out, size_t size);
+
+#endif

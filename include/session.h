@@ -1,0 +1,65 @@
+/*
+ * session.h -- one poll of one account: the only module that knows both
+ * the retrieval drivers and the sinks, and so the only one that decides
+ * what to fetch and when a message may leave the server.
+ */
+
+#ifndef PM_SESSION_H
+#define PM_SESSION_H
+
+#include <sys/types.h>
+
+#include "account.h"
+#include "msgset.h"
+#include "result.h"
+
+struct conn;
+
+enum disposition {
+	DISP_DELETE,		/* delivered: remove from the server */
+	DISP_SEEN,		/* delivered with "keep": mark it read */
+};
+
+struct session;
+
+/*
+ * A retrieval driver.  Functions returning int return 0 or an
+ * enum pm_result code with *cause set.  body_read returns the number of
+ * bytes read, 0 at the end of the message, -1 on error (with *cause set
+ * and session_fail() recorded).
+ */
+struct driver {
+	const char	*name;		/* "POP3", "IMAP" */
+	int	(*open)(struct session *, char **);
+	int	(*select)(struct session *, const char *folder, char **);
+	int	(*scan)(struct session *, struct msgset *, char **);
+	int	(*body_begin)(struct session *, const struct msg *, char **);
+	ssize_t	(*body_read)(struct session *, char *, size_t, char **);
+	int	(*dispose)(struct session *, const struct msg *,
+		    enum disposition, char **);
+	int	(*close)(struct session *, int expunge, char **);
+	void	(*free)(struct session *);
+};
+
+extern const struct driver pop3_driver;
+extern const struct driver imap_driver;
+
+struct session {
+	const struct account	*account;
+	const struct driver	*driver;
+	struct conn		*conn;
+	void			*drvdata;	/* the driver's own state */
+	int			 fail;		/* pm_result of the last error */
+};
+
+/* Poll one account: fetch, deliver, dispose.  Returns a pm_result. */
+int	session_poll(const struct account *);
+
+/* For drivers: connect to the account's server, TLS per policy. */
+int	session_connect(struct session *, int port, char **cause);
+/* For drivers: the STARTTLS step, once the server said go ahead. */
+int	session_starttls(struct session *, char **cause);
+/* Record why body_read failed. */
+ssize_t	session_fail(struct session *, int result);
+
+#endif

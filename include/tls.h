@@ -1,0 +1,78 @@
+/*
+ * tls.h -- the TLS layer: policy in, verified session out.
+ *
+ * tls.c is the only file that includes <openssl/ssl.h>.  Everything the
+ * rest of pullmail needs to know about TLS goes through this header.
+ */
+
+#ifndef PM_TLS_H
+#define PM_TLS_H
+
+#include <stddef.h>
+
+enum tls_version {
+	TLS_V_ANY = 0,		/* no bound */
+	TLS_V_1_0,
+	TLS_V_1_1,
+	TLS_V_1_2,
+	TLS_V_1_3,
+};
+
+enum tls_mode {
+	TLS_MODE_STARTTLS = 0,	/* default: STLS/STARTTLS, required */
+	TLS_MODE_IMPLICIT,	/* "ssl": TLS from the first byte */
+	TLS_MODE_PLAIN,		/* sslproto '': the user chose plain text */
+};
+
+/* What the user asked for, per account; built by account.c. */
+struct tls_policy {
+	enum tls_mode	 mode;
+	enum tls_version min_version;	/* default TLS 1.2 */
+	enum tls_version max_version;	/* TLS_V_ANY: newest available */
+	int		 verify;	/* sslcertck (default on) */
+	char		*cafile;	/* sslcertfile, else the system store */
+	char		*capath;	/* sslcertpath */
+	char		*servername;	/* name to verify and send as SNI */
+};
+
+enum tls_io {
+	TLS_IO_OK,
+	TLS_IO_WANT_READ,
+	TLS_IO_WANT_WRITE,
+	TLS_IO_EOF,
+	TLS_IO_ERROR,
+};
+
+struct tls;
+
+/*
+ * Parse an sslproto value ("auto", "tls1.2+", "tls1.3", ...) into the
+ * policy's bounds.  "" selects plain text.  Returns -1 with *cause set for
+ * a value pullmail refuses (SSLv2/3, unknown words).
+ */
+int		 tls_policy_set_proto(struct tls_policy *, const char *,
+		    char **cause);
+void		 tls_policy_init(struct tls_policy *);
+void		 tls_policy_free(struct tls_policy *);
+
+/*
+ * Start a client session on the connected, non-blocking socket fd.
+ * Returns NULL with *cause set if the context cannot be built (an
+ * unreadable CA file is named).  The handshake is driven by
+ * tls_handshake() until it stops asking to wait.
+ */
+struct tls	*tls_client(int fd, const struct tls_policy *, char **cause);
+enum tls_io	 tls_handshake(struct tls *, char **cause);
+enum tls_io	 tls_read(struct tls *, void *, size_t, size_t *n_r,
+		    char **cause);
+enum tls_io	 tls_write(struct tls *, const void *, size_t, size_t *n_r,
+		    char **cause);
+/* True if OpenSSL holds decrypted bytes not yet returned by tls_read. */
+int		 tls_pending(struct tls *);
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384"; owned by the session. */
+const char	*tls_summary(struct tls *);
+/* Warnings for verbose mode and for "no sslcertck": allocated, or NULL. */
+char		*tls_verify_report(struct tls *);
+void		 tls_free(struct tls **);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * header.c -- find fields in a header block without trusting it.
+ */
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "header.h"
+
+size_t
+header_end(const char *buf, size_t len)
+{
+	size_t	i;
+
+	/* A message that starts with an empty line has no header. */
+	if (len >= 1 && buf[0] == '\n')
+		return (1);
+	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n')
+		return (2);
+	for (i = 0; i + 1 < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (buf[i + 1] == '\n')
+			return (i + 2);
+		if (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')
+			return (i + 3);
+	}
+	return (0);
+}
+
+int
+header_get(const char *hdr, size_t len, const char *name, char *out,
+    size_t size)
+{
+	size_t	nlen = strlen(name), i, o;
+	int	bol = 1;
+
+	if (size == 0)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		if (bol && len - i > nlen && hdr[i + nlen] == ':' &&
+		    strncasecmp(hdr + i, name, nlen) == 0)
+			break;
+		bol = hdr[i] == '\n';
+	}
+	if (i >= len)
+		return (-1);
+	i += nlen + 1;
+	while (i < len && (hdr[i] == ' ' || hdr[i] == '\t'))
+		i++;
+	for (o = 0; i < len; i++) {
+		if (hdr[i] == '\r')
+			continue;
+		if (hdr[i] == '\n') {
+			/* Folded: the field goes on if the next line is indented. */
+			if (i + 1 < len && (hdr[i + 1] == ' ' ||
+			    hdr[i + 1] == '\t'))
+				continue;
+			break;
+		}
+		if (o + 1 < size)
+			out[o++] = hdr[i];
+	}
+	out[o] = '\0';
+	return (0);
+}
+
+int
+header_address(const char *value, char *out, size_t size)
+{
+	const char	*lt, *gt, *at, *start, *end;
+	size_t		 n;
+
+	if ((lt = strchr(value, '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL) {
+		start = lt + 1;
+		end = gt;
+	} else {
+		if ((at = strchr(value, '@')) == NULL)
+			return (-1);
+		for (start = at; start > value && !isspace((unsigned char)
+		    start[-1]) && start[-1] != ',' && start[-1] != '"'; start--)
+			;
+		for (end = at; *end != '\0' && !isspace((unsigned char)*end) &&
+		    *end != ',' && *end != '(' && *end != '"'; end++)
+			;
+	}
+	n = end - start;
+	if (n >= size)
+		return (-1);
+	/* An address never holds controls or spaces; refuse a forged one. */
+	for (const char *p = start; p < end; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>')
+			return (-1);
+	}
+	memcpy(out, start, n);
+	out[n] = '\0';
+	return (0);
+}

@@ -1,0 +1,640 @@
+/*
+ * imap.c -- the IMAP4rev1 driver (RFC 3501, 2595, 4315).
+ *
+ * Messages are found with UID SEARCH, sized with one UID FETCH, and read
+ * with BODY.PEEK[] so that nothing is marked \Seen before it is
+ * delivered.  Literals are read by counting bytes.  \Deleted is set per
+ * delivered message; the expunge happens once, at the end.
+ */
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "imap_reply.h"
+#include "log.h"
+#include "session.h"
+#include "xmalloc.h"
+
+struct imap {
+	int		 caps;
+	unsigned int	 tagno;
+	char		 tag[16];
+	int		 preauth;
+	uint32_t	 uidvalidity;
+	long long	 literal_left;	/* body bytes still to read */
+	int		 in_body;
+	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
+	uint32_t	*deleted;	/* UIDs flagged \Deleted */
+	size_t		 ndeleted;
+};
+
+typedef int (*imap_untagged_fn)(struct session *, const struct imap_resp *,
+    void *, char **);
+
+static struct imap *
+imap_data(struct session *s)
+{
+	return (s->drvdata);
+}
+
+static void imap_cmd(struct session *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Queue a command with a fresh tag. */
+static void
+imap_cmd(struct session *s, const char *fmt, ...)
+{
+	struct imap	*p = imap_data(s);
+	va_list		 ap;
+	char		*cmd;
+
+	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);
+	va_start(ap, fmt);
+	xvasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	conn_printf(s->conn, "%s %s\r\n", p->tag, cmd);
+	free(cmd);
+}
+
+/* Skip a literal we did not ask for; bounded, it is not a body. */
+static int
+imap_skip_literal(struct session *s, long long n, char **cause)
+{
+	const char	*in;
+	size_t		 avail;
+
+	if (n > PM_LITERAL_MAX) {
+		xasprintf(cause, "%s: unexpected literal of %lld bytes",
+		    conn_label(s->conn), n);
+		return (PM_PROTOCOL);
+	}
+	while (n > 0) {
+		if (conn_peek(s->conn, &in, &avail, cause) != 0)
+			return (PM_SOCKET);
+		if ((long long)avail > n)
+			avail = n;
+		conn_consume(s->conn, avail);
+		n -= avail;
+	}
+	return (0);
+}
+
+/*
+ * Read responses until the tagged one for the last command.  Untagged
+ * ones go to fn (if any).  Returns 0 for OK, else a pm_result: fail for
+ * NO, PM_PROTOCOL for BAD or nonsense, PM_SOCKET for I/O.
+ */
+static int
+imap_wait(struct session *s, const char *what, int fail, imap_untagged_fn fn,
+    void *arg, char **cause)
+{
+	struct imap		*p = imap_data(s);
+	struct imap_resp	 r;
+	const char		*errstr;
+	char			*line;
+	size_t			 len;
+	int			 rc;
+
+	for (;;) {
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (PM_SOCKET);
+		if (imap_parse(line, &r, &errstr) != 0) {
+			xasprintf(cause, "%s: %s: %s: \"%.80s\"",
+			    conn_label(s->conn), what, errstr, line);
+			return (PM_PROTOCOL);
+		}
+		if (r.kind == IMAP_TAGGED) {
+			if (strcmp(r.tag, p->tag) != 0) {
+				xasprintf(cause, "%s: %s: reply with unknown "
+				    "tag %s", conn_label(s->conn), what, r.tag);
+				return (PM_PROTOCOL);
+			}
+			if (r.cond == IMAP_COND_OK)
+				return (0);
+			xasprintf(cause, "%s: %s: %.*s %s",
+			    conn_label(s->conn), what, (int)r.keyword_len,
+			    r.keyword, r.text);
+			return (r.cond == IMAP_COND_NO ? fail : PM_PROTOCOL);
+		}
+		if (r.kind == IMAP_CONTINUE) {
+			xasprintf(cause, "%s: %s: unexpected continuation",
+			    conn_label(s->conn), what);
+			return (PM_PROTOCOL);
+		}
+		if (r.cond == IMAP_COND_BYE) {
+			xasprintf(cause, "%s: %s: server said BYE %s",
+			    conn_label(s->conn), what, r.text);
+			return (PM_ERROR);
+		}
+		if (fn != NULL && (rc = fn(s, &r, arg, cause)) != 0)
+			return (rc);
+		if (r.literal >= 0 && (rc = imap_skip_literal(s, r.literal,
+		    cause)) != 0)
+			return (rc);
+	}
+}
+
+static int
+imap_caps_cb(struct session *s, const struct imap_resp *r, void *arg,
+    char **cause)
+{
+	(void)arg;
+	(void)cause;
+	if (imap_is(r, "CAPABILITY"))
+		imap_data(s)->caps = imap_caps(r->text);
+	return (0);
+}
+
+static int
+imap_capability(struct session *s, char **cause)
+{
+	imap_data(s)->caps = 0;
+	imap_cmd(s, "CAPABILITY");
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	return (imap_wait(s, "CAPABILITY", PM_ERROR, imap_caps_cb, NULL,
+	    cause));
+}
+
+static int
+imap_greeting(struct session *s, char **cause)
+{
+	struct imap		*p = imap_data(s);
+	struct imap_resp	 r;
+	const char		*errstr, *caps;
+	char			*line;
+	size_t			 len, clen;
+
+	if (conn_readline(s->conn, &line, &len, cause) != 0)
+		return (PM_SOCKET);
+	if (imap_parse(line, &r, &errstr) != 0 || r.kind != IMAP_UNTAGGED ||
+	    (r.cond != IMAP_COND_OK && r.cond != IMAP_COND_PREAUTH &&
+	    r.cond != IMAP_COND_BYE)) {
+		xasprintf(cause, "%s: not an IMAP greeting: \"%.80s\"",
+		    conn_label(s->conn), line);
+		return (PM_PROTOCOL);
+	}
+	if (r.cond == IMAP_COND_BYE) {
+		xasprintf(cause, "%s: server refused the connection: %s",
+		    conn_label(s->conn), r.text);
+		return (PM_ERROR);
+	}
+	p->preauth = r.cond == IMAP_COND_PREAUTH;
+	if ((caps = imap_resp_code(r.text, "CAPABILITY", &clen)) != NULL)
+		p->caps = imap_caps(caps);
+	return (0);
+}
+
+/* A quoted string for LOGIN and SELECT; NULL if s cannot be quoted. */
+static char *
+imap_quote(const char *str)
+{
+	char	*q, *o;
+
+	if (strpbrk(str, "\r\n") != NULL)
+		return (NULL);
+	q = o = xmalloc(2 * strlen(str) + 3);
+	*o++ = '"';
+	for (; *str != '\0'; str++) {
+		if (*str == '"' || *str == '\\')
+			*o++ = '\\';
+		*o++ = *str;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return (q);
+}
+
+static int
+imap_login(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct imap		*p = imap_data(s);
+	char			*user, *pass, *prefix;
+	int			 rc;
+
+	if (p->caps & IMAP_CAP_LOGINDISABLED) {
+		xasprintf(cause, "%s: LOGIN is disabled by the server",
+		    account_host(a));
+		return (PM_AUTHFAIL);
+	}
+	if (a->password == NULL) {
+		xasprintf(cause, "no password for %s at %s", a->user, a->name);
+		return (PM_AUTHFAIL);
+	}
+	user = imap_quote(a->user);
+	pass = imap_quote(a->password);
+	if (user == NULL || pass == NULL) {
+		free(user);
+		freezero(pass, pass != NULL ? strlen(pass) : 0);
+		xasprintf(cause, "user name or password holds a line break");
+		return (PM_AUTHFAIL);
+	}
+	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);
+	xasprintf(&prefix, "%s LOGIN %s ", p->tag, user);
+	conn_send_secret(s->conn, prefix, pass);
+	free(prefix);
+	free(user);
+	freezero(pass, strlen(pass));
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	rc = imap_wait(s, "LOGIN", PM_AUTHFAIL, NULL, NULL, cause);
+	if (rc == PM_PROTOCOL)
+		rc = PM_AUTHFAIL;	/* BAD to LOGIN is a refusal too */
+	return (rc);
+}
+
+static int
+imap_open(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct imap		*p;
+	int			 rc;
+
+	p = xcalloc(1, sizeof(*p));
+	s->drvdata = p;
+	if ((rc = session_connect(s, account_port(a, PROTO_IMAP), cause)) != 0)
+		return (rc);
+	if ((rc = imap_greeting(s, cause)) != 0)
+		return (rc);
+	if (a->tls.mode == TLS_MODE_STARTTLS) {
+		if (p->preauth) {
+			/* CVE-2021-39272: PREAUTH would skip STARTTLS. */
+			xasprintf(cause, "%s sent a PREAUTH greeting, which "
+			    "rules out STARTTLS; refusing to go on in plain "
+			    "text", account_host(a));
+			return (PM_SOCKET);
+		}
+		if (p->caps == 0 && (rc = imap_capability(s, cause)) != 0)
+			return (rc);
+		if (!(p->caps & IMAP_CAP_STARTTLS)) {
+			xasprintf(cause, "%s does not offer STARTTLS, and TLS "
+			    "is required; use \"ssl\" for port 993, or "
+			    "sslproto '' to allow plain text", account_host(a));
+			return (PM_SOCKET);
+		}
+		imap_cmd(s, "STARTTLS");
+		if (conn_flush(s->conn, cause) != 0)
+			return (PM_SOCKET);
+		if ((rc = imap_wait(s, "STARTTLS", PM_SOCKET, NULL, NULL,
+		    cause)) != 0)
+			return (rc == PM_PROTOCOL ? PM_SOCKET : rc);
+		if ((rc = session_starttls(s, cause)) != 0)
+			return (rc);
+		p->caps = 0;	/* forget what was said in plain text */
+	}
+	if (p->caps == 0 && (rc = imap_capability(s, cause)) != 0)
+		return (rc);
+	if (!p->preauth && (rc = imap_login(s, cause)) != 0)
+		return (rc);
+	log_debug("%s@%s: logged in (%s)", a->user, a->name,
+	    conn_tls_summary(s->conn));
+	return (0);
+}
+
+static int
+imap_select_cb(struct session *s, const struct imap_resp *r, void *arg,
+    char **cause)
+{
+	const char	*v;
+	size_t		 len;
+
+	(void)arg;
+	(void)cause;
+	if (r->cond == IMAP_COND_OK &&
+	    (v = imap_resp_code(r->text, "UIDVALIDITY", &len)) != NULL)
+		(void)imap_next_number(&v, &imap_data(s)->uidvalidity);
+	return (0);
+}
+
+static int	imap_expunge(struct session *, char **);
+
+static int
+imap_select(struct session *s, const char *folder, char **cause)
+{
+	char	*q;
+	int	 rc;
+
+	/* Deletions in the previous folder are expunged before leaving it. */
+	if ((rc = imap_expunge(s, cause)) != 0)
+		return (rc);
+	if ((q = imap_quote(folder)) == NULL) {
+		xasprintf(cause, "folder name holds a line break");
+		return (PM_SYNTAX);
+	}
+	imap_cmd(s, "SELECT %s", q);
+	free(q);
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	return (imap_wait(s, "SELECT", PM_ERROR, imap_select_cb, NULL, cause));
+}
+
+static int
+imap_search_cb(struct session *s, const struct imap_resp *r, void *arg,
+    char **cause)
+{
+	struct msgset	*ms = arg;
+	struct msg	 m;
+	const char	*p = r->text;
+
+	if (!imap_is(r, "SEARCH"))
+		return (0);
+	memset(&m, 0, sizeof(m));
+	while (*p != '\0') {
+		if (imap_next_number(&p, &m.uid) != 0 || m.uid == 0) {
+			xasprintf(cause, "%s: SEARCH: not a UID: \"%.40s\"",
+			    conn_label(s->conn), p);
+			return (PM_PROTOCOL);
+		}
+		m.num = m.uid;
+		m.size = -1;
+		msgset_add(ms, &m);
+		while (*p == ' ')
+			p++;
+	}
+	return (0);
+}
+
+static int
+imap_uid_cmp(const void *a, const void *b)
+{
+	const struct msg	*x = a, *y = b;
+
+	return (x->uid < y->uid ? -1 : x->uid > y->uid);
+}
+
+static int
+imap_size_cb(struct session *s, const struct imap_resp *r, void *arg,
+    char **cause)
+{
+	struct msgset		*ms = arg;
+	struct imap_fetch	 f;
+	struct msg		 key, *m;
+	const char		*errstr;
+
+	if (!imap_is(r, "FETCH"))
+		return (0);
+	if (imap_parse_fetch(r->text, &f, &errstr) != 0) {
+		xasprintf(cause, "%s: FETCH: %s", conn_label(s->conn), errstr);
+		return (PM_PROTOCOL);
+	}
+	if (!f.has_uid || !f.has_size)
+		return (0);		/* someone else's flag news */
+	key.uid = f.uid;
+	if ((m = bsearch(&key, ms->v, ms->n, sizeof(*ms->v),
+	    imap_uid_cmp)) != NULL)
+		m->size = f.size;
+	return (0);
+}
+
+/* "1:5,9,12:13" for the UIDs of ms (sorted). */
+static char *
+imap_uid_set(const struct msgset *ms)
+{
+	FILE	*f;
+	char	*out;
+	size_t	 len, i, j;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		fatal("open_memstream");
+	for (i = 0; i < ms->n; i = j) {
+		for (j = i + 1; j < ms->n &&
+		    ms->v[j].uid == ms->v[j - 1].uid + 1; j++)
+			;
+		fprintf(f, "%s%u", i == 0 ? "" : ",", ms->v[i].uid);
+		if (j - 1 > i)
+			fprintf(f, ":%u", ms->v[j - 1].uid);
+	}
+	fclose(f);
+	return (out);
+}
+
+static int
+imap_scan(struct session *s, struct msgset *ms, char **cause)
+{
+	const struct account	*a = s->account;
+	char			*set;
+	size_t			 i, j;
+	int			 rc;
+
+	/* Without a UID store yet, \Seen is what tells old from new. */
+	imap_cmd(s, "UID SEARCH %s", a->fetchall ? "UNDELETED" :
+	    "UNSEEN UNDELETED");
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, ms,
+	    cause)) != 0)
+		return (rc);
+	if (ms->n == 0)
+		return (0);
+	qsort(ms->v, ms->n, sizeof(*ms->v), imap_uid_cmp);
+	for (i = j = 0; i < ms->n; i++) {	/* drop duplicates */
+		if (j == 0 || ms->v[i].uid != ms->v[j - 1].uid)
+			ms->v[j++] = ms->v[i];
+	}
+	ms->n = j;
+	set = imap_uid_set(ms);
+	imap_cmd(s, "UID FETCH %s (UID RFC822.SIZE)", set);
+	free(set);
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "UID FETCH", PM_ERROR, imap_size_cb, ms,
+	    cause)) != 0)
+		return (rc);
+	/* A UID without a size vanished meanwhile; don't ask for it. */
+	for (i = j = 0; i < ms->n; i++) {
+		if (ms->v[i].size >= 0)
+			ms->v[j++] = ms->v[i];
+	}
+	ms->n = j;
+	return (0);
+}
+
+static int
+imap_body_begin(struct session *s, const struct msg *m, char **cause)
+{
+	struct imap		*p = imap_data(s);
+	struct imap_resp	 r;
+	struct imap_fetch	 f;
+	const char		*errstr;
+	char			*line;
+	size_t			 len;
+	int			 rc;
+
+	imap_cmd(s, "UID FETCH %u (UID BODY.PEEK[])", m->uid);
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	for (;;) {
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (PM_SOCKET);
+		if (imap_parse(line, &r, &errstr) != 0) {
+			xasprintf(cause, "%s: UID FETCH: %s",
+			    conn_label(s->conn), errstr);
+			return (PM_PROTOCOL);
+		}
+		if (r.kind == IMAP_TAGGED) {
+			xasprintf(cause, "%s: UID FETCH %u: %s without the "
+			    "message (expunged meanwhile?)",
+			    conn_label(s->conn), m->uid,
+			    r.cond == IMAP_COND_OK ? "OK" : "refused");
+			return (PM_ERROR);
+		}
+		if (imap_is(&r, "FETCH")) {
+			if (imap_parse_fetch(r.text, &f, &errstr) != 0) {
+				xasprintf(cause, "%s: UID FETCH: %s",
+				    conn_label(s->conn), errstr);
+				return (PM_PROTOCOL);
+			}
+			if (f.has_body && r.literal >= 0 &&
+			    (!f.has_uid || f.uid == m->uid)) {
+				p->literal_left = r.literal;
+				p->in_body = 1;
+				return (0);
+			}
+		}
+		if (r.literal >= 0 && (rc = imap_skip_literal(s, r.literal,
+		    cause)) != 0)
+			return (rc);
+	}
+}
+
+static ssize_t
+imap_body_read(struct session *s, char *buf, size_t len, char **cause)
+{
+	struct imap	*p = imap_data(s);
+	const char	*in;
+	size_t		 avail;
+	char		*line;
+	int		 rc;
+
+	if (!p->in_body)
+		return (0);
+	if (p->literal_left > 0) {
+		if (conn_peek(s->conn, &in, &avail, cause) != 0)
+			return (session_fail(s, PM_SOCKET));
+		if ((long long)avail > p->literal_left)
+			avail = p->literal_left;
+		if (avail > len)
+			avail = len;
+		memcpy(buf, in, avail);
+		conn_consume(s->conn, avail);
+		p->literal_left -= avail;
+		return ((ssize_t)avail);
+	}
+	/* The literal is done: the rest of the FETCH line, then the tag. */
+	p->in_body = 0;
+	if (conn_readline(s->conn, &line, &avail, cause) != 0)
+		return (session_fail(s, PM_SOCKET));
+	if (strchr(line, '{') != NULL) {
+		xasprintf(cause, "%s: UID FETCH: a second literal after the "
+		    "body", conn_label(s->conn));
+		return (session_fail(s, PM_PROTOCOL));
+	}
+	if ((rc = imap_wait(s, "UID FETCH", PM_ERROR, NULL, NULL, cause)) != 0)
+		return (session_fail(s, rc));
+	return (0);
+}
+
+static int
+imap_dispose(struct session *s, const struct msg *m, enum disposition d,
+    char **cause)
+{
+	struct imap	*p = imap_data(s);
+	int		 rc;
+
+	imap_cmd(s, "UID STORE %u +FLAGS.SILENT (%s)", m->uid,
+	    d == DISP_DELETE ? "\\Deleted" : "\\Seen");
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "UID STORE", PM_ERROR, NULL, NULL, cause)) != 0)
+		return (rc);
+	if (d == DISP_DELETE) {
+		p->deleted = xreallocarray(p->deleted, p->ndeleted + 1,
+		    sizeof(*p->deleted));
+		p->deleted[p->ndeleted++] = m->uid;
+	}
+	return (0);
+}
+
+static int
+imap_expunge(struct session *s, char **cause)
+{
+	struct imap	*p = imap_data(s);
+	struct msgset	 ms = { NULL, 0, 0 };
+	struct msg	 m;
+	char		*set;
+	size_t		 i;
+	int		 rc;
+
+	if (p->ndeleted == 0)
+		return (0);
+	if (p->caps & IMAP_CAP_UIDPLUS) {
+		/* Only our own \Deleted messages (RFC 4315). */
+		memset(&m, 0, sizeof(m));
+		for (i = 0; i < p->ndeleted; i++) {
+			m.uid = p->deleted[i];
+			msgset_add(&ms, &m);
+		}
+		qsort(ms.v, ms.n, sizeof(*ms.v), imap_uid_cmp);
+		set = imap_uid_set(&ms);
+		msgset_clear(&ms);
+		imap_cmd(s, "UID EXPUNGE %s", set);
+		free(set);
+	} else
+		imap_cmd(s, "EXPUNGE");
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "EXPUNGE", PM_ERROR, NULL, NULL, cause)) != 0)
+		return (rc);
+	p->ndeleted = 0;
+	return (0);
+}
+
+static int
+imap_close(struct session *s, int expunge, char **cause)
+{
+	int	rc;
+
+	if (expunge && (rc = imap_expunge(s, cause)) != 0)
+		return (rc);
+	imap_cmd(s, "LOGOUT");
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	rc = imap_wait(s, "LOGOUT", PM_ERROR, NULL, NULL, cause);
+	if (rc == PM_ERROR && strstr(*cause, "said BYE") != NULL) {
+		free(*cause);	/* BYE before the tagged OK is normal here */
+		*cause = NULL;
+		rc = 0;
+	}
+	return (rc);
+}
+
+static void
+imap_free(struct session *s)
+{
+	struct imap	*p = imap_data(s);
+
+	if (p == NULL)
+		return;
+	free(p->deleted);
+	free(p);
+	s->drvdata = NULL;
+}
+
+const struct driver imap_driver = {
+	.name = "IMAP",
+	.open = imap_open,
+	.select = imap_select,
+	.scan = imap_scan,
+	.body_begin = imap_body_begin,
+	.body_read = imap_body_read,
+	.dispose = imap_dispose,
+	.close = imap_close,
+	.free = imap_free,
+};

@@ -1,0 +1,358 @@
+/*
+ * pop3.c -- the POP3 driver (RFC 1939, 2449, 2595).
+ *
+ * TLS comes first: implicit, or STLS before anything else is sent, and
+ * the capabilities heard in plain text are forgotten.  Deletions are
+ * only marks until QUIT, so a dropped connection deletes nothing.
+ */
+
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "dotstuff.h"
+#include "log.h"
+#include "pop3_reply.h"
+#include "session.h"
+#include "xmalloc.h"
+
+struct pop3 {
+	int			caps;
+	int			capa_ok;	/* the server answered CAPA */
+	struct dot_decoder	dot;
+	int			in_body;
+	int			deleted;
+};
+
+static struct pop3 *
+pop3_data(struct session *s)
+{
+	return (s->drvdata);
+}
+
+/* Read a status line; require +OK.  On -ERR *cause names the command. */
+static int
+pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
+{
+	const char	*text;
+	char		*line;
+	size_t		 len;
+
+	if (conn_readline(s->conn, &line, &len, cause) != 0)
+		return (PM_SOCKET);
+	switch (pop3_status(line, &text)) {
+	case POP3_OK:
+		return (0);
+	case POP3_ERR:
+		xasprintf(cause, "%s: %s: -ERR %s", conn_label(s->conn), cmd,
+		    text);
+		return (fail);
+	default:
+		xasprintf(cause, "%s: %s: malformed reply \"%.80s\"",
+		    conn_label(s->conn), cmd, line);
+		return (PM_PROTOCOL);
+	}
+}
+
+static int
+pop3_send(struct session *s, char **cause)
+{
+	return (conn_flush(s->conn, cause) != 0 ? PM_SOCKET : 0);
+}
+
+/*
+ * Read a multi-line response body after +OK, calling fn for each line
+ * (dot-unstuffed).  Bounded by PM_MULTILINE_MAX lines.
+ */
+static int
+pop3_multiline(struct session *s, const char *cmd,
+    int (*fn)(struct session *, const char *, void *, char **), void *arg,
+    char **cause)
+{
+	char	*line;
+	size_t	 len, n = 0;
+	int	 rc;
+
+	for (;;) {
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (PM_SOCKET);
+		if (line[0] == '.') {
+			if (line[1] == '\0')
+				return (0);
+			line++;
+		}
+		if (++n > PM_MULTILINE_MAX) {
+			xasprintf(cause, "%s: %s: more than %d lines",
+			    conn_label(s->conn), cmd, PM_MULTILINE_MAX);
+			return (PM_PROTOCOL);
+		}
+		if (fn != NULL && (rc = fn(s, line, arg, cause)) != 0)
+			return (rc);
+	}
+}
+
+static int
+pop3_capa_cb(struct session *s, const char *line, void *arg, char **cause)
+{
+	(void)arg;
+	(void)cause;
+	pop3_data(s)->caps |= pop3_capa_line(line);
+	return (0);
+}
+
+static int
+pop3_capa(struct session *s, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	char		*why = NULL;
+	int		 rc;
+
+	p->caps = 0;
+	p->capa_ok = 0;
+	conn_printf(s->conn, "CAPA\r\n");
+	if ((rc = pop3_send(s, cause)) != 0)
+		return (rc);
+	if ((rc = pop3_expect_ok(s, "CAPA", PM_ERROR, &why)) != 0) {
+		if (rc != PM_ERROR) {
+			*cause = why;
+			return (rc);
+		}
+		/* An old server without CAPA (RFC 2449) is allowed. */
+		log_debug("%s: no CAPA: %s", conn_label(s->conn), why);
+		free(why);
+		return (0);
+	}
+	p->capa_ok = 1;
+	return (pop3_multiline(s, "CAPA", pop3_capa_cb, NULL, cause));
+}
+
+static int
+pop3_open(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct pop3		*p;
+	int			 rc;
+
+	p = xcalloc(1, sizeof(*p));
+	s->drvdata = p;
+	if ((rc = session_connect(s, account_port(a, PROTO_POP3), cause)) != 0)
+		return (rc);
+	if ((rc = pop3_expect_ok(s, "greeting", PM_ERROR, cause)) != 0)
+		return (rc);
+	if ((rc = pop3_capa(s, cause)) != 0)
+		return (rc);
+	if (a->tls.mode == TLS_MODE_STARTTLS) {
+		if (p->capa_ok && !(p->caps & POP3_CAP_STLS)) {
+			xasprintf(cause, "%s does not offer STLS, and TLS is "
+			    "required; use \"ssl\" for port 995, or sslproto "
+			    "'' to allow plain text", account_host(a));
+			return (PM_SOCKET);
+		}
+		conn_printf(s->conn, "STLS\r\n");
+		if ((rc = pop3_send(s, cause)) != 0)
+			return (rc);
+		if ((rc = pop3_expect_ok(s, "STLS", PM_SOCKET, cause)) != 0)
+			return (rc);
+		if ((rc = session_starttls(s, cause)) != 0)
+			return (rc);
+		/* What was said in plain text is not to be believed. */
+		if ((rc = pop3_capa(s, cause)) != 0)
+			return (rc);
+	}
+	if (a->password == NULL) {
+		xasprintf(cause, "no password for %s at %s", a->user, a->name);
+		return (PM_AUTHFAIL);
+	}
+	conn_printf(s->conn, "USER %s\r\n", a->user);
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "USER", PM_AUTHFAIL, cause)) != 0)
+		return (rc);
+	conn_send_secret(s->conn, "PASS ", a->password);
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "PASS", PM_AUTHFAIL, cause)) != 0)
+		return (rc);
+	log_debug("%s@%s: logged in (%s)", a->user, a->name,
+	    conn_tls_summary(s->conn));
+	return (0);
+}
+
+static int
+pop3_select(struct session *s, const char *folder, char **cause)
+{
+	(void)s;
+	if (strcmp(folder, "INBOX") != 0) {
+		xasprintf(cause, "POP3 has no folders (folder \"%s\")", folder);
+		return (PM_SYNTAX);
+	}
+	return (0);
+}
+
+static int
+pop3_list_cb(struct session *s, const char *line, void *arg, char **cause)
+{
+	struct msgset	*ms = arg;
+	struct msg	 m;
+	const char	*errstr;
+
+	memset(&m, 0, sizeof(m));
+	if (pop3_parse_list(line, &m.num, &m.size, &errstr) != 0) {
+		xasprintf(cause, "%s: LIST: %s: \"%.80s\"",
+		    conn_label(s->conn), errstr, line);
+		return (PM_PROTOCOL);
+	}
+	if (ms->n > 0 && m.num <= ms->v[ms->n - 1].num) {
+		xasprintf(cause, "%s: LIST: message numbers out of order",
+		    conn_label(s->conn));
+		return (PM_PROTOCOL);
+	}
+	msgset_add(ms, &m);
+	return (0);
+}
+
+struct uidl_cursor {
+	struct msgset	*ms;
+	size_t		 i;
+};
+
+static int
+pop3_uidl_cb(struct session *s, const char *line, void *arg, char **cause)
+{
+	struct uidl_cursor	*cur = arg;
+	const char		*errstr;
+	char			 uid[PM_UID_MAX];
+	unsigned int		 num;
+
+	if (pop3_parse_uidl(line, &num, uid, sizeof(uid), &errstr) != 0) {
+		xasprintf(cause, "%s: UIDL: %s", conn_label(s->conn), errstr);
+		return (PM_PROTOCOL);
+	}
+	/* Both lists are in ascending order; walk them together. */
+	while (cur->i < cur->ms->n && cur->ms->v[cur->i].num < num)
+		cur->i++;
+	if (cur->i < cur->ms->n && cur->ms->v[cur->i].num == num)
+		strlcpy(cur->ms->v[cur->i].uidl, uid,
+		    sizeof(cur->ms->v[cur->i].uidl));
+	return (0);
+}
+
+static int
+pop3_scan(struct session *s, struct msgset *ms, char **cause)
+{
+	struct pop3		*p = pop3_data(s);
+	struct uidl_cursor	 cur = { ms, 0 };
+	char			*why = NULL;
+	int			 rc;
+
+	/* One LIST for the whole mailbox, not one per message. */
+	conn_printf(s->conn, "LIST\r\n");
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "LIST", PM_ERROR, cause)) != 0 ||
+	    (rc = pop3_multiline(s, "LIST", pop3_list_cb, ms, cause)) != 0)
+		return (rc);
+	if (ms->n == 0 || (p->capa_ok && !(p->caps & POP3_CAP_UIDL)))
+		return (0);
+	conn_printf(s->conn, "UIDL\r\n");
+	if ((rc = pop3_send(s, cause)) != 0)
+		return (rc);
+	if ((rc = pop3_expect_ok(s, "UIDL", PM_ERROR, &why)) != 0) {
+		if (rc != PM_ERROR) {
+			*cause = why;
+			return (rc);
+		}
+		free(why);		/* UIDL is optional (RFC 1939) */
+		return (0);
+	}
+	return (pop3_multiline(s, "UIDL", pop3_uidl_cb, &cur, cause));
+}
+
+static int
+pop3_body_begin(struct session *s, const struct msg *m, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	int		 rc;
+
+	conn_printf(s->conn, "RETR %u\r\n", m->num);
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "RETR", PM_ERROR, cause)) != 0)
+		return (rc);
+	p->dot.state = DOT_BOL;
+	p->in_body = 1;
+	return (0);
+}
+
+static ssize_t
+pop3_body_read(struct session *s, char *buf, size_t len, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	const char	*in;
+	size_t		 avail, used, out = 0;
+
+	if (!p->in_body)
+		return (0);
+	/* Loop: a chunk may be all stuffing or a held CR and decode to 0. */
+	while (out == 0) {
+		if (conn_peek(s->conn, &in, &avail, cause) != 0)
+			return (session_fail(s, PM_SOCKET));
+		if (avail > len - 1)
+			avail = len - 1;
+		out = dot_decode(&p->dot, in, avail, &used, buf);
+		conn_consume(s->conn, used);
+		if (p->dot.state == DOT_END) {
+			p->in_body = 0;
+			break;
+		}
+	}
+	return ((ssize_t)out);
+}
+
+static int
+pop3_dispose(struct session *s, const struct msg *m, enum disposition d,
+    char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	int		 rc;
+
+	if (d == DISP_SEEN)
+		return (0);	/* POP3 has no flags; UIDs will remember */
+	conn_printf(s->conn, "DELE %u\r\n", m->num);
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "DELE", PM_ERROR, cause)) != 0)
+		return (rc);
+	p->deleted++;
+	return (0);
+}
+
+static int
+pop3_close(struct session *s, int expunge, char **cause)
+{
+	int	rc;
+
+	(void)expunge;
+	conn_printf(s->conn, "QUIT\r\n");
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "QUIT", PM_ERROR, cause)) != 0)
+		return (rc);
+	return (0);
+}
+
+static void
+pop3_free(struct session *s)
+{
+	free(s->drvdata);
+	s->drvdata = NULL;
+}
+
+const struct driver pop3_driver = {
+	.name = "POP3",
+	.open = pop3_open,
+	.select = pop3_select,
+	.scan = pop3_scan,
+	.body_begin = pop3_body_begin,
+	.body_read = pop3_body_read,
+	.dispose = pop3_dispose,
+	.close = pop3_close,
+	.free = pop3_free,
+};

@@ -1,0 +1,23 @@
+/*
+ * sink.c -- the only place that chooses a sink; adding one is a line
+ * here and a file of its own.
+ */
+
+#include <string.h>
+
+#include "result.h"
+#include "sink.h"
+
+void
+sink_init(struct sink *s, const struct account *a)
+{
+	memset(s, 0, sizeof(*s));
+	s->account = a;
+	if (a->mda != NULL) {
+		s->ops = &sink_mda_ops;
+		s->fail = PM_IOERR;
+	} else {
+		s->ops = &sink_smtp_ops;
+		s->fail = PM_SMTP;
+	}
+}

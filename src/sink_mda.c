@@ -1,0 +1,320 @@
+/*
+ * sink_mda.c -- pipe each message into a local delivery program.
+ *
+ * A command without shell syntax is run directly, and each recipient
+ * (%T) and the sender (%F) is one argument of its own, so nothing from a
+ * message header can be interpreted by a shell.  Only a command that
+ * needs a shell gets one, with every substituted value single-quoted.
+ * Exit 0 delivers, 75 (EX_TEMPFAIL) retries, anything else refuses.
+ */
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dotstuff.h"
+#include "log.h"
+#include "result.h"
+#include "sink.h"
+#include "xmalloc.h"
+
+#define MDA_CHUNK	16384
+
+struct mda {
+	pid_t			pid;
+	int			fd;		/* the MDA's stdin */
+	int			write_error;	/* it stopped reading */
+	struct crlf_stripper	strip;
+	char			out[MDA_CHUNK + 1];
+};
+
+struct argv {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+argv_add(struct argv *av, char *s)
+{
+	av->v = xreallocarray(av->v, av->n + 2, sizeof(*av->v));
+	av->v[av->n++] = s;
+	av->v[av->n] = NULL;
+}
+
+static void
+argv_free(struct argv *av)
+{
+	size_t	i;
+
+	for (i = 0; i < av->n; i++)
+		free(av->v[i]);
+	free(av->v);
+}
+
+/* True if running cmd needs a shell (pipes, redirection, quoting...). */
+static int
+mda_needs_shell(const char *cmd)
+{
+	return (strpbrk(cmd, "|&;<>()$`\\\"'*?[#~=\n") != NULL);
+}
+
+/* s in single quotes, each ' written as '\'' so the shell sees it. */
+static void
+mda_quote(char **buf, size_t *len, const char *s)
+{
+	FILE	*f;
+	char	*out;
+	size_t	 olen;
+
+	if ((f = open_memstream(&out, &olen)) == NULL)
+		fatal("open_memstream");
+	fputs(*buf, f);
+	fputc('\'', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+	fclose(f);
+	free(*buf);
+	*buf = out;
+	*len = olen;
+}
+
+static void
+mda_build(const char *cmd, const struct envelope *e, struct argv *av)
+{
+	const char	*p, *start;
+	char		*word, *sh;
+	size_t		 i, len;
+
+	if (mda_needs_shell(cmd)) {
+		sh = xstrdup("");
+		len = 0;
+		for (p = cmd; *p != '\0'; p++) {
+			if (p[0] == '%' && (p[1] == 'T' || p[1] == 'F')) {
+				if (p[1] == 'F')
+					mda_quote(&sh, &len, e->from);
+				for (i = 0; p[1] == 'T' && i < e->rcpts.n; i++) {
+					if (i > 0) {
+						sh = xreallocarray(sh, len + 2, 1);
+						sh[len++] = ' ';
+						sh[len] = '\0';
+					}
+					mda_quote(&sh, &len, e->rcpts.v[i]);
+				}
+				p++;
+				continue;
+			}
+			sh = xreallocarray(sh, len + 2, 1);
+			sh[len++] = *p;
+			sh[len] = '\0';
+		}
+		argv_add(av, xstrdup("/bin/sh"));
+		argv_add(av, xstrdup("-c"));
+		argv_add(av, sh);
+		return;
+	}
+	for (p = cmd; *p != '\0';) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		word = xstrndup(start, p - start);
+		if (strcmp(word, "%T") == 0) {
+			for (i = 0; i < e->rcpts.n; i++)
+				argv_add(av, xstrdup(e->rcpts.v[i]));
+			free(word);
+		} else if (strcmp(word, "%F") == 0) {
+			argv_add(av, xstrdup(e->from));
+			free(word);
+		} else
+			argv_add(av, word);
+	}
+}
+
+static int
+mda_open(struct sink *sk, char **cause)
+{
+	struct mda	*m;
+
+	(void)cause;
+	m = xcalloc(1, sizeof(*m));
+	m->pid = -1;
+	m->fd = -1;
+	sk->data = m;
+	return (0);
+}
+
+static enum sink_result
+mda_begin(struct sink *sk, const struct envelope *e, char **cause)
+{
+	struct mda	*m = sk->data;
+	struct argv	 av = { NULL, 0 };
+	int		 pfd[2];
+
+	mda_build(sk->account->mda, e, &av);
+	if (av.n == 0) {
+		xasprintf(cause, "mda: empty command");
+		argv_free(&av);
+		return (SINK_FATAL);
+	}
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		xasprintf(cause, "mda: pipe: %s", strerror(errno));
+		argv_free(&av);
+		return (SINK_FATAL);
+	}
+	switch (m->pid = fork()) {
+	case -1:
+		xasprintf(cause, "mda: fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		argv_free(&av);
+		return (SINK_FATAL);
+	case 0:
+		if (dup2(pfd[0], STDIN_FILENO) == -1)
+			_exit(71);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(av.v[0], av.v);
+		fprintf(stderr, "pullmail: mda: %s: %s\n", av.v[0],
+		    strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(pfd[0]);
+	m->fd = pfd[1];
+	m->write_error = 0;
+	memset(&m->strip, 0, sizeof(m->strip));
+	log_debug("mda: started %s (pid %ld)", av.v[0], (long)m->pid);
+	argv_free(&av);
+	return (SINK_OK);
+}
+
+static void
+mda_send(struct mda *m, const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0 && !m->write_error) {
+		n = write(m->fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			/* EPIPE: it exited early; commit reads its status. */
+			m->write_error = errno;
+			return;
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+static enum sink_result
+mda_write(struct sink *sk, const void *data, size_t len, char **cause)
+{
+	struct mda	*m = sk->data;
+	const char	*p = data;
+	size_t		 n, o;
+
+	(void)cause;
+	while (len > 0) {
+		n = len > MDA_CHUNK ? MDA_CHUNK : len;
+		/* fetchmail's stripcr is on by default for an MDA. */
+		o = crlf_strip(&m->strip, p, n, m->out);
+		mda_send(m, m->out, o);
+		p += n;
+		len -= n;
+	}
+	return (SINK_OK);
+}
+
+static int
+mda_reap(struct mda *m)
+{
+	int	status;
+
+	while (waitpid(m->pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			return (-1);
+	}
+	m->pid = -1;
+	return (status);
+}
+
+static enum sink_result
+mda_commit(struct sink *sk, char **cause)
+{
+	struct mda	*m = sk->data;
+	int		 status;
+	size_t		 o;
+
+	o = crlf_strip_end(&m->strip, m->out);
+	mda_send(m, m->out, o);
+	close(m->fd);
+	m->fd = -1;
+	status = mda_reap(m);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (m->write_error == 0)
+			return (SINK_OK);
+		xasprintf(cause, "mda exited 0 without reading the whole "
+		    "message (%s)", strerror(m->write_error));
+		return (SINK_TEMPFAIL);
+	}
+	if (WIFEXITED(status)) {
+		xasprintf(cause, "mda exited with status %d",
+		    WEXITSTATUS(status));
+		return (WEXITSTATUS(status) == 75 ? SINK_TEMPFAIL :
+		    SINK_PERMFAIL);
+	}
+	if (WIFSIGNALED(status)) {
+		xasprintf(cause, "mda killed by signal %d", WTERMSIG(status));
+		return (SINK_TEMPFAIL);
+	}
+	xasprintf(cause, "mda: wait failed");
+	return (SINK_TEMPFAIL);
+}
+
+static void
+mda_abort(struct sink *sk)
+{
+	struct mda	*m = sk->data;
+
+	if (m->fd != -1) {
+		close(m->fd);
+		m->fd = -1;
+	}
+	if (m->pid != -1) {
+		kill(m->pid, SIGTERM);
+		(void)mda_reap(m);
+	}
+}
+
+static void
+mda_close(struct sink *sk)
+{
+	if (sk->data != NULL)
+		mda_abort(sk);
+	free(sk->data);
+	sk->data = NULL;
+}
+
+const struct sink_ops sink_mda_ops = {
+	.name = "mda",
+	.open = mda_open,
+	.begin = mda_begin,
+	.write = mda_write,
+	.commit = mda_commit,
+	.abort = mda_abort,
+	.close = mda_close,
+};

@@ -1,0 +1,394 @@
+/*
+ * sink_smtp.c -- forward messages to an SMTP server, one session per poll.
+ *
+ * MAIL, RCPT and DATA go out together when the server offers PIPELINING
+ * (RFC 2920) and their replies are read in order.  The body is
+ * dot-stuffed on the fly into large writes.  Only a 2xx reply to the
+ * final dot lets the message leave the mail server.
+ */
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "dotstuff.h"
+#include "log.h"
+#include "result.h"
+#include "sink.h"
+#include "smtp_reply.h"
+#include "xmalloc.h"
+
+#define SMTP_CHUNK	16384
+
+struct smtp {
+	struct conn		*conn;
+	char			*host;		/* the one that answered */
+	char			*domain;	/* for bare local names */
+	int			 pipelining;
+	int			 size;
+	int			 eightbitmime;
+	int			 in_data;	/* after 354, before the dot */
+	int			 dirty;		/* needs RSET before MAIL */
+	struct dot_encoder	 enc;
+	char			 out[2 * SMTP_CHUNK + 8];
+	char			 last[512];	/* last reply, for messages */
+};
+
+/* Read one reply, possibly multi-line; returns its code or -1. */
+static int
+smtp_reply(struct smtp *s, int *ext, char **cause)
+{
+	const char	*text, *errstr;
+	char		*line;
+	size_t		 len, lines = 0;
+	int		 code, last, first = -1;
+
+	if (ext != NULL)
+		*ext = 0;
+	for (;;) {
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (-1);
+		if (smtp_reply_line(line, &code, &last, &text, &errstr) != 0) {
+			xasprintf(cause, "%s: %s: \"%.80s\"", s->host, errstr,
+			    line);
+			return (-1);
+		}
+		if (first == -1)
+			first = code;
+		else if (code != first) {
+			xasprintf(cause, "%s: reply code changed inside a "
+			    "multi-line reply", s->host);
+			return (-1);
+		}
+		if (ext != NULL && lines > 0) {
+			if (strcasecmp(text, "PIPELINING") == 0)
+				*ext |= 1;
+			else if (strncasecmp(text, "SIZE", 4) == 0 &&
+			    (text[4] == '\0' || text[4] == ' '))
+				*ext |= 2;
+			else if (strcasecmp(text, "8BITMIME") == 0)
+				*ext |= 4;
+		}
+		strlcpy(s->last, line, sizeof(s->last));
+		if (last)
+			return (code);
+		if (++lines > 1000) {
+			xasprintf(cause, "%s: reply of more than 1000 lines",
+			    s->host);
+			return (-1);
+		}
+	}
+}
+
+static void
+smtp_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size) != 0 || *buf == '\0')
+		strlcpy(buf, "localhost", size);
+	buf[size - 1] = '\0';
+}
+
+/* Connect to one "host", "host/port" or "/socket" entry. */
+static int
+smtp_try(struct smtp *s, const struct account *a, const char *spec,
+    char **cause)
+{
+	char		 host[256], me[256];
+	const char	*slash, *errstr;
+	int		 port = 25, dns, code, ext;
+
+	if (spec[0] != '/' && (slash = strchr(spec, '/')) != NULL) {
+		if ((size_t)(slash - spec) >= sizeof(host)) {
+			xasprintf(cause, "%s: host name too long", spec);
+			return (-1);
+		}
+		memcpy(host, spec, slash - spec);
+		host[slash - spec] = '\0';
+		port = strtonum(slash + 1, 1, 65535, &errstr);
+		if (errstr != NULL) {
+			xasprintf(cause, "smtphost %s: port is %s", spec,
+			    errstr);
+			return (-1);
+		}
+	} else if (strlcpy(host, spec, sizeof(host)) >= sizeof(host)) {
+		xasprintf(cause, "%s: host name too long", spec);
+		return (-1);
+	}
+	s->conn = conn_connect(host, port, a->timeout > PM_SMTP_TIMEOUT_MIN ?
+	    a->timeout : PM_SMTP_TIMEOUT_MIN, spec, &dns, cause);
+	if (s->conn == NULL)
+		return (-1);
+	s->host = xstrdup(spec);
+	s->domain = xstrdup(host[0] == '/' ? "localhost" : host);
+	if ((code = smtp_reply(s, NULL, cause)) == -1)
+		goto fail;
+	if (code != 220) {
+		xasprintf(cause, "%s: greeting: %s", spec, s->last);
+		goto fail;
+	}
+	smtp_hostname(me, sizeof(me));
+	conn_printf(s->conn, "EHLO %s\r\n", me);
+	if (conn_flush(s->conn, cause) != 0 ||
+	    (code = smtp_reply(s, &ext, cause)) == -1)
+		goto fail;
+	if (code / 100 != 2) {
+		conn_printf(s->conn, "HELO %s\r\n", me);
+		if (conn_flush(s->conn, cause) != 0 ||
+		    (code = smtp_reply(s, NULL, cause)) == -1)
+			goto fail;
+		if (code / 100 != 2) {
+			xasprintf(cause, "%s: HELO: %s", spec, s->last);
+			goto fail;
+		}
+		ext = 0;
+	}
+	s->pipelining = (ext & 1) != 0;
+	s->size = (ext & 2) != 0;
+	s->eightbitmime = (ext & 4) != 0;
+	log_debug("%s: SMTP session open%s", spec,
+	    s->pipelining ? ", pipelining" : "");
+	return (0);
+
+fail:
+	conn_close(&s->conn);
+	free(s->host);
+	free(s->domain);
+	s->host = s->domain = NULL;
+	return (-1);
+}
+
+static int
+smtp_open(struct sink *sk, char **cause)
+{
+	const struct account	*a = sk->account;
+	struct smtp		*s;
+	char			*why = NULL, *all = NULL, *tmp;
+	size_t			 i;
+
+	s = xcalloc(1, sizeof(*s));
+	for (i = 0; i < a->smtphosts.n; i++) {
+		if (smtp_try(s, a, a->smtphosts.v[i], &why) == 0) {
+			free(all);
+			sk->data = s;
+			return (0);
+		}
+		if (all == NULL)
+			all = why;
+		else {
+			xasprintf(&tmp, "%s; %s", all, why);
+			free(all);
+			free(why);
+			all = tmp;
+		}
+		why = NULL;
+	}
+	xasprintf(cause, "no SMTP server reachable: %s", all != NULL ? all :
+	    "none configured");
+	free(all);
+	free(s);
+	return (PM_SMTP);
+}
+
+static void
+smtp_send_rcpt(struct smtp *s, const char *rcpt)
+{
+	if (strchr(rcpt, '@') != NULL)
+		conn_printf(s->conn, "RCPT TO:<%s>\r\n", rcpt);
+	else
+		conn_printf(s->conn, "RCPT TO:<%s@%s>\r\n", rcpt, s->domain);
+}
+
+/* Fold one reply into the running result; remember the first refusal. */
+static void
+smtp_fold(struct smtp *s, enum sink_result *r, int code, int want,
+    const char *step, char *why, size_t whysize)
+{
+	enum sink_result	this;
+
+	if (code == want || (want == 250 && code / 100 == 2))
+		return;
+	this = code / 100 == 4 ? SINK_TEMPFAIL : SINK_PERMFAIL;
+	if (*r == SINK_OK)
+		snprintf(why, whysize, "%s: %s", step, s->last);
+	/* Any temporary refusal keeps the whole message for later. */
+	if (*r == SINK_OK || this == SINK_TEMPFAIL)
+		*r = this;
+}
+
+static enum sink_result
+smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
+{
+	struct smtp		*s = sk->data;
+	enum sink_result	 r = SINK_OK;
+	char			 why[600] = "";
+	size_t			 i;
+	int			 code, rset = s->dirty;
+
+	if (s->conn == NULL) {
+		xasprintf(cause, "SMTP connection lost earlier in this poll");
+		return (SINK_FATAL);
+	}
+	s->dirty = 1;
+	if (rset)
+		conn_printf(s->conn, "RSET\r\n");
+	if (rset && !s->pipelining && (conn_flush(s->conn, cause) != 0 ||
+	    smtp_reply(s, NULL, cause) == -1))
+		goto lost;
+	conn_printf(s->conn, "MAIL FROM:<%s>", e->from);
+	if (s->size && e->size > 0)
+		conn_printf(s->conn, " SIZE=%lld", e->size);
+	if (s->eightbitmime && e->eightbit)
+		conn_printf(s->conn, " BODY=8BITMIME");
+	conn_printf(s->conn, "\r\n");
+
+	if (s->pipelining) {
+		/* RFC 2920: send it all, then read the replies in order. */
+		for (i = 0; i < e->rcpts.n; i++)
+			smtp_send_rcpt(s, e->rcpts.v[i]);
+		conn_printf(s->conn, "DATA\r\n");
+		if (conn_flush(s->conn, cause) != 0)
+			goto lost;
+		if (rset && smtp_reply(s, NULL, cause) == -1)
+			goto lost;
+		if ((code = smtp_reply(s, NULL, cause)) == -1)
+			goto lost;
+		smtp_fold(s, &r, code, 250, "MAIL FROM", why, sizeof(why));
+		for (i = 0; i < e->rcpts.n; i++) {
+			if ((code = smtp_reply(s, NULL, cause)) == -1)
+				goto lost;
+			smtp_fold(s, &r, code, 250, "RCPT TO", why,
+			    sizeof(why));
+		}
+		if ((code = smtp_reply(s, NULL, cause)) == -1)
+			goto lost;
+		if (code == 354 && r != SINK_OK) {
+			/* DATA can't be taken back except by hanging up. */
+			conn_close(&s->conn);
+		} else
+			smtp_fold(s, &r, code, 354, "DATA", why, sizeof(why));
+	} else {
+		if (conn_flush(s->conn, cause) != 0 ||
+		    (code = smtp_reply(s, NULL, cause)) == -1)
+			goto lost;
+		smtp_fold(s, &r, code, 250, "MAIL FROM", why, sizeof(why));
+		for (i = 0; i < e->rcpts.n && r == SINK_OK; i++) {
+			smtp_send_rcpt(s, e->rcpts.v[i]);
+			if (conn_flush(s->conn, cause) != 0 ||
+			    (code = smtp_reply(s, NULL, cause)) == -1)
+				goto lost;
+			smtp_fold(s, &r, code, 250, "RCPT TO", why,
+			    sizeof(why));
+		}
+		if (r == SINK_OK) {
+			conn_printf(s->conn, "DATA\r\n");
+			if (conn_flush(s->conn, cause) != 0 ||
+			    (code = smtp_reply(s, NULL, cause)) == -1)
+				goto lost;
+			smtp_fold(s, &r, code, 354, "DATA", why, sizeof(why));
+		}
+	}
+	if (r != SINK_OK) {
+		xasprintf(cause, "%s refused %s", s->host, why);
+		return (r);
+	}
+	s->in_data = 1;
+	dot_encode_init(&s->enc);
+	return (SINK_OK);
+
+lost:
+	conn_close(&s->conn);
+	return (SINK_FATAL);
+}
+
+static enum sink_result
+smtp_write(struct sink *sk, const void *data, size_t len, char **cause)
+{
+	struct smtp	*s = sk->data;
+	const char	*p = data;
+	size_t		 n, o;
+
+	(void)cause;
+	while (len > 0) {
+		n = len > SMTP_CHUNK ? SMTP_CHUNK : len;
+		o = dot_encode(&s->enc, p, n, s->out);
+		conn_write(s->conn, s->out, o);
+		p += n;
+		len -= n;
+	}
+	return (SINK_OK);
+}
+
+static enum sink_result
+smtp_commit(struct sink *sk, char **cause)
+{
+	struct smtp		*s = sk->data;
+	enum sink_result	 r;
+	size_t			 o;
+	int			 code;
+
+	o = dot_encode_end(&s->enc, s->out);
+	conn_write(s->conn, s->out, o);
+	s->in_data = 0;
+	if (conn_flush(s->conn, cause) != 0 ||
+	    (code = smtp_reply(s, NULL, cause)) == -1) {
+		conn_close(&s->conn);
+		return (SINK_FATAL);
+	}
+	r = code / 100 == 2 ? SINK_OK : code / 100 == 4 ? SINK_TEMPFAIL :
+	    SINK_PERMFAIL;
+	if (r != SINK_OK)
+		xasprintf(cause, "%s refused the message after DATA: %s",
+		    s->host, s->last);
+	else
+		s->dirty = 0;
+	return (r);
+}
+
+static void
+smtp_abort(struct sink *sk)
+{
+	struct smtp	*s = sk->data;
+
+	/* In DATA only hanging up stops the message from being accepted. */
+	if (s->in_data)
+		conn_close(&s->conn);
+	s->in_data = 0;
+}
+
+static void
+smtp_close(struct sink *sk)
+{
+	struct smtp	*s = sk->data;
+	char		*cause = NULL;
+
+	if (s == NULL)
+		return;
+	if (s->conn != NULL) {
+		conn_printf(s->conn, "QUIT\r\n");
+		if (conn_flush(s->conn, &cause) == 0)
+			(void)smtp_reply(s, NULL, &cause);
+		free(cause);
+		conn_close(&s->conn);
+	}
+	free(s->host);
+	free(s->domain);
+	free(s);
+	sk->data = NULL;
+}
+
+const struct sink_ops sink_smtp_ops = {
+	.name = "smtp",
+	.open = smtp_open,
+	.begin = smtp_begin,
+	.write = smtp_write,
+	.commit = smtp_commit,
+	.abort = smtp_abort,
+	.close = smtp_close,
+};
