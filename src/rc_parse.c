@@ -551,12 +551,12 @@ rc_server_entry(struct parser *p)
 	int		 state = 0, negated, line = p->tok.line;
 	char		*name = NULL;
 
+	if (stmt == KW_DEFAULTS && (p->nrecords > 0 || p->defaults != NULL))
+		return (rc_error(p, "\"defaults\" must be the first entry of "
+		    "the file and appear once"));
 	if (rc_advance(p) != 0)
 		return (-1);
 	if (stmt == KW_DEFAULTS) {
-		if (p->nrecords > 0 || p->defaults != NULL)
-			return (rc_error(p, "\"defaults\" must be the first "
-			    "entry of the file and appear once"));
 		name = xstrdup("");
 	} else if (rc_take_name(p, "a server name", &name) != 0)
 		return (-1);

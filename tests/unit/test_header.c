@@ -1,0 +1,35 @@
+/* test_header.c -- header block helpers. */
+
+#include <string.h>
+
+#include "header.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+int
+main(void)
+{
+	const char	*h = "From: A <a@b.example>\r\nSubject: one\r\n two\r\n"
+	    "Return-Path: <>\r\n\r\nbody";
+	char		 v[64], addr[64];
+
+	plan(12);
+	is_int(header_end(h, strlen(h)), strlen(h) - 4, "end after CRLF CRLF");
+	is_int(header_end("a: b\n\nx", 7), 6, "end after LF LF");
+	is_int(header_end("a: b\r\n", 6), 0, "no end yet");
+	is_int(header_end("\r\nbody", 6), 2, "no header at all");
+	is_int(header_get(h, strlen(h), "subject", v, sizeof(v)), 0, "found");
+	is_str(v, "one two", "folded value unfolded");
+	is_int(header_get(h, strlen(h), "To", v, sizeof(v)), -1, "absent");
+	header_get(h, strlen(h), "From", v, sizeof(v));
+	is_int(header_address(v, addr, sizeof(addr)), 0, "address");
+	is_str(addr, "a@b.example", "address in <>");
+	header_get(h, strlen(h), "Return-Path", v, sizeof(v));
+	header_address(v, addr, sizeof(addr));
+	is_str(addr, "", "null sender");
+	is_int(header_address("x <a b@c>", addr, sizeof(addr)), -1,
+	    "space in address refused");
+	header_address("bare@host.example (Name)", addr, sizeof(addr));
+	is_str(addr, "bare@host.example", "bare address");
+	return (done_testing());
+}

@@ -1,0 +1,114 @@
+/* test_rc_lex.c -- the rcfile lexer, whole and one byte at a time. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "rc_lex.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+/* All tokens of in as "kind:text" joined by "|". */
+static char *
+lex_all(const char *in, size_t len)
+{
+	struct rc_lexer	 lx;
+	struct rc_token	 t;
+	char		*cause, *out = xstrdup(""), *tmp;
+
+	rc_lex_init(&lx, in, len);
+	for (;;) {
+		if (rc_lex_next(&lx, &t, &cause) != 0) {
+			xasprintf(&tmp, "%sERR(%s)", out, cause);
+			free(cause);
+			free(out);
+			out = tmp;
+			break;
+		}
+		if (t.kind == RC_T_EOF)
+			break;
+		xasprintf(&tmp, "%s%s%c:%s", out, *out ? "|" : "",
+		    "EWS="[t.kind], t.text);
+		free(out);
+		out = tmp;
+	}
+	rc_lex_free(&lx);
+	return (out);
+}
+
+int
+main(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} cases[] = {
+		{ "poll x", "W:poll|W:x" },
+		{ "a,b;c:d", "W:a|W:b|W:c|W:d" },
+		{ "set idfile=ids", "W:set|W:idfile|=:=|W:ids" },
+		{ "# comment\npoll", "W:poll" },
+		{ "in#box", "W:in#box" },
+		{ "\"a b\" 'c\"d'", "S:a b|S:c\"d" },
+		{ "\"abc\"def", "W:\"abc\"def" },
+		{ "\"multi\nline\"", "S:multi\nline" },
+		{ "\"x\\ty\"", "S:x\ty" },
+		{ "\\65\\x41\\0101", "W:AA\b1" },
+		{ "pass y\\", "W:pass|W:y" },
+		{ "a \\\n b", "W:a|W:b" },
+		{ "\"unterminated", "W:\"unterminated" },
+		{ "\"\"", "S:" },
+		{ "a\x0c" "b", "W:a\x0c" "b" },
+	};
+	struct rc_lexer	 lx;
+	struct rc_token	 t;
+	char		*got, *cause, *big;
+	size_t		 i;
+
+	plan(nitems(cases) + 5);
+	for (i = 0; i < nitems(cases); i++) {
+		got = lex_all(cases[i].in, strlen(cases[i].in));
+		is_str(got, cases[i].want, "lex %zu", i);
+		free(got);
+	}
+
+	/* Positions, also after a multi-line string. */
+	rc_lex_init(&lx, "\"a\nb\" x", 7);
+	rc_lex_next(&lx, &t, &cause);
+	rc_lex_next(&lx, &t, &cause);
+	ok(t.line == 2 && t.col == 4, "line:col after a multi-line string "
+	    "(%d:%d)", t.line, t.col);
+	rc_lex_free(&lx);
+
+	/* A token of exactly the limit, and one byte over. */
+	big = xmalloc(PM_RC_TOKEN_MAX + 2);
+	memset(big, 'w', PM_RC_TOKEN_MAX + 1);
+	big[PM_RC_TOKEN_MAX + 1] = '\0';
+	got = lex_all(big, PM_RC_TOKEN_MAX);
+	ok(strlen(got) == PM_RC_TOKEN_MAX + 2, "token of the limit accepted");
+	free(got);
+	got = lex_all(big, PM_RC_TOKEN_MAX + 1);
+	is_str(got, "ERR(1:1: token longer than 8192 bytes)",
+	    "token over the limit refused");
+	free(got);
+	free(big);
+
+	/* Byte-at-a-time feeding is moot for an in-memory lexer; instead
+	 * every prefix of a file must lex without crashing or looping. */
+	{
+		const char *f = "poll \"a\\\"b\" user 'x' pass \\x4";
+		size_t	    n;
+		int	    all = 1;
+
+		for (n = 0; n <= strlen(f); n++) {
+			got = lex_all(f, n);
+			all &= got != NULL;
+			free(got);
+		}
+		ok(all, "every prefix of a file lexes");
+	}
+	got = lex_all("a\0b", 3);
+	is_str(got, "W:a", "a NUL byte ends the word's text");
+	free(got);
+	return (done_testing());
+}
