@@ -79,7 +79,7 @@ main(void)
 	ok(strcmp(a->user, "keep") == 0 && strcmp(a->password, "poll") == 0 &&
 	    strcmp(a->locals.v[0], "user") == 0, "keywords taken as names");
 
-	is_int(parse("defaults proto pop3 keep\npoll a\npoll b no keep "
+	is_int(parse("defaults proto pop3 keep\npoll a\npoll b proto imap "
 	    "no keep", &cause), 0, "defaults");
 	ok(cfg.accounts.n == 2, "defaults record removed (%zu)",
 	    cfg.accounts.n);
