@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh -- install, with apt-get, whatever building and testing pullmail
+# needs and this machine lacks (Debian 12).  Installs nothing when all is
+# present, so it is cheap to run every time.
+set -u
+pkgs="build-essential autoconf automake pkg-config libssl-dev libbsd-dev
+    openssl ca-certificates dovecot-imapd dovecot-pop3d dovecot-lmtpd
+    postfix procps"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |
+	    grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Packages must not start their system services (Dovecot on 143, Postfix
+# on 25): the tests run private instances on high ports.
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+chmod 755 /usr/sbin/policy-rc.d
+apt-get update -q >/dev/null &&
+    apt-get install -y -q --no-install-recommends $missing >/dev/null
+rc=$?
+rm -f /usr/sbin/policy-rc.d
+exit $rc
