@@ -189,6 +189,13 @@ account_finish(struct account *a, char **cause)
 	if (a->folders.n == 0)
 		strlist_add(&a->folders, "INBOX");
 
+	/* These go into protocol lines verbatim; a line break would inject. */
+	if (strpbrk(a->user, "\r\n") != NULL ||
+	    (a->password != NULL && strpbrk(a->password, "\r\n") != NULL)) {
+		xasprintf(cause, "user name or password of %s holds a line "
+		    "break", a->name);
+		goto bad;
+	}
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
 	if (a->sslproto != NULL &&

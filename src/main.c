@@ -427,27 +427,31 @@ main(int argc, char **argv)
 	config_init(&cfg);
 	buf = read_rcfile(rcpath, &len, &st);
 	if (buf != NULL) {
-		if (rc_parse(rcpath, buf, len, &cfg, &cause) != 0) {
-			log_warnx("%s", cause);
-			free(cause);
-			return (PM_SYNTAX);
-		}
+		rc = rc_parse(rcpath, buf, len, &cfg, &cause);
 		explicit_bzero(buf, len);
 		free(buf);
+		if (rc != 0) {
+			log_warnx("%s", cause);
+			free(cause);
+			result = PM_SYNTAX;
+			goto out;
+		}
 		check_secrecy(rcpath, &st, &cfg);
 	}
 	select_accounts(&cfg, argc, argv);
 	if (cfg.accounts.n == 0) {
 		log_warnx("no mail servers to poll (%s names none, and none "
 		    "were given on the command line)", rcpath);
-		return (PM_SYNTAX);
+		result = PM_SYNTAX;
+		goto out;
 	}
 	for (i = 0; i < cfg.accounts.n; i++) {
 		apply_cmdline(cfg.accounts.v[i], &cl);
 		if (account_finish(cfg.accounts.v[i], &cause) != 0) {
 			log_warnx("%s", cause);
 			free(cause);
-			return (PM_SYNTAX);
+			result = PM_SYNTAX;
+			goto out;
 		}
 	}
 	for (i = 0; i < cfg.accounts.n; i++) {
@@ -456,6 +460,7 @@ main(int argc, char **argv)
 			any_ok = 1;
 		result = rc;
 	}
+out:
 	config_free(&cfg);
 	free(rcpath);
 	return (any_ok ? PM_OK : result);
