@@ -1,22 +1,45 @@
 #!/bin/sh
-# suite.sh -- install what is needed, build, run every test, and end with
-# "N passed, M failed".  Exits non-zero if anything failed.
+# suite.sh -- install what is needed, then build and run every test twice:
+# a plain build, and one with ASan+UBSan (any sanitizer report fails a
+# test).  Ends with "N passed, M failed"; exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+top=$(pwd)
 sh tests/deps.sh || exit 1
-{ autoreconf -fi && ./configure -q "$@"; } >build.log 2>&1 ||
-    { cat build.log; echo "0 passed, 1 failed"; exit 1; }
-make -j2 >>build.log 2>&1 || { cat build.log; echo "0 passed, 1 failed"; exit 1; }
-make -j2 check >check.log 2>&1
-check=$?
-grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' check.log | grep -v '^PASS' | head -50
-count() { awk -v k="# $1:" 'index($0, k) == 1 { print $3; exit }' check.log; }
-pass=$(count PASS)
-fail=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) ))
-[ -n "$pass" ] || pass=0
-if [ "$check" -ne 0 ] && [ "$fail" -eq 0 ]; then
-	tail -30 check.log
-	fail=1
-fi
+# Separate build trees need an unconfigured source tree.
+[ -f config.status ] && make distclean >/dev/null 2>&1
+autoreconf -fi >autoreconf.log 2>&1 ||
+    { cat autoreconf.log; echo "0 passed, 1 failed"; exit 1; }
+
+pass=0
+fail=0
+for variant in plain sanitizers; do
+	dir="$top/_build/$variant"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	opts=""
+	[ "$variant" = sanitizers ] && opts=--enable-sanitizers
+	if ! (cd "$dir" && "$top/configure" -q $opts && make -j2) \
+	    >"$dir/build.log" 2>&1; then
+		cat "$dir/build.log"
+		echo "# $variant: build failed"
+		fail=$((fail + 1))
+		continue
+	fi
+	(cd "$dir" && make -j2 check) >"$dir/check.log" 2>&1
+	check=$?
+	grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.log" | sed "s/^/$variant: /"
+	count() { awk -v k="# $1:" 'index($0, k) == 1 { print $3; exit }' \
+	    "$dir/check.log"; }
+	p=$(count PASS)
+	f=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) ))
+	if [ "$check" -ne 0 ] && [ "$f" -eq 0 ]; then
+		tail -30 "$dir/check.log"
+		f=1
+	fi
+	echo "# $variant: ${p:-0} passed, $f failed"
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + f))
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
