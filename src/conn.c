@@ -134,6 +134,20 @@ conn_wait(struct conn *c, short events, char **cause)
 	}
 }
 
+/* A TLS call did not complete: wait as it asks.  0 to retry, -1 to stop. */
+static int
+conn_tls_retry(struct conn *c, enum tls_io r, char **cause)
+{
+	if (r == TLS_IO_EOF) {
+		xasprintf(cause, "%s: connection closed by the server",
+		    c->label);
+		return (-1);
+	}
+	if (r == TLS_IO_ERROR)
+		return (-1);
+	return (conn_wait(c, r == TLS_IO_WANT_READ ? POLLIN : POLLOUT, cause));
+}
+
 int
 conn_starttls(struct conn *c, const struct tls_policy *p, char **cause)
 {
@@ -156,12 +170,7 @@ conn_starttls(struct conn *c, const struct tls_policy *p, char **cause)
 		r = tls_handshake(c->tls, cause);
 		if (r == TLS_IO_OK)
 			break;
-		if (r == TLS_IO_ERROR) {
-			tls_free(&c->tls);
-			return (-1);
-		}
-		if (conn_wait(c, r == TLS_IO_WANT_READ ? POLLIN : POLLOUT,
-		    cause) != 0) {
+		if (conn_tls_retry(c, r, cause) != 0) {
 			tls_free(&c->tls);
 			return (-1);
 		}
@@ -195,15 +204,7 @@ conn_fill(struct conn *c, char **cause)
 				c->rlen += got;
 				return (0);
 			}
-			if (r == TLS_IO_EOF) {
-				xasprintf(cause, "%s: connection closed by the "
-				    "server", c->label);
-				return (-1);
-			}
-			if (r == TLS_IO_ERROR)
-				return (-1);
-			if (conn_wait(c, r == TLS_IO_WANT_READ ? POLLIN :
-			    POLLOUT, cause) != 0)
+			if (conn_tls_retry(c, r, cause) != 0)
 				return (-1);
 			continue;
 		}
@@ -300,15 +301,7 @@ conn_send(struct conn *c, const char *buf, size_t len, char **cause)
 				len -= done;
 				continue;
 			}
-			if (r == TLS_IO_EOF) {
-				xasprintf(cause, "%s: connection closed by the "
-				    "server", c->label);
-				return (-1);
-			}
-			if (r == TLS_IO_ERROR)
-				return (-1);
-			if (conn_wait(c, r == TLS_IO_WANT_READ ? POLLIN :
-			    POLLOUT, cause) != 0)
+			if (conn_tls_retry(c, r, cause) != 0)
 				return (-1);
 			continue;
 		}

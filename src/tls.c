@@ -301,13 +301,10 @@ tls_io_result(struct tls *t, int r, const char *what, char **cause)
 enum tls_io
 tls_read(struct tls *t, void *buf, size_t len, size_t *n_r, char **cause)
 {
-	int	r;
-
 	ERR_clear_error();
 	if (SSL_read_ex(t->ssl, buf, len, n_r) == 1)
 		return (TLS_IO_OK);
-	r = 0;
-	return (tls_io_result(t, r, "TLS read", cause));
+	return (tls_io_result(t, 0, "TLS read", cause));
 }
 
 enum tls_io
