@@ -5,6 +5,8 @@
 #ifndef PM_NET_H
 #define PM_NET_H
 
+#include <stddef.h>
+
 #define NET_ERR_CONNECT	-1	/* every address refused or timed out */
 #define NET_ERR_DNS	-2	/* the name does not resolve */
 
@@ -18,5 +20,8 @@ int	net_connect(const char *host, int port, int timeout, char **peer_r,
 	    char **cause);
 /* The same for a UNIX-domain socket at path. */
 int	net_connect_unix(const char *path, char **cause);
+
+/* This host's name for EHLO and Received lines; "localhost" if unknown. */
+void	net_local_hostname(char *buf, size_t size);
 
 #endif

@@ -140,3 +140,11 @@ net_connect_unix(const char *path, char **cause)
 	}
 	return (fd);
 }
+
+void
+net_local_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size) != 0 || *buf == '\0')
+		strlcpy(buf, "localhost", size);
+	buf[size - 1] = '\0';
+}

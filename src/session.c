@@ -20,6 +20,7 @@
 #include "envelope.h"
 #include "header.h"
 #include "log.h"
+#include "net.h"
 #include "session.h"
 #include "sink.h"
 #include "xmalloc.h"
@@ -44,23 +45,15 @@ int
 session_connect(struct session *s, int port, char **cause)
 {
 	const struct account	*a = s->account;
-	char			*report;
 	int			 dns;
 
 	s->conn = conn_connect(account_host(a), port, a->timeout,
 	    account_host(a), &dns, cause);
 	if (s->conn == NULL)
 		return (dns ? PM_DNS : PM_SOCKET);
-	if (a->tls.mode == TLS_MODE_IMPLICIT) {
-		if (conn_starttls(s->conn, &a->tls, cause) != 0)
-			return (PM_SOCKET);
-		if ((report = conn_tls_report(s->conn)) != NULL) {
-			log_warnx("%s@%s: WARNING: %s; the connection is "
-			    "encrypted but NOT authenticated (no sslcertck)",
-			    a->user, a->name, report);
-			free(report);
-		}
-	} else if (a->tls.mode == TLS_MODE_PLAIN)
+	if (a->tls.mode == TLS_MODE_IMPLICIT)
+		return (session_starttls(s, cause));
+	if (a->tls.mode == TLS_MODE_PLAIN)
 		log_warnx("%s@%s: WARNING: plain text session (sslproto ''): "
 		    "mail can be read and changed on the way", a->user,
 		    a->name);
@@ -102,9 +95,7 @@ session_received(struct session *s, const struct envelope *e)
 	const struct account	*a = s->account;
 	char			 me[256], date[64], *r;
 
-	if (gethostname(me, sizeof(me)) != 0 || *me == '\0')
-		strlcpy(me, "localhost", sizeof(me));
-	me[sizeof(me) - 1] = '\0';
+	net_local_hostname(me, sizeof(me));
 	session_date(date, sizeof(date));
 	xasprintf(&r, "Received: from %s [%s]\r\n"
 	    "\tby %s with %s%s (pullmail-%s)\r\n"

@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "dotstuff.h"
 #include "log.h"
+#include "net.h"
 #include "result.h"
 #include "sink.h"
 #include "smtp_reply.h"
@@ -87,14 +88,6 @@ smtp_reply(struct smtp *s, int *ext, char **cause)
 	}
 }
 
-static void
-smtp_hostname(char *buf, size_t size)
-{
-	if (gethostname(buf, size) != 0 || *buf == '\0')
-		strlcpy(buf, "localhost", size);
-	buf[size - 1] = '\0';
-}
-
 /* Connect to one "host", "host/port" or "/socket" entry. */
 static int
 smtp_try(struct smtp *s, const struct account *a, const char *spec,
@@ -133,7 +126,7 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 		xasprintf(cause, "%s: greeting: %s", spec, s->last);
 		goto fail;
 	}
-	smtp_hostname(me, sizeof(me));
+	net_local_hostname(me, sizeof(me));
 	conn_printf(s->conn, "EHLO %s\r\n", me);
 	if (conn_flush(s->conn, cause) != 0 ||
 	    (code = smtp_reply(s, &ext, cause)) == -1)
