@@ -2,7 +2,10 @@
  * account.h -- one thing to poll: a server, a login, and where mail goes.
  *
  * Built by rc_parse.c (and the command line), completed by
- * account_finish(), then never changed while a poll runs.
+ * account_finish(), then never changed while a poll runs.  Every field
+ * the user may set is tri-state: TRI_UNSET / NULL / an empty list until
+ * something sets it, so "defaults" and the command line merge the way
+ * fetchmail's do (fill what is unset; the command line forces).
  */
 
 #ifndef PM_ACCOUNT_H
@@ -15,8 +18,30 @@
 enum proto {
 	PROTO_UNSET = 0,
 	PROTO_AUTO,		/* try IMAP, then POP3 (fetchmail's default) */
+	PROTO_POP2,		/* accepted by fetchmail's parser, never built */
 	PROTO_POP3,
 	PROTO_IMAP,
+	PROTO_APOP,
+	PROTO_RPOP,
+	PROTO_KPOP,
+	PROTO_SDPS,
+	PROTO_ETRN,
+	PROTO_ODMR,
+};
+
+enum auth {
+	AUTH_UNSET = 0,
+	AUTH_ANY,
+	AUTH_PASSWORD,
+	AUTH_KERBEROS_V4,
+	AUTH_KERBEROS_V5,
+	AUTH_GSSAPI,
+	AUTH_CRAM_MD5,
+	AUTH_OTP,
+	AUTH_NTLM,
+	AUTH_MSN,
+	AUTH_SSH,		/* "ssh" and "implicit" */
+	AUTH_EXTERNAL,
 };
 
 struct strlist {
@@ -25,33 +50,89 @@ struct strlist {
 };
 
 #define TRI_UNSET	-1	/* a boolean or number the user did not set */
+/* "no envelope": set, and meaning "do not look at any header". */
+#define ENVELOPE_DISABLED	"\177"
 
 struct account {
+	/* Server options: shared by every user of one poll entry. */
 	char		*name;		/* poll name */
+	int		 entry;		/* index of the poll entry in the file */
+	int		 active;	/* 0 for "skip" entries */
 	char		*via;		/* host to connect to, if not name */
 	enum proto	 proto;
-	int		 port;		/* TRI_UNSET: the protocol's default */
-	int		 timeout;	/* seconds */
-	int		 active;	/* 0 for "skip" entries */
+	char		*service;	/* port number or service name */
+	int		 timeout;	/* seconds; 0 = default */
+	int		 interval;	/* daemon: poll every Nth cycle */
+	char		*envelope;	/* multidrop envelope header */
+	int		 envskip;
+	char		*qvirtual;
+	enum auth	 auth;
+	int		 dns;
+	int		 uidl;
+	int		 checkalias;
+	struct strlist	 aka;
+	struct strlist	 localdomains;
+	char		*interface;
+	char		*monitor;
+	char		*plugin;
+	char		*plugout;
+	char		*principal;
+	char		*esmtpname;
+	char		*esmtppassword;
+	int		 tracepolls;
+	int		 badheader;	/* 1 accept, 0 reject */
 
+	/* User options. */
 	char		*user;		/* remote login */
 	char		*password;	/* NULL: look elsewhere */
-	struct strlist	 locals;	/* local recipients ("is ... here") */
-
+	char		*passwordeval;	/* pullmail: command printing it */
+	struct strlist	 locals;	/* local names, "server=local" maps */
+	int		 wildcard;	/* "*" among the local names */
+	int		 fetchall;
+	int		 keep;
+	int		 flush;
+	int		 limitflush;
+	int		 rewrite;
+	int		 stripcr;
+	int		 forcecr;
+	int		 pass8bits;
+	int		 dropstatus;
+	int		 dropdelivered;
+	int		 mimedecode;
+	int		 idle;
+	char		*mda;
+	char		*bsmtp;
+	int		 lmtp;
+	char		*maildir;	/* pullmail */
+	char		*mbox;		/* pullmail */
+	char		*preconnect;
+	char		*postconnect;
+	int		 limit;
+	int		 warnings;
+	int		 fetchlimit;
+	int		 fetchsizelimit;
+	int		 fastuidl;
+	int		 batchlimit;
+	int		 expunge;
 	int		 ssl;		/* implicit TLS */
+	char		*sslkey;
+	char		*sslcert;
 	char		*sslproto;	/* NULL unset, "" plain text */
 	int		 sslcertck;
 	char		*sslcertfile;
 	char		*sslcertpath;
+	char		*sslcrlfile;	/* pullmail */
 	char		*sslcommonname;
-	struct tls_policy tls;		/* built by account_finish() */
-
+	struct strlist	 sslfingerprints; /* pullmail: several pins */
+	char		*properties;
 	struct strlist	 smtphosts;	/* "host", "host/port", "/socket" */
-	char		*mda;
-	int		 keep;
-	int		 fetchall;
+	struct strlist	 fetchdomains;
+	char		*smtpaddress;
+	char		*smtpname;
+	struct strlist	 antispam;	/* reply codes, as digits */
 	struct strlist	 folders;
 
+	struct tls_policy tls;		/* built by account_finish() */
 	char		*rcfile;	/* where it was defined, for messages */
 	int		 line;
 };
@@ -64,8 +145,16 @@ struct account_list {
 struct account	*account_new(const char *name);
 void		 account_free(struct account *);
 void		 account_list_free(struct account_list *);
+void		 account_list_add(struct account_list *, struct account *);
 /* Fill a's unset fields from d (a "defaults" entry). */
 void		 account_merge(struct account *a, const struct account *d);
+/* Overwrite a's fields with every field that o sets (the command line). */
+void		 account_override(struct account *a, const struct account *o);
+/* Copy the server options (not the user options) of from into to. */
+void		 account_copy_server(struct account *to,
+		    const struct account *from);
+/* Does a have more than one local recipient (fetchmail's multidrop)? */
+int		 account_multidrop(const struct account *);
 /*
  * Apply built-in defaults and derive the TLS policy.  Returns -1 with
  * *cause set (naming rcfile:line) when the combination is invalid.
@@ -74,8 +163,16 @@ int		 account_finish(struct account *, char **cause);
 /* The host to connect to and the port to use. */
 const char	*account_host(const struct account *);
 int		 account_port(const struct account *, enum proto);
+/* The invoking user's login name (fetchmail's default everywhere). */
+char		*account_login_name(void);
+
+const char	*proto_name(enum proto);
+const char	*auth_name(enum auth);
 
 void		 strlist_add(struct strlist *, const char *);
 void		 strlist_free(struct strlist *);
+void		 strlist_copy(struct strlist *to, const struct strlist *from);
+/* Split s at commas into l (the command line's list syntax). */
+void		 strlist_split(struct strlist *l, const char *s);
 
 #endif

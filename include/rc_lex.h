@@ -18,12 +18,23 @@ enum rc_token_kind {
 	RC_T_EQUALS,
 };
 
+/*
+ * A quote inside an unquoted word: fetchmail keeps it as data, which is
+ * rarely what the author meant, so the parser warns.
+ */
+enum rc_quote_in_word {
+	RC_Q_NONE,
+	RC_Q_GLUED,		/* "abc"def or x"y" */
+	RC_Q_UNTERMINATED,	/* "abc with no closing quote in the file */
+};
+
 struct rc_token {
 	enum rc_token_kind	 kind;
 	char			*text;	/* escapes applied; owned by the lexer */
 	size_t			 len;
 	int			 line;	/* 1-based position of its first byte */
 	int			 col;
+	enum rc_quote_in_word	 quote_in_word;
 };
 
 struct rc_lexer {

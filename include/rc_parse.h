@@ -12,24 +12,40 @@
 
 #include "account.h"
 
+/* Global ("set") options; ints are TRI_UNSET until something sets them. */
 struct config {
 	struct account_list	 accounts;	/* "defaults" already merged */
 	int			 daemon;	/* set daemon N; 0 = one-shot */
 	char			*logfile;
 	char			*idfile;
+	char			*pidfile;
 	char			*postmaster;
-	int			 syslog;
-	int			 softbounce;
+	char			*properties;
 	int			 bouncemail;
+	int			 spambounce;
+	int			 softbounce;
+	int			 syslog;
+	int			 invisible;
+	int			 showdots;
+	int			 jobs;		/* pullmail: parallel polls */
+	char			*statedir;	/* pullmail: UID journals */
+	struct strlist		 warnings;	/* "file:line:col: ..." */
 };
 
 void	config_init(struct config *);
 void	config_free(struct config *);
+/* Set every global that o sets (the command line) in cfg. */
+void	config_override(struct config *cfg, const struct config *o);
+/* Built-in defaults for every global still unset. */
+void	config_finish(struct config *);
+
 /*
- * Parse buf (len bytes) read from file into cfg.  Returns -1 with *cause
- * set to "file:line:col: message" on the first error.
+ * Parse buf (len bytes) read from file into cfg.  Relative paths are made
+ * absolute against dir (the rcfile's directory; NULL leaves them).
+ * Returns -1 with *cause set to "file:line:col: message" on the first
+ * error.  Warnings that do not stop the parse go to cfg->warnings.
  */
-int	rc_parse(const char *file, const char *buf, size_t len,
-	    struct config *cfg, char **cause);
+int	rc_parse(const char *file, const char *dir, const char *buf,
+	    size_t len, struct config *cfg, char **cause);
 
 #endif

@@ -1,15 +1,81 @@
 /*
- * account.c -- account records: merge, defaults, derived settings.
+ * account.c -- account records: merge, override, defaults, derived settings.
+ *
+ * One table lists every user-settable field with its kind, so merging a
+ * "defaults" record, forcing the command line and freeing all walk the
+ * same list and a new option cannot be forgotten in one of them.
  */
 
+#include <sys/types.h>
+
+#include <netdb.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "account.h"
 #include "bounds.h"
 #include "xmalloc.h"
+
+enum field_kind {
+	FK_INT,			/* int or enum; TRI_UNSET (or 0 for enums) */
+	FK_ENUM,
+	FK_STR,
+	FK_SECRET,		/* a string to wipe before freeing */
+	FK_LIST,
+};
+
+struct field {
+	size_t		off;
+	enum field_kind	kind;
+	int		server;	/* a server option (shared by the entry) */
+};
+
+#define F(name, kind, server) { offsetof(struct account, name), kind, server }
+
+static const struct field fields[] = {
+	F(via, FK_STR, 1), F(proto, FK_ENUM, 1), F(service, FK_STR, 1),
+	F(timeout, FK_INT, 1), F(interval, FK_INT, 1),
+	F(envelope, FK_STR, 1), F(envskip, FK_INT, 1),
+	F(qvirtual, FK_STR, 1), F(auth, FK_ENUM, 1), F(dns, FK_INT, 1),
+	F(uidl, FK_INT, 1), F(checkalias, FK_INT, 1), F(aka, FK_LIST, 1),
+	F(localdomains, FK_LIST, 1), F(interface, FK_STR, 1),
+	F(monitor, FK_STR, 1), F(plugin, FK_STR, 1), F(plugout, FK_STR, 1),
+	F(principal, FK_STR, 1), F(esmtpname, FK_STR, 1),
+	F(esmtppassword, FK_SECRET, 1), F(tracepolls, FK_INT, 1),
+	F(badheader, FK_INT, 1),
+
+	F(user, FK_STR, 0), F(password, FK_SECRET, 0),
+	F(passwordeval, FK_STR, 0), F(locals, FK_LIST, 0),
+	F(wildcard, FK_INT, 0), F(fetchall, FK_INT, 0), F(keep, FK_INT, 0),
+	F(flush, FK_INT, 0), F(limitflush, FK_INT, 0), F(rewrite, FK_INT, 0),
+	F(stripcr, FK_INT, 0), F(forcecr, FK_INT, 0),
+	F(pass8bits, FK_INT, 0), F(dropstatus, FK_INT, 0),
+	F(dropdelivered, FK_INT, 0), F(mimedecode, FK_INT, 0),
+	F(idle, FK_INT, 0), F(mda, FK_STR, 0), F(bsmtp, FK_STR, 0),
+	F(lmtp, FK_INT, 0), F(maildir, FK_STR, 0), F(mbox, FK_STR, 0),
+	F(preconnect, FK_STR, 0), F(postconnect, FK_STR, 0),
+	F(limit, FK_INT, 0), F(warnings, FK_INT, 0),
+	F(fetchlimit, FK_INT, 0), F(fetchsizelimit, FK_INT, 0),
+	F(fastuidl, FK_INT, 0), F(batchlimit, FK_INT, 0),
+	F(expunge, FK_INT, 0), F(ssl, FK_INT, 0), F(sslkey, FK_STR, 0),
+	F(sslcert, FK_STR, 0), F(sslproto, FK_STR, 0),
+	F(sslcertck, FK_INT, 0), F(sslcertfile, FK_STR, 0),
+	F(sslcertpath, FK_STR, 0), F(sslcrlfile, FK_STR, 0),
+	F(sslcommonname, FK_STR, 0), F(sslfingerprints, FK_LIST, 0),
+	F(properties, FK_STR, 0), F(smtphosts, FK_LIST, 0),
+	F(fetchdomains, FK_LIST, 0), F(smtpaddress, FK_STR, 0),
+	F(smtpname, FK_STR, 0), F(antispam, FK_LIST, 0),
+	F(folders, FK_LIST, 0),
+};
+
+#undef F
+
+#define FIELD(a, f, type)	((type *)(void *)((char *)(a) + (f)->off))
+#define CFIELD(a, f, type)	((const type *)(const void *)	\
+				    ((const char *)(a) + (f)->off))
 
 void
 strlist_add(struct strlist *l, const char *s)
@@ -30,7 +96,7 @@ strlist_free(struct strlist *l)
 	l->n = 0;
 }
 
-static void
+void
 strlist_copy(struct strlist *to, const struct strlist *from)
 {
 	size_t	i;
@@ -39,20 +105,99 @@ strlist_copy(struct strlist *to, const struct strlist *from)
 		strlist_add(to, from->v[i]);
 }
 
+void
+strlist_split(struct strlist *l, const char *s)
+{
+	char	*copy, *p, *tok;
+
+	copy = p = xstrdup(s);
+	while ((tok = strsep(&p, ",")) != NULL) {
+		if (*tok != '\0')
+			strlist_add(l, tok);
+	}
+	free(copy);
+}
+
+static int
+field_is_set(const struct account *a, const struct field *f)
+{
+	switch (f->kind) {
+	case FK_INT:
+		return (*CFIELD(a, f, int) != TRI_UNSET);
+	case FK_ENUM:
+		return (*CFIELD(a, f, int) != 0);
+	case FK_STR:
+	case FK_SECRET:
+		return (*CFIELD(a, f, char *) != NULL);
+	case FK_LIST:
+		return (CFIELD(a, f, struct strlist)->n != 0);
+	}
+	return (0);
+}
+
+static void
+field_clear(struct account *a, const struct field *f)
+{
+	char	**s;
+
+	switch (f->kind) {
+	case FK_INT:
+		*FIELD(a, f, int) = TRI_UNSET;
+		break;
+	case FK_ENUM:
+		*FIELD(a, f, int) = 0;
+		break;
+	case FK_SECRET:
+		s = FIELD(a, f, char *);
+		if (*s != NULL)
+			explicit_bzero(*s, strlen(*s));
+		/* FALLTHROUGH */
+	case FK_STR:
+		s = FIELD(a, f, char *);
+		free(*s);
+		*s = NULL;
+		break;
+	case FK_LIST:
+		strlist_free(FIELD(a, f, struct strlist));
+		break;
+	}
+}
+
+/* Copy field f of from into to, which must be clear. */
+static void
+field_copy(struct account *to, const struct account *from,
+    const struct field *f)
+{
+	const char	*s;
+
+	switch (f->kind) {
+	case FK_INT:
+	case FK_ENUM:
+		*FIELD(to, f, int) = *CFIELD(from, f, int);
+		break;
+	case FK_STR:
+	case FK_SECRET:
+		s = *CFIELD(from, f, char *);
+		*FIELD(to, f, char *) = s != NULL ? xstrdup(s) : NULL;
+		break;
+	case FK_LIST:
+		strlist_copy(FIELD(to, f, struct strlist),
+		    CFIELD(from, f, struct strlist));
+		break;
+	}
+}
+
 struct account *
 account_new(const char *name)
 {
 	struct account	*a;
+	size_t		 i;
 
 	a = xcalloc(1, sizeof(*a));
 	a->name = xstrdup(name);
-	a->port = TRI_UNSET;
-	a->timeout = TRI_UNSET;
 	a->active = 1;
-	a->ssl = TRI_UNSET;
-	a->sslcertck = TRI_UNSET;
-	a->keep = TRI_UNSET;
-	a->fetchall = TRI_UNSET;
+	for (i = 0; i < nitems(fields); i++)
+		field_clear(a, &fields[i]);
 	tls_policy_init(&a->tls);
 	return (a);
 }
@@ -60,26 +205,23 @@ account_new(const char *name)
 void
 account_free(struct account *a)
 {
+	size_t	i;
+
 	if (a == NULL)
 		return;
+	for (i = 0; i < nitems(fields); i++)
+		field_clear(a, &fields[i]);
 	free(a->name);
-	free(a->via);
-	free(a->user);
-	if (a->password != NULL) {
-		explicit_bzero(a->password, strlen(a->password));
-		free(a->password);
-	}
-	strlist_free(&a->locals);
-	free(a->sslproto);
-	free(a->sslcertfile);
-	free(a->sslcertpath);
-	free(a->sslcommonname);
 	tls_policy_free(&a->tls);
-	strlist_free(&a->smtphosts);
-	free(a->mda);
-	strlist_free(&a->folders);
 	free(a->rcfile);
 	free(a);
+}
+
+void
+account_list_add(struct account_list *l, struct account *a)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = a;
 }
 
 void
@@ -94,41 +236,47 @@ account_list_free(struct account_list *l)
 	l->n = 0;
 }
 
-#define MERGE_STR(f) do {						\
-	if (a->f == NULL && d->f != NULL)				\
-		a->f = xstrdup(d->f);					\
-} while (0)
-#define MERGE_INT(f) do {						\
-	if (a->f == TRI_UNSET)						\
-		a->f = d->f;						\
-} while (0)
-#define MERGE_LIST(f) do {						\
-	if (a->f.n == 0)						\
-		strlist_copy(&a->f, &d->f);				\
-} while (0)
-
 void
 account_merge(struct account *a, const struct account *d)
 {
-	if (a->proto == PROTO_UNSET)
-		a->proto = d->proto;
-	MERGE_STR(via);
-	MERGE_INT(port);
-	MERGE_INT(timeout);
-	MERGE_STR(user);
-	MERGE_STR(password);
-	MERGE_LIST(locals);
-	MERGE_INT(ssl);
-	MERGE_STR(sslproto);
-	MERGE_INT(sslcertck);
-	MERGE_STR(sslcertfile);
-	MERGE_STR(sslcertpath);
-	MERGE_STR(sslcommonname);
-	MERGE_LIST(smtphosts);
-	MERGE_STR(mda);
-	MERGE_INT(keep);
-	MERGE_INT(fetchall);
-	MERGE_LIST(folders);
+	size_t	i;
+
+	for (i = 0; i < nitems(fields); i++) {
+		if (!field_is_set(a, &fields[i]))
+			field_copy(a, d, &fields[i]);
+	}
+}
+
+void
+account_override(struct account *a, const struct account *o)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(fields); i++) {
+		if (field_is_set(o, &fields[i])) {
+			field_clear(a, &fields[i]);
+			field_copy(a, o, &fields[i]);
+		}
+	}
+}
+
+void
+account_copy_server(struct account *to, const struct account *from)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(fields); i++) {
+		if (fields[i].server) {
+			field_clear(to, &fields[i]);
+			field_copy(to, from, &fields[i]);
+		}
+	}
+}
+
+int
+account_multidrop(const struct account *a)
+{
+	return (a->wildcard == 1 || a->locals.n > 1);
 }
 
 const char *
@@ -137,18 +285,60 @@ account_host(const struct account *a)
 	return (a->via != NULL ? a->via : a->name);
 }
 
+/* Numbers, not /etc/services, for the names everybody uses. */
+static const struct {
+	const char	*name;
+	int		 port;
+} well_known[] = {
+	{ "pop2", 109 }, { "pop3", 110 }, { "imap", 143 }, { "imap2", 143 },
+	{ "imaps", 993 }, { "pop3s", 995 }, { "kpop", 1109 },
+};
+
+/* The port a service string names, or -1. */
+static int
+service_port(const char *s)
+{
+	struct servent	*se;
+	const char	*errstr;
+	long long	 n;
+	size_t		 i;
+
+	n = strtonum(s, 1, 65535, &errstr);
+	if (errstr == NULL)
+		return ((int)n);
+	for (i = 0; i < nitems(well_known); i++) {
+		if (strcmp(s, well_known[i].name) == 0)
+			return (well_known[i].port);
+	}
+	if ((se = getservbyname(s, "tcp")) != NULL)
+		return (ntohs(se->s_port));
+	return (-1);
+}
+
 int
 account_port(const struct account *a, enum proto p)
 {
-	if (a->port != TRI_UNSET)
-		return (a->port);
-	/* Numbers, not /etc/services: a missing file must not break us. */
-	if (p == PROTO_POP3)
+	if (a->service != NULL)
+		return (service_port(a->service));
+	switch (p) {
+	case PROTO_POP3:
+	case PROTO_APOP:
+	case PROTO_RPOP:
+	case PROTO_SDPS:
 		return (a->ssl == 1 ? 995 : 110);
-	return (a->ssl == 1 ? 993 : 143);
+	case PROTO_KPOP:
+		return (1109);
+	case PROTO_POP2:
+		return (109);
+	case PROTO_ETRN:
+	case PROTO_ODMR:
+		return (p == PROTO_ETRN ? 25 : 366);
+	default:
+		return (a->ssl == 1 ? 993 : 143);
+	}
 }
 
-static char *
+char *
 account_login_name(void)
 {
 	struct passwd	*pw;
@@ -161,6 +351,90 @@ account_login_name(void)
 	return (xstrdup("postmaster"));
 }
 
+const char *
+proto_name(enum proto p)
+{
+	switch (p) {
+	case PROTO_UNSET:
+	case PROTO_AUTO:
+		return ("auto");
+	case PROTO_POP2:
+		return ("unknown?!?");	/* what fetchmail prints for it */
+	case PROTO_POP3:
+		return ("POP3");
+	case PROTO_IMAP:
+		return ("IMAP");
+	case PROTO_APOP:
+		return ("APOP");
+	case PROTO_RPOP:
+		return ("RPOP");
+	case PROTO_KPOP:
+		return ("KPOP");
+	case PROTO_SDPS:
+		return ("SDPS");
+	case PROTO_ETRN:
+		return ("ETRN");
+	case PROTO_ODMR:
+		return ("ODMR");
+	}
+	return ("unknown?!?");
+}
+
+const char *
+auth_name(enum auth au)
+{
+	switch (au) {
+	case AUTH_UNSET:
+	case AUTH_ANY:
+		return ("any");
+	case AUTH_PASSWORD:
+		return ("password");
+	case AUTH_KERBEROS_V4:
+		return ("kerberos_v4");
+	case AUTH_KERBEROS_V5:
+		return ("kerberos_v5");
+	case AUTH_GSSAPI:
+		return ("gssapi");
+	case AUTH_CRAM_MD5:
+		return ("cram-md5");
+	case AUTH_OTP:
+		return ("otp");
+	case AUTH_NTLM:
+		return ("ntlm");
+	case AUTH_MSN:
+		return ("msn");
+	case AUTH_SSH:
+		return ("ssh");
+	case AUTH_EXTERNAL:
+		return ("external");
+	}
+	return ("any");
+}
+
+static void
+default_int(int *v, int def)
+{
+	if (*v == TRI_UNSET)
+		*v = def;
+}
+
+/* Auth types that never send a password: fetchmail fills in the login. */
+static int
+auth_needs_password(const struct account *a)
+{
+	switch (a->auth) {
+	case AUTH_GSSAPI:
+	case AUTH_KERBEROS_V4:
+	case AUTH_KERBEROS_V5:
+	case AUTH_SSH:
+	case AUTH_EXTERNAL:
+	case AUTH_OTP:
+		return (0);
+	default:
+		return (a->proto != PROTO_ETRN);
+	}
+}
+
 int
 account_finish(struct account *a, char **cause)
 {
@@ -168,34 +442,79 @@ account_finish(struct account *a, char **cause)
 
 	if (a->proto == PROTO_UNSET)
 		a->proto = PROTO_AUTO;
+	if (a->auth == AUTH_UNSET)
+		a->auth = AUTH_ANY;
 	if (a->timeout == TRI_UNSET || a->timeout == 0)
 		a->timeout = PM_TIMEOUT_DEFAULT;
-	if (a->ssl == TRI_UNSET)
-		a->ssl = 0;
-	if (a->sslcertck == TRI_UNSET)
-		a->sslcertck = 1;
-	if (a->keep == TRI_UNSET)
-		a->keep = 0;
-	if (a->fetchall == TRI_UNSET)
-		a->fetchall = 0;
+	default_int(&a->interval, 0);
+	default_int(&a->envskip, 0);
+	if (a->envelope == NULL)
+		a->envelope = xstrdup("Received");
+	default_int(&a->dns, 1);
+	default_int(&a->uidl, 0);
+	default_int(&a->checkalias, 0);
+	default_int(&a->tracepolls, 0);
+	default_int(&a->badheader, 0);
+	default_int(&a->wildcard, 0);
+	default_int(&a->fetchall, 0);
+	default_int(&a->keep, 0);
+	default_int(&a->flush, 0);
+	default_int(&a->limitflush, 0);
+	default_int(&a->rewrite, 1);
+	default_int(&a->stripcr, a->mda != NULL);
+	default_int(&a->forcecr, 0);
+	default_int(&a->pass8bits, 0);
+	default_int(&a->dropstatus, 0);
+	default_int(&a->dropdelivered, 0);
+	default_int(&a->mimedecode, 0);
+	default_int(&a->idle, 0);
+	default_int(&a->lmtp, 0);
+	default_int(&a->limit, 0);
+	default_int(&a->warnings, 3600);
+	default_int(&a->fetchlimit, 0);
+	default_int(&a->fetchsizelimit, 100);
+	default_int(&a->fastuidl, 4);
+	default_int(&a->batchlimit, 0);
+	/* expunge stays unset: its default depends on the protocol. */
+	default_int(&a->ssl, 0);
+	default_int(&a->sslcertck, 1);
+
 	me = account_login_name();
 	if (a->user == NULL)
 		a->user = xstrdup(me);
+	if (a->esmtpname == NULL)
+		a->esmtpname = xstrdup(me);
 	if (a->locals.n == 0)
 		strlist_add(&a->locals, me);
 	free(me);
-	if (a->smtphosts.n == 0 && a->mda == NULL)
+	if (a->smtphosts.n == 0)
 		strlist_add(&a->smtphosts, "localhost");
-	if (a->folders.n == 0)
-		strlist_add(&a->folders, "INBOX");
+	if (a->password == NULL && !auth_needs_password(a) && a->active)
+		a->password = xstrdup(a->user);
 
 	/* These go into protocol lines verbatim; a line break would inject. */
 	if (strpbrk(a->user, "\r\n") != NULL ||
 	    (a->password != NULL && strpbrk(a->password, "\r\n") != NULL)) {
-		xasprintf(cause, "user name or password of %s holds a line "
-		    "break", a->name);
+		xasprintf(cause, "the user name or password for %s holds a "
+		    "line break", a->name);
 		goto bad;
 	}
+	if (a->service != NULL && service_port(a->service) == -1) {
+		xasprintf(cause, "service \"%s\" of %s is not a port number "
+		    "(1-65535) or a known service name", a->service, a->name);
+		goto bad;
+	}
+	if (a->auth == AUTH_KERBEROS_V4) {
+		xasprintf(cause, "%s: Kerberos IV authentication is not "
+		    "supported", a->name);
+		goto bad;
+	}
+	if (a->proto == PROTO_RPOP && account_port(a, a->proto) >= 1024) {
+		xasprintf(cause, "%s: RPOP needs a privileged port (below "
+		    "1024)", a->name);
+		goto bad;
+	}
+
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
 	if (a->sslproto != NULL &&

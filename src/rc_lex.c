@@ -105,6 +105,7 @@ rc_unescape(const char *in, size_t len, char *out)
 			i++;			/* backslash-newline vanishes */
 			break;
 		case 'x':
+		case 'X':
 			i++;
 			v = 0;
 			for (k = 0; k < 2 && i < len &&
@@ -210,6 +211,10 @@ rc_lex_next(struct rc_lexer *lx, struct rc_token *t, char **cause)
 		lx->text = xmalloc(wlen + 1);
 		t->len = rc_unescape(p, wlen, lx->text);
 		t->kind = RC_T_WORD;
+		if (memchr(p, '"', wlen) != NULL ||
+		    memchr(p, '\'', wlen) != NULL)
+			t->quote_in_word = (*p == '"' || *p == '\'') &&
+			    qlen == 0 ? RC_Q_UNTERMINATED : RC_Q_GLUED;
 		rc_advance(lx, wlen);
 	}
 	t->text = lx->text;

@@ -2,11 +2,13 @@
  * rc_parse.c -- recursive descent over the rcfile's tokens.
  *
  * A file is a sequence of "set ..." statements and server entries
- * ("poll"/"server"/"skip"/"defaults" NAME, server options, then user
- * options, optionally in "user ..." sections).  Keywords are recognised
- * only in unquoted words; after user/pass/is/to/= the next token is a
- * name whatever it looks like (fetchmail's "name mode").
+ * ("poll"/"server"/"skip" NAME or "defaults", server options, then user
+ * options, either alone or in "user ..." sections).  Which words are
+ * keywords, numbers or plain strings follows fetchmail's lexer exactly
+ * (see rc_classify), because a file must mean what it meant to fetchmail.
  */
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <limits.h>
@@ -21,20 +23,34 @@
 enum kw {
 	KW_NONE = 0,
 	/* statements */
-	KW_SET, KW_POLL, KW_SERVER, KW_SKIP, KW_DEFAULTS,
-	/* noise and clause words */
-	KW_NOISE, KW_NO, KW_HERE, KW_THERE, KW_IS, KW_TO,
+	KW_SET, KW_POLL, KW_SKIP, KW_DEFAULTS,
+	/* clause words */
+	KW_NO, KW_HERE, KW_THERE, KW_IS, KW_TO, KW_USER, KW_PASS, KW_AUTH,
+	KW_ACCEPT, KW_REJECT,
 	/* server options */
-	KW_VIA, KW_PROTO, KW_PORT, KW_SERVICE, KW_TIMEOUT,
-	/* user clause and options */
-	KW_USER, KW_PASS, KW_SSL, KW_SSLCERTCK, KW_SSLCERTFILE,
-	KW_SSLCERTPATH, KW_SSLCOMMONNAME, KW_SSLPROTO, KW_SMTPHOST, KW_MDA,
-	KW_KEEP, KW_NOKEEP, KW_FETCHALL, KW_NOFETCHALL, KW_FOLDER,
-	/* set options */
-	KW_DAEMON, KW_LOGFILE, KW_IDFILE, KW_POSTMASTER, KW_SYSLOG,
-	KW_SOFTBOUNCE, KW_BOUNCEMAIL, KW_NOBOUNCEMAIL,
-	/* fetchmail keywords this version does not implement yet */
-	KW_LATER,
+	KW_VIA, KW_AKA, KW_LOCALDOMAINS, KW_PROTO, KW_SERVICE, KW_PORT,
+	KW_INTERVAL, KW_TIMEOUT, KW_ENVELOPE, KW_QVIRTUAL, KW_PRINCIPAL,
+	KW_ESMTPNAME, KW_ESMTPPASSWORD, KW_UIDL, KW_CHECKALIAS, KW_DNS,
+	KW_INTERFACE, KW_MONITOR, KW_PLUGIN, KW_PLUGOUT, KW_TRACEPOLLS,
+	KW_BADHEADER,
+	/* user options */
+	KW_FOLDER, KW_SMTPHOST, KW_FETCHDOMAINS, KW_SMTPADDRESS, KW_SMTPNAME,
+	KW_ANTISPAM, KW_MDA, KW_BSMTP, KW_LMTP, KW_PRECONNECT, KW_POSTCONNECT,
+	KW_KEEP, KW_FLUSH, KW_LIMITFLUSH, KW_FETCHALL, KW_REWRITE, KW_FORCECR,
+	KW_STRIPCR, KW_PASS8BITS, KW_DROPSTATUS, KW_DROPDELIVERED,
+	KW_MIMEDECODE, KW_IDLE, KW_SSL, KW_SSLKEY, KW_SSLCERT, KW_SSLPROTO,
+	KW_SSLCERTCK, KW_SSLCERTFILE, KW_SSLCERTPATH, KW_SSLCOMMONNAME,
+	KW_SSLFINGERPRINT, KW_LIMIT, KW_WARNINGS, KW_FETCHLIMIT,
+	KW_FETCHSIZELIMIT, KW_FASTUIDL, KW_BATCHLIMIT, KW_EXPUNGE,
+	KW_PROPERTIES,
+	/* pullmail's own user options */
+	KW_SSLCRLFILE, KW_PASSWORDEVAL, KW_MAILDIR, KW_MBOX,
+	/* global options */
+	KW_LOGFILE, KW_IDFILE, KW_PIDFILE, KW_DAEMON, KW_POSTMASTER,
+	KW_BOUNCEMAIL, KW_SPAMBOUNCE, KW_SOFTBOUNCE, KW_SYSLOG, KW_INVISIBLE,
+	KW_SHOWDOTS, KW_JOBS, KW_STATEDIR,
+	/* values that fetchmail's lexer turns into their own tokens */
+	KW_PROTOVAL, KW_AUTHVAL,
 };
 
 enum kw_class {
@@ -45,121 +61,217 @@ enum kw_class {
 	KC_OTHER,
 };
 
+#define KF_NEGATED	0x01	/* a joined "no" form: "nokeep" */
+#define KF_NEGATABLE	0x02	/* "no X" is allowed */
+#define KF_EXT		0x04	/* pullmail only: a plain word to fetchmail */
+
 static const struct keyword {
 	const char	*name;
 	enum kw		 kw;
 	enum kw_class	 cls;
+	int		 flags;
+	int		 value;		/* enum proto / enum auth */
 } keywords[] = {
-	{ "set",		KW_SET,		KC_STMT },
-	{ "poll",		KW_POLL,	KC_STMT },
-	{ "server",		KW_SERVER,	KC_STMT },
-	{ "skip",		KW_SKIP,	KC_STMT },
-	{ "defaults",		KW_DEFAULTS,	KC_STMT },
-	{ "with",		KW_NOISE,	KC_OTHER },
-	{ "and",		KW_NOISE,	KC_OTHER },
-	{ "has",		KW_NOISE,	KC_OTHER },
-	{ "wants",		KW_NOISE,	KC_OTHER },
-	{ "options",		KW_NOISE,	KC_OTHER },
-	{ "no",			KW_NO,		KC_OTHER },
-	{ "here",		KW_HERE,	KC_OTHER },
-	{ "there",		KW_THERE,	KC_OTHER },
-	{ "is",			KW_IS,		KC_USER },
-	{ "to",			KW_TO,		KC_USER },
-	{ "via",		KW_VIA,		KC_SERVER },
-	{ "proto",		KW_PROTO,	KC_SERVER },
-	{ "protocol",		KW_PROTO,	KC_SERVER },
-	{ "port",		KW_PORT,	KC_SERVER },
-	{ "service",		KW_SERVICE,	KC_SERVER },
-	{ "timeout",		KW_TIMEOUT,	KC_SERVER },
-	{ "user",		KW_USER,	KC_USER },
-	{ "username",		KW_USER,	KC_USER },
-	{ "pass",		KW_PASS,	KC_USER },
-	{ "password",		KW_PASS,	KC_USER },
-	{ "ssl",		KW_SSL,		KC_USER },
-	{ "sslcertck",		KW_SSLCERTCK,	KC_USER },
-	{ "sslcertfile",	KW_SSLCERTFILE,	KC_USER },
-	{ "sslcertpath",	KW_SSLCERTPATH,	KC_USER },
-	{ "sslcommonname",	KW_SSLCOMMONNAME, KC_USER },
-	{ "sslproto",		KW_SSLPROTO,	KC_USER },
-	{ "smtphost",		KW_SMTPHOST,	KC_USER },
-	{ "smtp",		KW_SMTPHOST,	KC_USER },
-	{ "mda",		KW_MDA,		KC_USER },
-	{ "keep",		KW_KEEP,	KC_USER },
-	{ "nokeep",		KW_NOKEEP,	KC_USER },
-	{ "fetchall",		KW_FETCHALL,	KC_USER },
-	{ "nofetchall",		KW_NOFETCHALL,	KC_USER },
-	{ "folder",		KW_FOLDER,	KC_USER },
-	{ "folders",		KW_FOLDER,	KC_USER },
-	{ "daemon",		KW_DAEMON,	KC_SET },
-	{ "logfile",		KW_LOGFILE,	KC_SET },
-	{ "idfile",		KW_IDFILE,	KC_SET },
-	{ "postmaster",		KW_POSTMASTER,	KC_SET },
-	{ "syslog",		KW_SYSLOG,	KC_SET },
-	{ "softbounce",		KW_SOFTBOUNCE,	KC_SET },
-	{ "bouncemail",		KW_BOUNCEMAIL,	KC_SET },
-	{ "nobouncemail",	KW_NOBOUNCEMAIL, KC_SET },
-	/* Known to fetchmail; parsed by a later version of pullmail. */
-	{ "aka",		KW_LATER,	KC_SERVER },
-	{ "localdomains",	KW_LATER,	KC_SERVER },
-	{ "local",		KW_LATER,	KC_SERVER },
-	{ "interval",		KW_LATER,	KC_SERVER },
-	{ "auth",		KW_LATER,	KC_SERVER },
-	{ "authenticate",	KW_LATER,	KC_SERVER },
-	{ "envelope",		KW_LATER,	KC_SERVER },
-	{ "qvirtual",		KW_LATER,	KC_SERVER },
-	{ "uidl",		KW_LATER,	KC_SERVER },
-	{ "dns",		KW_LATER,	KC_SERVER },
-	{ "interface",		KW_LATER,	KC_SERVER },
-	{ "monitor",		KW_LATER,	KC_SERVER },
-	{ "plugin",		KW_LATER,	KC_SERVER },
-	{ "plugout",		KW_LATER,	KC_SERVER },
-	{ "principal",		KW_LATER,	KC_SERVER },
-	{ "esmtpname",		KW_LATER,	KC_SERVER },
-	{ "esmtppassword",	KW_LATER,	KC_SERVER },
-	{ "tracepolls",		KW_LATER,	KC_SERVER },
-	{ "bad-header",		KW_LATER,	KC_SERVER },
-	{ "limit",		KW_LATER,	KC_USER },
-	{ "fetchlimit",		KW_LATER,	KC_USER },
-	{ "fetchsizelimit",	KW_LATER,	KC_USER },
-	{ "fastuidl",		KW_LATER,	KC_USER },
-	{ "batchlimit",		KW_LATER,	KC_USER },
-	{ "expunge",		KW_LATER,	KC_USER },
-	{ "flush",		KW_LATER,	KC_USER },
-	{ "limitflush",		KW_LATER,	KC_USER },
-	{ "rewrite",		KW_LATER,	KC_USER },
-	{ "stripcr",		KW_LATER,	KC_USER },
-	{ "forcecr",		KW_LATER,	KC_USER },
-	{ "pass8bits",		KW_LATER,	KC_USER },
-	{ "mimedecode",		KW_LATER,	KC_USER },
-	{ "dropstatus",		KW_LATER,	KC_USER },
-	{ "dropdelivered",	KW_LATER,	KC_USER },
-	{ "idle",		KW_LATER,	KC_USER },
-	{ "lmtp",		KW_LATER,	KC_USER },
-	{ "bsmtp",		KW_LATER,	KC_USER },
-	{ "smtpaddress",	KW_LATER,	KC_USER },
-	{ "smtpname",		KW_LATER,	KC_USER },
-	{ "antispam",		KW_LATER,	KC_USER },
-	{ "preconnect",		KW_LATER,	KC_USER },
-	{ "postconnect",	KW_LATER,	KC_USER },
-	{ "sslfingerprint",	KW_LATER,	KC_USER },
-	{ "sslcert",		KW_LATER,	KC_USER },
-	{ "sslkey",		KW_LATER,	KC_USER },
-	{ "warnings",		KW_LATER,	KC_USER },
-	{ "properties",		KW_LATER,	KC_USER },
+	{ "set",		KW_SET,		KC_STMT, 0, 0 },
+	{ "poll",		KW_POLL,	KC_STMT, 0, 0 },
+	{ "server",		KW_POLL,	KC_STMT, 0, 0 },
+	{ "skip",		KW_SKIP,	KC_STMT, 0, 0 },
+	{ "defaults",		KW_DEFAULTS,	KC_STMT, 0, 0 },
+	{ "no",			KW_NO,		KC_OTHER, 0, 0 },
+	{ "here",		KW_HERE,	KC_OTHER, 0, 0 },
+	{ "there",		KW_THERE,	KC_OTHER, 0, 0 },
+	{ "accept",		KW_ACCEPT,	KC_OTHER, 0, 0 },
+	{ "reject",		KW_REJECT,	KC_OTHER, 0, 0 },
+	{ "is",			KW_IS,		KC_USER, 0, 0 },
+	{ "to",			KW_TO,		KC_USER, 0, 0 },
+	{ "user",		KW_USER,	KC_USER, 0, 0 },
+	{ "username",		KW_USER,	KC_USER, 0, 0 },
+	{ "pass",		KW_PASS,	KC_USER, 0, 0 },
+	{ "password",		KW_PASS,	KC_USER, 0, 0 },
+
+	{ "via",		KW_VIA,		KC_SERVER, 0, 0 },
+	{ "aka",		KW_AKA,		KC_SERVER, 0, 0 },
+	{ "localdomains",	KW_LOCALDOMAINS, KC_SERVER, 0, 0 },
+	{ "local",		KW_LOCALDOMAINS, KC_SERVER, 0, 0 },
+	{ "proto",		KW_PROTO,	KC_SERVER, 0, 0 },
+	{ "protocol",		KW_PROTO,	KC_SERVER, 0, 0 },
+	{ "service",		KW_SERVICE,	KC_SERVER, 0, 0 },
+	{ "port",		KW_PORT,	KC_SERVER, 0, 0 },
+	{ "interval",		KW_INTERVAL,	KC_SERVER, 0, 0 },
+	{ "auth",		KW_AUTH,	KC_SERVER, 0, 0 },
+	{ "authenticate",	KW_AUTH,	KC_SERVER, 0, 0 },
+	{ "preauth",		KW_AUTH,	KC_SERVER, 0, 0 },
+	{ "preauthenticate",	KW_AUTH,	KC_SERVER, 0, 0 },
+	{ "timeout",		KW_TIMEOUT,	KC_SERVER, 0, 0 },
+	{ "envelope",		KW_ENVELOPE,	KC_SERVER, KF_NEGATABLE, 0 },
+	{ "noenvelope",		KW_ENVELOPE,	KC_SERVER, KF_NEGATED, 0 },
+	{ "qvirtual",		KW_QVIRTUAL,	KC_SERVER, 0, 0 },
+	{ "principal",		KW_PRINCIPAL,	KC_SERVER, 0, 0 },
+	{ "esmtpname",		KW_ESMTPNAME,	KC_SERVER, 0, 0 },
+	{ "esmtppassword",	KW_ESMTPPASSWORD, KC_SERVER, 0, 0 },
+	{ "uidl",		KW_UIDL,	KC_SERVER, KF_NEGATABLE, 0 },
+	{ "nouidl",		KW_UIDL,	KC_SERVER, KF_NEGATED, 0 },
+	{ "checkalias",		KW_CHECKALIAS,	KC_SERVER, KF_NEGATABLE, 0 },
+	{ "nocheckalias",	KW_CHECKALIAS,	KC_SERVER, KF_NEGATED, 0 },
+	{ "dns",		KW_DNS,		KC_SERVER, KF_NEGATABLE, 0 },
+	{ "nodns",		KW_DNS,		KC_SERVER, KF_NEGATED, 0 },
+	{ "interface",		KW_INTERFACE,	KC_SERVER, 0, 0 },
+	{ "monitor",		KW_MONITOR,	KC_SERVER, 0, 0 },
+	{ "plugin",		KW_PLUGIN,	KC_SERVER, 0, 0 },
+	{ "plugout",		KW_PLUGOUT,	KC_SERVER, 0, 0 },
+	{ "tracepolls",		KW_TRACEPOLLS,	KC_SERVER, KF_NEGATABLE, 0 },
+	{ "bad-header",		KW_BADHEADER,	KC_SERVER, 0, 0 },
+
+	{ "folder",		KW_FOLDER,	KC_USER, 0, 0 },
+	{ "folders",		KW_FOLDER,	KC_USER, 0, 0 },
+	{ "smtphost",		KW_SMTPHOST,	KC_USER, 0, 0 },
+	{ "smtp",		KW_SMTPHOST,	KC_USER, 0, 0 },
+	{ "fetchdomains",	KW_FETCHDOMAINS, KC_USER, 0, 0 },
+	{ "smtpaddress",	KW_SMTPADDRESS,	KC_USER, 0, 0 },
+	{ "smtpname",		KW_SMTPNAME,	KC_USER, 0, 0 },
+	{ "antispam",		KW_ANTISPAM,	KC_USER, 0, 0 },
+	{ "mda",		KW_MDA,		KC_USER, 0, 0 },
+	{ "bsmtp",		KW_BSMTP,	KC_USER, 0, 0 },
+	{ "lmtp",		KW_LMTP,	KC_USER, 0, 0 },
+	{ "preconnect",		KW_PRECONNECT,	KC_USER, 0, 0 },
+	{ "pre",		KW_PRECONNECT,	KC_USER, 0, 0 },
+	{ "postconnect",	KW_POSTCONNECT,	KC_USER, 0, 0 },
+	{ "post",		KW_POSTCONNECT,	KC_USER, 0, 0 },
+	{ "keep",		KW_KEEP,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nokeep",		KW_KEEP,	KC_USER, KF_NEGATED, 0 },
+	{ "flush",		KW_FLUSH,	KC_USER, KF_NEGATABLE, 0 },
+	{ "noflush",		KW_FLUSH,	KC_USER, KF_NEGATED, 0 },
+	{ "limitflush",		KW_LIMITFLUSH,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nolimitflush",	KW_LIMITFLUSH,	KC_USER, KF_NEGATED, 0 },
+	{ "fetchall",		KW_FETCHALL,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nofetchall",		KW_FETCHALL,	KC_USER, KF_NEGATED, 0 },
+	{ "rewrite",		KW_REWRITE,	KC_USER, KF_NEGATABLE, 0 },
+	{ "norewrite",		KW_REWRITE,	KC_USER, KF_NEGATED, 0 },
+	{ "forcecr",		KW_FORCECR,	KC_USER, KF_NEGATABLE, 0 },
+	{ "noforcecr",		KW_FORCECR,	KC_USER, KF_NEGATED, 0 },
+	{ "stripcr",		KW_STRIPCR,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nostripcr",		KW_STRIPCR,	KC_USER, KF_NEGATED, 0 },
+	{ "pass8bits",		KW_PASS8BITS,	KC_USER, KF_NEGATABLE, 0 },
+	{ "pass8",		KW_PASS8BITS,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nopass8bits",	KW_PASS8BITS,	KC_USER, KF_NEGATED, 0 },
+	{ "nopass8",		KW_PASS8BITS,	KC_USER, KF_NEGATED, 0 },
+	{ "dropstatus",		KW_DROPSTATUS,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nodropstatus",	KW_DROPSTATUS,	KC_USER, KF_NEGATED, 0 },
+	{ "dropdelivered",	KW_DROPDELIVERED, KC_USER, KF_NEGATABLE, 0 },
+	{ "nodropdelivered",	KW_DROPDELIVERED, KC_USER, KF_NEGATED, 0 },
+	{ "mimedecode",		KW_MIMEDECODE,	KC_USER, KF_NEGATABLE, 0 },
+	{ "mimedec",		KW_MIMEDECODE,	KC_USER, KF_NEGATABLE, 0 },
+	{ "nomimedecode",	KW_MIMEDECODE,	KC_USER, KF_NEGATED, 0 },
+	{ "nomimedec",		KW_MIMEDECODE,	KC_USER, KF_NEGATED, 0 },
+	{ "idle",		KW_IDLE,	KC_USER, KF_NEGATABLE, 0 },
+	{ "noidle",		KW_IDLE,	KC_USER, KF_NEGATED, 0 },
+	{ "ssl",		KW_SSL,		KC_USER, KF_NEGATABLE, 0 },
+	{ "sslkey",		KW_SSLKEY,	KC_USER, 0, 0 },
+	{ "sslcert",		KW_SSLCERT,	KC_USER, 0, 0 },
+	{ "sslproto",		KW_SSLPROTO,	KC_USER, 0, 0 },
+	{ "sslcertck",		KW_SSLCERTCK,	KC_USER, KF_NEGATABLE, 0 },
+	{ "sslcertfile",	KW_SSLCERTFILE,	KC_USER, 0, 0 },
+	{ "sslcertpath",	KW_SSLCERTPATH,	KC_USER, 0, 0 },
+	{ "sslcommonname",	KW_SSLCOMMONNAME, KC_USER, 0, 0 },
+	{ "sslfingerprint",	KW_SSLFINGERPRINT, KC_USER, 0, 0 },
+	{ "limit",		KW_LIMIT,	KC_USER, 0, 0 },
+	{ "warnings",		KW_WARNINGS,	KC_USER, 0, 0 },
+	{ "fetchlimit",		KW_FETCHLIMIT,	KC_USER, 0, 0 },
+	{ "fetchsizelimit",	KW_FETCHSIZELIMIT, KC_USER, 0, 0 },
+	{ "fastuidl",		KW_FASTUIDL,	KC_USER, 0, 0 },
+	{ "batchlimit",		KW_BATCHLIMIT,	KC_USER, 0, 0 },
+	{ "expunge",		KW_EXPUNGE,	KC_USER, 0, 0 },
+	{ "properties",		KW_PROPERTIES,	KC_USER, 0, 0 },
+	{ "sslcrlfile",		KW_SSLCRLFILE,	KC_USER, KF_EXT, 0 },
+	{ "passwordeval",	KW_PASSWORDEVAL, KC_USER, KF_EXT, 0 },
+	{ "maildir",		KW_MAILDIR,	KC_USER, KF_EXT, 0 },
+	{ "mbox",		KW_MBOX,	KC_USER, KF_EXT, 0 },
+
+	{ "logfile",		KW_LOGFILE,	KC_SET, 0, 0 },
+	{ "idfile",		KW_IDFILE,	KC_SET, 0, 0 },
+	{ "pidfile",		KW_PIDFILE,	KC_SET, 0, 0 },
+	{ "daemon",		KW_DAEMON,	KC_SET, 0, 0 },
+	{ "postmaster",		KW_POSTMASTER,	KC_SET, 0, 0 },
+	{ "bouncemail",		KW_BOUNCEMAIL,	KC_SET, KF_NEGATABLE, 0 },
+	{ "nobouncemail",	KW_BOUNCEMAIL,	KC_SET, KF_NEGATED, 0 },
+	{ "spambounce",		KW_SPAMBOUNCE,	KC_SET, KF_NEGATABLE, 0 },
+	{ "nospambounce",	KW_SPAMBOUNCE,	KC_SET, KF_NEGATED, 0 },
+	{ "softbounce",		KW_SOFTBOUNCE,	KC_SET, KF_NEGATABLE, 0 },
+	{ "syslog",		KW_SYSLOG,	KC_SET, KF_NEGATABLE, 0 },
+	{ "invisible",		KW_INVISIBLE,	KC_SET, KF_NEGATABLE, 0 },
+	{ "showdots",		KW_SHOWDOTS,	KC_SET, KF_NEGATABLE, 0 },
+	{ "jobs",		KW_JOBS,	KC_SET, KF_EXT, 0 },
+	{ "statedir",		KW_STATEDIR,	KC_SET, KF_EXT, 0 },
+
+	/* Protocol and auth names are keywords everywhere in fetchmail. */
+	{ "auto",	KW_PROTOVAL, KC_OTHER, 0, PROTO_AUTO },
+	{ "AUTO",	KW_PROTOVAL, KC_OTHER, 0, PROTO_AUTO },
+	{ "pop2",	KW_PROTOVAL, KC_OTHER, 0, PROTO_POP2 },
+	{ "POP2",	KW_PROTOVAL, KC_OTHER, 0, PROTO_POP2 },
+	{ "pop3",	KW_PROTOVAL, KC_OTHER, 0, PROTO_POP3 },
+	{ "POP3",	KW_PROTOVAL, KC_OTHER, 0, PROTO_POP3 },
+	{ "imap",	KW_PROTOVAL, KC_OTHER, 0, PROTO_IMAP },
+	{ "IMAP",	KW_PROTOVAL, KC_OTHER, 0, PROTO_IMAP },
+	{ "apop",	KW_PROTOVAL, KC_OTHER, 0, PROTO_APOP },
+	{ "APOP",	KW_PROTOVAL, KC_OTHER, 0, PROTO_APOP },
+	{ "rpop",	KW_PROTOVAL, KC_OTHER, 0, PROTO_RPOP },
+	{ "RPOP",	KW_PROTOVAL, KC_OTHER, 0, PROTO_RPOP },
+	{ "kpop",	KW_PROTOVAL, KC_OTHER, 0, PROTO_KPOP },
+	{ "KPOP",	KW_PROTOVAL, KC_OTHER, 0, PROTO_KPOP },
+	{ "sdps",	KW_PROTOVAL, KC_OTHER, 0, PROTO_SDPS },
+	{ "SDPS",	KW_PROTOVAL, KC_OTHER, 0, PROTO_SDPS },
+	{ "etrn",	KW_PROTOVAL, KC_OTHER, 0, PROTO_ETRN },
+	{ "ETRN",	KW_PROTOVAL, KC_OTHER, 0, PROTO_ETRN },
+	{ "odmr",	KW_PROTOVAL, KC_OTHER, 0, PROTO_ODMR },
+	{ "ODMR",	KW_PROTOVAL, KC_OTHER, 0, PROTO_ODMR },
+	{ "any",	KW_AUTHVAL, KC_OTHER, 0, AUTH_ANY },
+	{ "gssapi",	KW_AUTHVAL, KC_OTHER, 0, AUTH_GSSAPI },
+	{ "kerberos",	KW_AUTHVAL, KC_OTHER, 0, AUTH_KERBEROS_V4 },
+	{ "kerberos4",	KW_AUTHVAL, KC_OTHER, 0, AUTH_KERBEROS_V4 },
+	{ "kerberos_v4", KW_AUTHVAL, KC_OTHER, 0, AUTH_KERBEROS_V4 },
+	{ "kerberos5",	KW_AUTHVAL, KC_OTHER, 0, AUTH_KERBEROS_V5 },
+	{ "kerberos_v5", KW_AUTHVAL, KC_OTHER, 0, AUTH_KERBEROS_V5 },
+	{ "ssh",	KW_AUTHVAL, KC_OTHER, 0, AUTH_SSH },
+	{ "external",	KW_AUTHVAL, KC_OTHER, 0, AUTH_EXTERNAL },
+	{ "otp",	KW_AUTHVAL, KC_OTHER, 0, AUTH_OTP },
+	{ "opie",	KW_AUTHVAL, KC_OTHER, 0, AUTH_OTP },
+	{ "cram",	KW_AUTHVAL, KC_OTHER, 0, AUTH_CRAM_MD5 },
+	{ "cram-md5",	KW_AUTHVAL, KC_OTHER, 0, AUTH_CRAM_MD5 },
+	{ "msn",	KW_AUTHVAL, KC_OTHER, 0, AUTH_MSN },
+	{ "ntlm",	KW_AUTHVAL, KC_OTHER, 0, AUTH_NTLM },
+};
+
+/* Noise words: fetchmail's lexer drops them like "," ";" ":". */
+static const char *const noise[] = { "with", "and", "has", "wants",
+    "options" };
+
+enum tok_class {
+	TC_EOF,
+	TC_STRING,		/* quoted, name mode, or an unknown word */
+	TC_NUMBER,		/* -?[0-9]+ */
+	TC_MAP,			/* "=" */
+	TC_KEYWORD,
 };
 
 struct parser {
 	const char	*file;
+	const char	*dir;
 	struct rc_lexer	 lx;
 	struct rc_token	 tok;
-	const struct keyword *kwd;	/* tok as a keyword, or NULL */
+	enum tok_class	 tc;
+	const struct keyword *kwd;	/* set when tc is TC_KEYWORD */
+	const struct keyword *ext;	/* a pullmail word seen as a string */
+	int		 name_mode;	/* next word is a string, whatever */
+	int		 auth_mode;	/* next "password" is an auth type */
 	char		*cause;
 	struct config	*cfg;
 	struct account	*defaults;
-	int		 nrecords;
+	int		 nentries;
 };
 
 static int	rc_error(struct parser *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	rc_warn(struct parser *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
 static int
@@ -179,38 +291,153 @@ rc_error(struct parser *p, const char *fmt, ...)
 	return (-1);
 }
 
+static void
+rc_warn(struct parser *p, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *line;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	xasprintf(&line, "%s:%d:%d: warning: %s", p->file, p->tok.line,
+	    p->tok.col, msg);
+	strlist_add(&p->cfg->warnings, line);
+	free(line);
+	free(msg);
+}
+
+/* How the current token is shown in a message. */
 static const char *
 rc_found(struct parser *p)
 {
-	switch (p->tok.kind) {
-	case RC_T_EOF:
+	switch (p->tc) {
+	case TC_EOF:
 		return ("end of file");
-	case RC_T_EQUALS:
+	case TC_MAP:
 		return ("\"=\"");
 	default:
 		return (p->tok.text);
 	}
 }
 
+static const struct keyword *
+rc_lookup(const char *word)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(keywords); i++) {
+		if (strcmp(keywords[i].name, word) == 0)
+			return (&keywords[i]);
+	}
+	return (NULL);
+}
+
+static int
+rc_is_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '\0')
+		return (0);
+	while (isdigit((unsigned char)*s))
+		s++;
+	return (*s == '\0');
+}
+
+static int
+rc_is_noise(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(noise); i++) {
+		if (strcmp(s, noise[i]) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Read the next token and classify it as fetchmail's lexer would: after
+ * user/pass/is/to/= the next word is a string even if it looks like a
+ * keyword or a number ("name mode"); after auth, "password" is an auth
+ * type and "pass" is not the password keyword.
+ */
 static int
 rc_advance(struct parser *p)
 {
-	size_t	i;
 	char	*lexcause;
+	int	 name_mode, auth_mode;
 
-	p->kwd = NULL;
-	if (rc_lex_next(&p->lx, &p->tok, &lexcause) != 0) {
-		xasprintf(&p->cause, "%s:%s", p->file, lexcause);
-		free(lexcause);
-		return (-1);
-	}
-	if (p->tok.kind != RC_T_WORD)
-		return (0);
-	for (i = 0; i < nitems(keywords); i++) {
-		if (strcmp(keywords[i].name, p->tok.text) == 0) {
-			p->kwd = &keywords[i];
-			break;
+	name_mode = p->name_mode;
+	auth_mode = p->auth_mode;
+	p->kwd = p->ext = NULL;
+	for (;;) {
+		if (rc_lex_next(&p->lx, &p->tok, &lexcause) != 0) {
+			if (p->cause == NULL)
+				xasprintf(&p->cause, "%s:%s", p->file,
+				    lexcause);
+			free(lexcause);
+			return (-1);
 		}
+		if (p->tok.kind == RC_T_WORD && !name_mode &&
+		    rc_is_noise(p->tok.text))
+			continue;
+		break;
+	}
+	p->name_mode = p->auth_mode = 0;
+	switch (p->tok.kind) {
+	case RC_T_EOF:
+		p->tc = TC_EOF;
+		return (0);
+	case RC_T_EQUALS:
+		p->tc = TC_MAP;
+		p->name_mode = 1;
+		return (0);
+	case RC_T_STRING:
+		p->tc = TC_STRING;
+		return (0);
+	case RC_T_WORD:
+		break;
+	}
+	if (p->tok.quote_in_word == RC_Q_UNTERMINATED)
+		rc_warn(p, "the quote in %s is never closed, so it is read as "
+		    "part of a plain word", p->tok.text);
+	else if (p->tok.quote_in_word == RC_Q_GLUED)
+		rc_warn(p, "%s is one word with its quote characters kept; "
+		    "put a space after a closing quote", p->tok.text);
+	p->tc = TC_STRING;
+	if (name_mode)
+		return (0);
+	if (rc_is_number(p->tok.text)) {
+		p->tc = TC_NUMBER;
+		return (0);
+	}
+	if (auth_mode && strcmp(p->tok.text, "password") == 0) {
+		static const struct keyword pw = { "password", KW_AUTHVAL,
+		    KC_OTHER, 0, AUTH_PASSWORD };
+
+		p->kwd = &pw;
+		p->tc = TC_KEYWORD;
+		return (0);
+	}
+	if (auth_mode && strcmp(p->tok.text, "pass") == 0)
+		return (0);
+	if ((p->kwd = rc_lookup(p->tok.text)) == NULL)
+		return (0);
+	p->tc = TC_KEYWORD;
+	switch (p->kwd->kw) {
+	case KW_USER:
+	case KW_PASS:
+	case KW_IS:
+	case KW_TO:
+		p->name_mode = 1;
+		break;
+	case KW_AUTH:
+		p->auth_mode = 1;
+		break;
+	default:
+		break;
 	}
 	return (0);
 }
@@ -218,48 +445,62 @@ rc_advance(struct parser *p)
 static enum kw
 rc_kw(struct parser *p)
 {
-	return (p->kwd != NULL ? p->kwd->kw : KW_NONE);
+	return (p->tc == TC_KEYWORD ? p->kwd->kw : KW_NONE);
 }
 
-/* Skip noise words; returns the keyword then under the cursor. */
+/* Is the current token usable as a string value here? */
 static int
-rc_skip_noise(struct parser *p)
+rc_at_string(struct parser *p)
 {
-	while (rc_kw(p) == KW_NOISE) {
-		if (rc_advance(p) != 0)
-			return (-1);
-	}
-	return (0);
+	return (p->tc == TC_STRING ||
+	    (p->tc == TC_KEYWORD && (p->kwd->flags & KF_EXT)));
 }
 
-/* A name: any word or string, keyword or not (name mode). */
 static int
-rc_take_name(struct parser *p, const char *what, char **out)
+rc_expected(struct parser *p, const char *what)
 {
-	if (p->tok.kind != RC_T_WORD && p->tok.kind != RC_T_STRING)
-		return (rc_error(p, "expected %s, found %s", what,
-		    rc_found(p)));
+	if (p->tc == TC_KEYWORD)
+		return (rc_error(p, "expected %s, found the keyword \"%s\" "
+		    "(quote it if it is meant as a value)", what, rc_found(p)));
+	if (p->tc == TC_NUMBER)
+		return (rc_error(p, "expected %s, found the number %s (quote "
+		    "it if it is meant as a name)", what, rc_found(p)));
+	return (rc_error(p, "expected %s, found %s", what, rc_found(p)));
+}
+
+static int
+rc_take_string(struct parser *p, const char *what, char **out)
+{
+	if (!rc_at_string(p))
+		return (rc_expected(p, what));
 	free(*out);
 	*out = xstrdup(p->tok.text);
 	return (rc_advance(p));
 }
 
-/* A value that is not a keyword: quoted, or an unknown word. */
+/* A file name: relative ones are taken from the rcfile's directory. */
 static int
-rc_take_value(struct parser *p, const char *what, char **out)
+rc_take_path(struct parser *p, const char *what, char **out)
 {
-	if (p->tok.kind == RC_T_STRING ||
-	    (p->tok.kind == RC_T_WORD && p->kwd == NULL)) {
-		free(*out);
-		*out = xstrdup(p->tok.text);
-		return (rc_advance(p));
-	}
-	if (p->kwd != NULL)
-		return (rc_error(p, "expected %s, found the keyword \"%s\" "
-		    "(quote it if it is meant as a value)", what, p->tok.text));
-	return (rc_error(p, "expected %s, found %s", what, rc_found(p)));
+	char	*s = NULL;
+
+	if (rc_take_string(p, what, &s) != 0)
+		return (-1);
+	free(*out);
+	if (p->dir != NULL && *p->dir != '\0' && *s != '\0' && *s != '/' &&
+	    strcmp(s, "-") != 0) {
+		xasprintf(out, "%s%s%s", p->dir,
+		    p->dir[strlen(p->dir) - 1] == '/' ? "" : "/", s);
+		free(s);
+	} else
+		*out = s;
+	return (0);
 }
 
+/*
+ * fetchmail reads numbers with atoi: no range check, and a negative value
+ * means "explicitly zero".  We refuse what is out of range instead.
+ */
 static int
 rc_take_number(struct parser *p, const char *what, long long min,
     long long max, int *out)
@@ -267,263 +508,492 @@ rc_take_number(struct parser *p, const char *what, long long min,
 	const char	*errstr;
 	long long	 v;
 
-	if (p->tok.kind != RC_T_WORD || p->kwd != NULL)
+	if (p->tc != TC_NUMBER) {
+		if (p->tc == TC_STRING && p->tok.kind == RC_T_STRING &&
+		    rc_is_number(p->tok.text))
+			return (rc_error(p, "expected %s (a number), found "
+			    "the quoted string \"%s\"; remove the quotes",
+			    what, p->tok.text));
 		return (rc_error(p, "expected %s (a number), found %s", what,
 		    rc_found(p)));
+	}
 	v = strtonum(p->tok.text, min, max, &errstr);
 	if (errstr != NULL)
-		return (rc_error(p, "%s \"%s\" is %s (allowed: %lld to %lld)",
+		return (rc_error(p, "%s %s is %s (allowed: %lld to %lld)",
 		    what, p->tok.text, errstr, min, max));
 	*out = (int)v;
 	return (rc_advance(p));
 }
 
-/* One or more values up to the next keyword. */
+/* One or more strings; appended, as fetchmail does for repeated lists. */
 static int
 rc_take_list(struct parser *p, const char *what, struct strlist *l)
 {
-	char	*v = NULL;
-
-	strlist_free(l);
-	do {
-		if (rc_take_value(p, what, &v) != 0)
+	if (!rc_at_string(p))
+		return (rc_expected(p, what));
+	while (rc_at_string(p)) {
+		strlist_add(l, p->tok.text);
+		if (rc_advance(p) != 0)
 			return (-1);
-		strlist_add(l, v);
-	} while (p->tok.kind == RC_T_STRING ||
-	    (p->tok.kind == RC_T_WORD && p->kwd == NULL));
-	free(v);
+	}
+	return (0);
+}
+
+static int
+rc_antispam(struct parser *p, struct account *a)
+{
+	char	buf[16];
+	int	v;
+
+	if (p->tc != TC_NUMBER)
+		return (rc_error(p, "expected an SMTP reply code after "
+		    "\"antispam\", found %s", rc_found(p)));
+	while (p->tc == TC_NUMBER) {
+		/* -1 is fetchmail's "no antispam codes". */
+		if (strcmp(p->tok.text, "-1") == 0)
+			v = -1;
+		else if (rc_take_number(p, "antispam code", 0, 999, &v) != 0)
+			return (-1);
+		else {
+			snprintf(buf, sizeof(buf), "%d", v);
+			strlist_add(&a->antispam, buf);
+			continue;
+		}
+		strlist_add(&a->antispam, "-1");
+		if (rc_advance(p) != 0)
+			return (-1);
+	}
 	return (0);
 }
 
 static int
 rc_proto(struct parser *p, struct account *a)
 {
-	static const struct {
-		const char	*name;
-		enum proto	 proto;
-	} protos[] = {
-		{ "auto", PROTO_AUTO }, { "AUTO", PROTO_AUTO },
-		{ "pop3", PROTO_POP3 }, { "POP3", PROTO_POP3 },
-		{ "imap", PROTO_IMAP }, { "IMAP", PROTO_IMAP },
-	};
-	size_t	i;
-
-	if (p->tok.kind == RC_T_WORD) {
-		for (i = 0; i < nitems(protos); i++) {
-			if (strcmp(p->tok.text, protos[i].name) == 0) {
-				a->proto = protos[i].proto;
-				return (rc_advance(p));
-			}
-		}
+	/* Extension: "proto" needs no quotes around keyword-like values. */
+	if (rc_kw(p) != KW_PROTOVAL)
+		return (rc_error(p, "unknown protocol %s; expected auto, pop3, "
+		    "imap, apop, rpop, kpop, sdps, etrn or odmr (all lower or "
+		    "all upper case)", rc_found(p)));
+	switch (p->kwd->value) {
+	case PROTO_KPOP:
+		/* fetchmail: POP3 on the kpop port, Kerberos if asked. */
+		a->proto = PROTO_POP3;
+		if (a->auth == AUTH_PASSWORD)
+			a->auth = AUTH_KERBEROS_V5;
+		free(a->service);
+		a->service = xstrdup("kpop");
+		break;
+	default:
+		a->proto = p->kwd->value;
+		break;
 	}
-	return (rc_error(p, "protocol %s is not supported; expected auto, "
-	    "pop3 or imap", rc_found(p)));
+	return (rc_advance(p));
 }
 
 static int
-rc_service(struct parser *p, struct account *a)
+rc_service(struct parser *p, struct account *a, int numeric_only)
 {
-	static const struct {
-		const char	*name;
-		int		 port;
-	} services[] = {
-		{ "pop3", 110 }, { "pop3s", 995 }, { "imap", 143 },
-		{ "imaps", 993 }, { "imap2", 143 },
-	};
-	size_t	i;
+	const char	*errstr;
 
-	if (p->tok.kind == RC_T_WORD && isdigit((unsigned char)*p->tok.text))
-		return (rc_take_number(p, "service", 1, 65535, &a->port));
-	if (p->tok.kind == RC_T_WORD || p->tok.kind == RC_T_STRING) {
-		for (i = 0; i < nitems(services); i++) {
-			if (strcmp(p->tok.text, services[i].name) == 0) {
-				a->port = services[i].port;
-				return (rc_advance(p));
-			}
-		}
+	if (p->tc == TC_NUMBER) {
+		strtonum(p->tok.text, 1, 65535, &errstr);
+		if (errstr != NULL)
+			return (rc_error(p, "port %s is %s (allowed: 1 to "
+			    "65535)", p->tok.text, errstr));
+	} else if (numeric_only)
+		return (rc_error(p, "expected a port number after \"port\", "
+		    "found %s", rc_found(p)));
+	else if (!rc_at_string(p) && rc_kw(p) != KW_PROTOVAL)
+		/* Extension: "service imap" works unquoted. */
+		return (rc_expected(p, "a port number or service name"));
+	free(a->service);
+	a->service = xstrdup(p->tok.text);
+	return (rc_advance(p));
+}
+
+/* fetchmail's interface syntax: IF/IPADDR[/MASK], IPv4 only. */
+static int
+rc_interface(struct parser *p, struct account *a)
+{
+	struct in_addr	 in;
+	char		*copy, *addr, *mask;
+	int		 ok;
+
+	if (!rc_at_string(p))
+		return (rc_expected(p, "an interface (IF/IPADDR[/MASK])"));
+	copy = xstrdup(p->tok.text);
+	ok = (addr = strchr(copy, '/')) != NULL && addr != copy;
+	if (ok) {
+		*addr++ = '\0';
+		if ((mask = strchr(addr, '/')) != NULL)
+			*mask++ = '\0';
+		ok = inet_pton(AF_INET, addr, &in) == 1 &&
+		    (mask == NULL || inet_pton(AF_INET, mask, &in) == 1);
 	}
-	return (rc_error(p, "unknown service %s; expected a port number or "
-	    "pop3, pop3s, imap, imaps", rc_found(p)));
+	free(copy);
+	if (!ok)
+		return (rc_error(p, "interface \"%s\" is not of the form "
+		    "IF/IPADDR[/MASK] (for example ppp0/10.0.0.1)",
+		    p->tok.text));
+	return (rc_take_string(p, "an interface", &a->interface));
 }
 
 static int
-rc_server_option(struct parser *p, struct account *a)
+rc_server_option(struct parser *p, struct account *a, int negated)
 {
 	enum kw	k = rc_kw(p);
 
 	if (rc_advance(p) != 0)
 		return (-1);
 	switch (k) {
+	case KW_UIDL:
+		a->uidl = !negated;
+		return (0);
+	case KW_CHECKALIAS:
+		a->checkalias = !negated;
+		return (0);
+	case KW_DNS:
+		a->dns = !negated;
+		return (0);
+	case KW_TRACEPOLLS:
+		/* fetchmail turns this on for "no tracepolls"; we do not. */
+		a->tracepolls = !negated;
+		return (0);
+	case KW_ENVELOPE:
+		if (negated) {
+			free(a->envelope);
+			a->envelope = xstrdup(ENVELOPE_DISABLED);
+			return (0);
+		}
+		a->envskip = 0;
+		if (p->tc == TC_NUMBER &&
+		    rc_take_number(p, "envelope skip count", 0, INT_MAX,
+		    &a->envskip) != 0)
+			return (-1);
+		return (rc_take_string(p, "a header name after \"envelope\"",
+		    &a->envelope));
 	case KW_VIA:
-		return (rc_take_name(p, "a host name after \"via\"", &a->via));
+		return (rc_take_string(p, "a host name after \"via\"",
+		    &a->via));
+	case KW_AKA:
+		return (rc_take_list(p, "a host name after \"aka\"", &a->aka));
+	case KW_LOCALDOMAINS:
+		return (rc_take_list(p, "a domain after \"localdomains\"",
+		    &a->localdomains));
 	case KW_PROTO:
 		return (rc_proto(p, a));
-	case KW_PORT:
-		return (rc_take_number(p, "port", 1, 65535, &a->port));
 	case KW_SERVICE:
-		return (rc_service(p, a));
+		return (rc_service(p, a, 0));
+	case KW_PORT:
+		return (rc_service(p, a, 1));
+	case KW_INTERVAL:
+		return (rc_take_number(p, "interval", 0, INT_MAX,
+		    &a->interval));
+	case KW_AUTH:
+		if (rc_kw(p) != KW_AUTHVAL)
+			return (rc_error(p, "unknown authentication %s; "
+			    "expected any, password, cram-md5, external, "
+			    "gssapi, kerberos_v5, ntlm, msn, otp or ssh",
+			    rc_found(p)));
+		a->auth = p->kwd->value;
+		return (rc_advance(p));
 	case KW_TIMEOUT:
 		return (rc_take_number(p, "timeout", 0, INT_MAX, &a->timeout));
+	case KW_QVIRTUAL:
+		return (rc_take_string(p, "a prefix after \"qvirtual\"",
+		    &a->qvirtual));
+	case KW_PRINCIPAL:
+		return (rc_take_string(p, "a principal", &a->principal));
+	case KW_ESMTPNAME:
+		return (rc_take_string(p, "a user name after \"esmtpname\"",
+		    &a->esmtpname));
+	case KW_ESMTPPASSWORD:
+		return (rc_take_string(p, "a password after "
+		    "\"esmtppassword\"", &a->esmtppassword));
+	case KW_INTERFACE:
+		return (rc_interface(p, a));
+	case KW_MONITOR:
+		return (rc_take_string(p, "an interface name", &a->monitor));
+	case KW_PLUGIN:
+		return (rc_take_string(p, "a command after \"plugin\"",
+		    &a->plugin));
+	case KW_PLUGOUT:
+		return (rc_take_string(p, "a command after \"plugout\"",
+		    &a->plugout));
+	case KW_BADHEADER:
+		if (rc_kw(p) == KW_ACCEPT)
+			a->badheader = 1;
+		else if (rc_kw(p) == KW_REJECT)
+			a->badheader = 0;
+		else
+			return (rc_error(p, "expected accept or reject after "
+			    "\"bad-header\", found %s", rc_found(p)));
+		return (rc_advance(p));
 	default:
 		return (rc_error(p, "internal: unhandled server option"));
 	}
 }
 
-/* "is"/"to" list: local names, "*", or server=local mappings. */
+/*
+ * Local names after "is", "to" or "user ... here": plain names, "*", and
+ * server=local mappings, up to the next keyword.  *plain is set when the
+ * entry was a single plain name (which "is NAME there" turns into the
+ * remote user).
+ */
 static int
-rc_local_names(struct parser *p, struct account *a)
+rc_mapping(struct parser *p, struct account *a, int *plain)
 {
-	char	*name = NULL, *target = NULL, *map;
+	char	*name = NULL, *pair;
 
-	strlist_free(&a->locals);
-	do {
-		if (rc_take_name(p, "a local user name", &name) != 0)
-			goto fail;
-		if (p->tok.kind == RC_T_EQUALS) {
-			if (rc_advance(p) != 0 ||
-			    rc_take_name(p, "a local name after \"=\"",
-			    &target) != 0)
-				goto fail;
-			xasprintf(&map, "%s=%s", name, target);
-			strlist_add(&a->locals, map);
-			free(map);
-		} else
-			strlist_add(&a->locals, name);
-	} while (p->tok.kind == RC_T_STRING ||
-	    (p->tok.kind == RC_T_WORD && p->kwd == NULL));
+	*plain = 0;
+	if (rc_take_string(p, "a local user name", &name) != 0)
+		return (-1);
+	if (p->tc == TC_MAP) {
+		if (rc_advance(p) != 0 || !rc_at_string(p)) {
+			free(name);
+			return (rc_expected(p, "a local name after \"=\""));
+		}
+		xasprintf(&pair, "%s=%s", name, p->tok.text);
+		strlist_add(&a->locals, pair);
+		free(pair);
+		free(name);
+		return (rc_advance(p));
+	}
+	if (strcmp(name, "*") == 0)
+		a->wildcard = 1;
+	else {
+		strlist_add(&a->locals, name);
+		*plain = 1;
+	}
 	free(name);
-	free(target);
+	return (0);
+}
+
+/* "is"/"to" LIST [here], or "is NAME there" for the remote user. */
+static int
+rc_local_names(struct parser *p, struct account *a, int is)
+{
+	size_t	n0 = a->locals.n, count = 0;
+	int	plain = 0;
+
+	do {
+		if (rc_mapping(p, a, &plain) != 0)
+			return (-1);
+		count++;
+	} while (rc_at_string(p));
 	if (rc_kw(p) == KW_HERE)
 		return (rc_advance(p));
+	if (is && rc_kw(p) == KW_THERE && count == 1 && plain) {
+		free(a->user);
+		a->user = a->locals.v[n0];
+		a->locals.n--;
+		if (a->locals.n == 0) {
+			free(a->locals.v);
+			a->locals.v = NULL;
+		}
+		return (rc_advance(p));
+	}
 	return (0);
+}
 
-fail:
-	free(name);
-	free(target);
-	return (-1);
+static int
+rc_flag(struct parser *p, int *field, int value)
+{
+	*field = value;
+	return (rc_advance(p));
 }
 
 static int
 rc_user_option(struct parser *p, struct account *a, int negated)
 {
-	enum kw	 k = rc_kw(p);
-	char	*word = xstrdup(p->tok.text);
+	enum kw	k = rc_kw(p);
 
-	if (rc_advance(p) != 0) {
-		free(word);
+	switch (k) {
+	case KW_KEEP:
+		return (rc_flag(p, &a->keep, !negated));
+	case KW_FLUSH:
+		return (rc_flag(p, &a->flush, !negated));
+	case KW_LIMITFLUSH:
+		return (rc_flag(p, &a->limitflush, !negated));
+	case KW_FETCHALL:
+		return (rc_flag(p, &a->fetchall, !negated));
+	case KW_REWRITE:
+		return (rc_flag(p, &a->rewrite, !negated));
+	case KW_FORCECR:
+		return (rc_flag(p, &a->forcecr, !negated));
+	case KW_STRIPCR:
+		return (rc_flag(p, &a->stripcr, !negated));
+	case KW_PASS8BITS:
+		return (rc_flag(p, &a->pass8bits, !negated));
+	case KW_DROPSTATUS:
+		return (rc_flag(p, &a->dropstatus, !negated));
+	case KW_DROPDELIVERED:
+		return (rc_flag(p, &a->dropdelivered, !negated));
+	case KW_MIMEDECODE:
+		return (rc_flag(p, &a->mimedecode, !negated));
+	case KW_IDLE:
+		return (rc_flag(p, &a->idle, !negated));
+	case KW_SSL:
+		return (rc_flag(p, &a->ssl, !negated));
+	case KW_SSLCERTCK:
+		return (rc_flag(p, &a->sslcertck, !negated));
+	case KW_LMTP:
+		return (rc_flag(p, &a->lmtp, 1));
+	default:
+		break;
+	}
+	if (rc_advance(p) != 0)
 		return (-1);
-	}
-	if (negated) {
-		if (k != KW_SSL && k != KW_SSLCERTCK && k != KW_KEEP &&
-		    k != KW_FETCHALL) {
-			rc_error(p, "\"no\" does not apply to \"%s\"", word);
-			free(word);
-			return (-1);
-		}
-	}
-	free(word);
-	if (negated) {
-		switch (k) {
-		case KW_SSL:
-			a->ssl = 0;
-			return (0);
-		case KW_SSLCERTCK:
-			a->sslcertck = 0;
-			return (0);
-		case KW_KEEP:
-			a->keep = 0;
-			return (0);
-		case KW_FETCHALL:
-			a->fetchall = 0;
-			return (0);
-		default:
-			return (rc_error(p, "internal: unhandled no option"));
-		}
-	}
 	switch (k) {
 	case KW_IS:
 	case KW_TO:
-		return (rc_local_names(p, a));
+		return (rc_local_names(p, a, k == KW_IS));
 	case KW_PASS:
-		return (rc_take_name(p, "a password", &a->password));
-	case KW_SSL:
-		a->ssl = 1;
-		return (0);
-	case KW_SSLCERTCK:
-		a->sslcertck = 1;
-		return (0);
-	case KW_SSLCERTFILE:
-		return (rc_take_value(p, "a file name", &a->sslcertfile));
-	case KW_SSLCERTPATH:
-		return (rc_take_value(p, "a directory", &a->sslcertpath));
-	case KW_SSLCOMMONNAME:
-		return (rc_take_value(p, "a host name", &a->sslcommonname));
-	case KW_SSLPROTO:
-		return (rc_take_value(p, "a TLS protocol", &a->sslproto));
-	case KW_SMTPHOST:
-		return (rc_take_list(p, "an SMTP host", &a->smtphosts));
-	case KW_MDA:
-		return (rc_take_value(p, "an MDA command", &a->mda));
-	case KW_KEEP:
-		a->keep = 1;
-		return (0);
-	case KW_NOKEEP:
-		a->keep = 0;
-		return (0);
-	case KW_FETCHALL:
-		a->fetchall = 1;
-		return (0);
-	case KW_NOFETCHALL:
-		a->fetchall = 0;
-		return (0);
+		return (rc_take_string(p, "a password", &a->password));
+	case KW_PASSWORDEVAL:
+		return (rc_take_string(p, "a command after \"passwordeval\"",
+		    &a->passwordeval));
 	case KW_FOLDER:
 		return (rc_take_list(p, "a folder name", &a->folders));
+	case KW_SMTPHOST:
+		return (rc_take_list(p, "an SMTP host", &a->smtphosts));
+	case KW_FETCHDOMAINS:
+		return (rc_take_list(p, "a domain after \"fetchdomains\"",
+		    &a->fetchdomains));
+	case KW_SMTPADDRESS:
+		return (rc_take_string(p, "a domain after \"smtpaddress\"",
+		    &a->smtpaddress));
+	case KW_SMTPNAME:
+		return (rc_take_string(p, "an address after \"smtpname\"",
+		    &a->smtpname));
+	case KW_ANTISPAM:
+		return (rc_antispam(p, a));
+	case KW_MDA:
+		return (rc_take_string(p, "an MDA command", &a->mda));
+	case KW_BSMTP:
+		return (rc_take_path(p, "a file name after \"bsmtp\"",
+		    &a->bsmtp));
+	case KW_MAILDIR:
+		return (rc_take_path(p, "a directory after \"maildir\"",
+		    &a->maildir));
+	case KW_MBOX:
+		return (rc_take_path(p, "a file name after \"mbox\"",
+		    &a->mbox));
+	case KW_PRECONNECT:
+		return (rc_take_string(p, "a command after \"preconnect\"",
+		    &a->preconnect));
+	case KW_POSTCONNECT:
+		return (rc_take_string(p, "a command after \"postconnect\"",
+		    &a->postconnect));
+	case KW_SSLKEY:
+		return (rc_take_path(p, "a key file", &a->sslkey));
+	case KW_SSLCERT:
+		return (rc_take_path(p, "a certificate file", &a->sslcert));
+	case KW_SSLPROTO:
+		/* Extension: "sslproto auto" needs no quotes. */
+		if (rc_kw(p) == KW_PROTOVAL &&
+		    strcmp(p->tok.text, "auto") == 0) {
+			free(a->sslproto);
+			a->sslproto = xstrdup("auto");
+			return (rc_advance(p));
+		}
+		return (rc_take_string(p, "a TLS protocol", &a->sslproto));
+	case KW_SSLCERTFILE:
+		return (rc_take_path(p, "a CA file", &a->sslcertfile));
+	case KW_SSLCERTPATH:
+		return (rc_take_path(p, "a CA directory", &a->sslcertpath));
+	case KW_SSLCRLFILE:
+		return (rc_take_path(p, "a CRL file", &a->sslcrlfile));
+	case KW_SSLCOMMONNAME:
+		return (rc_take_string(p, "a host name", &a->sslcommonname));
+	case KW_SSLFINGERPRINT:
+		/* Several pins are a pullmail extension; last list wins. */
+		strlist_free(&a->sslfingerprints);
+		return (rc_take_list(p, "a certificate fingerprint",
+		    &a->sslfingerprints));
+	case KW_LIMIT:
+		return (rc_take_number(p, "limit", 0, INT_MAX, &a->limit));
+	case KW_WARNINGS:
+		return (rc_take_number(p, "warnings", 0, INT_MAX,
+		    &a->warnings));
+	case KW_FETCHLIMIT:
+		return (rc_take_number(p, "fetchlimit", 0, INT_MAX,
+		    &a->fetchlimit));
+	case KW_FETCHSIZELIMIT:
+		return (rc_take_number(p, "fetchsizelimit", 0, INT_MAX,
+		    &a->fetchsizelimit));
+	case KW_FASTUIDL:
+		return (rc_take_number(p, "fastuidl", 0, INT_MAX,
+		    &a->fastuidl));
+	case KW_BATCHLIMIT:
+		return (rc_take_number(p, "batchlimit", 0, INT_MAX,
+		    &a->batchlimit));
+	case KW_EXPUNGE:
+		return (rc_take_number(p, "expunge", 0, INT_MAX, &a->expunge));
+	case KW_PROPERTIES:
+		return (rc_take_string(p, "a string after \"properties\"",
+		    &a->properties));
 	default:
 		return (rc_error(p, "internal: unhandled user option"));
 	}
 }
 
-/* "user NAME [there]", "user L1 L2 here [is R there]", "user R is L". */
+/* "user NAME [there]", or "user L1 L2 ... here": local names. */
 static int
 rc_user_clause(struct parser *p, struct account *a)
 {
-	struct strlist	 names = { NULL, 0 };
-	char		*name = NULL;
-	size_t		 i;
+	char	*first = NULL;
 
-	if (rc_advance(p) != 0 ||
-	    rc_take_name(p, "a user name after \"user\"", &name) != 0)
+	if (rc_advance(p) != 0)
+		return (-1);
+	if (!rc_at_string(p))
+		return (rc_expected(p, "a user name after \"user\""));
+	first = xstrdup(p->tok.text);
+	if (rc_advance(p) != 0)
 		goto fail;
-	strlist_add(&names, name);
-	while (p->tok.kind == RC_T_STRING ||
-	    (p->tok.kind == RC_T_WORD && p->kwd == NULL)) {
-		if (rc_take_name(p, "a user name", &name) != 0)
-			goto fail;
-		strlist_add(&names, name);
+	if (p->tc != TC_MAP && !rc_at_string(p) && rc_kw(p) != KW_HERE) {
+		/* user NAME [there] */
+		a->user = first;
+		if (rc_kw(p) == KW_THERE)
+			return (rc_advance(p));
+		return (0);
 	}
-	if (rc_kw(p) == KW_HERE) {
-		strlist_free(&a->locals);
-		for (i = 0; i < names.n; i++)
-			strlist_add(&a->locals, names.v[i]);
+	/* A mapping list that must end with "here". */
+	if (p->tc == TC_MAP) {
+		char	*pair;
+
 		if (rc_advance(p) != 0)
 			goto fail;
-	} else {
-		if (names.n > 1) {
-			rc_error(p, "several names after \"user\" must end "
-			    "with \"here\"");
+		if (!rc_at_string(p)) {
+			rc_expected(p, "a local name after \"=\"");
 			goto fail;
 		}
-		a->user = xstrdup(names.v[0]);
-		if (rc_kw(p) == KW_THERE && rc_advance(p) != 0)
+		xasprintf(&pair, "%s=%s", first, p->tok.text);
+		strlist_add(&a->locals, pair);
+		free(pair);
+		if (rc_advance(p) != 0)
+			goto fail;
+	} else if (strcmp(first, "*") == 0)
+		a->wildcard = 1;
+	else
+		strlist_add(&a->locals, first);
+	free(first);
+	first = NULL;
+	while (rc_at_string(p)) {
+		int	plain;
+
+		if (rc_mapping(p, a, &plain) != 0)
 			goto fail;
 	}
-	strlist_free(&names);
-	free(name);
-	return (0);
+	if (rc_kw(p) != KW_HERE) {
+		rc_error(p, "several names after \"user\" are local names and "
+		    "must end with \"here\"; found %s", rc_found(p));
+		goto fail;
+	}
+	return (rc_advance(p));
 
 fail:
-	strlist_free(&names);
-	free(name);
+	free(first);
 	return (-1);
 }
 
@@ -533,49 +1003,78 @@ rc_new_account(struct parser *p, const struct account *server)
 	struct account	*a;
 
 	a = account_new(server->name);
-	account_merge(a, server);
+	account_copy_server(a, server);
 	a->active = server->active;
+	a->entry = server->entry;
 	a->rcfile = xstrdup(p->file);
 	a->line = server->line;
-	p->cfg->accounts.v = xreallocarray(p->cfg->accounts.v,
-	    p->cfg->accounts.n + 1, sizeof(*p->cfg->accounts.v));
-	p->cfg->accounts.v[p->cfg->accounts.n++] = a;
+	account_list_add(&p->cfg->accounts, a);
 	return (a);
+}
+
+/* What the user options of an entry hang off, for messages. */
+struct user_state {
+	int	 kind;		/* 0 none yet, 1 implicit, 2 "user" clauses */
+	char	*first_opt;	/* first implicit user option, for messages */
+	int	 first_line, first_col;
+};
+
+static int
+rc_user_after_options(struct parser *p, struct user_state *us)
+{
+	char	*name = NULL;
+
+	/* Point at the misplaced option and say where it belongs. */
+	if (rc_advance(p) == 0 && rc_at_string(p))
+		name = xstrdup(p->tok.text);
+	p->tok.line = us->first_line;
+	p->tok.col = us->first_col;
+	if (name != NULL)
+		rc_error(p, "\"%s\" is a user option; move it after \"user "
+		    "%s\"", us->first_opt, name);
+	else
+		rc_error(p, "\"%s\" is a user option; move it after the "
+		    "\"user\" clause", us->first_opt);
+	free(name);
+	return (-1);
 }
 
 static int
 rc_server_entry(struct parser *p)
 {
-	struct account	*server, *cur = NULL;
-	enum kw		 stmt = rc_kw(p);
-	int		 state = 0, negated, line = p->tok.line;
-	char		*name = NULL;
+	struct account		*server, *cur = NULL;
+	struct user_state	 us = { 0, NULL, 0, 0 };
+	enum kw			 stmt = rc_kw(p);
+	int			 negated, line = p->tok.line;
+	int			 neg_line = 0, neg_col = 0;
 
-	if (stmt == KW_DEFAULTS && (p->nrecords > 0 || p->defaults != NULL))
+	if (stmt == KW_DEFAULTS && p->nentries > 0)
 		return (rc_error(p, "\"defaults\" must be the first entry of "
-		    "the file and appear once"));
+		    "the file and appear only once"));
+	server = account_new("defaults");
 	if (rc_advance(p) != 0)
-		return (-1);
-	if (stmt == KW_DEFAULTS) {
-		name = xstrdup("");
-	} else if (rc_take_name(p, "a server name", &name) != 0)
-		return (-1);
-	server = account_new(name);
-	free(name);
+		goto fail;
+	if (stmt != KW_DEFAULTS) {
+		free(server->name);
+		server->name = NULL;
+		if (rc_take_string(p, "a server name", &server->name) != 0)
+			goto fail;
+	}
 	server->active = stmt != KW_SKIP;
 	server->line = line;
+	server->entry = p->nentries;
 
 	for (;;) {
-		if (rc_skip_noise(p) != 0)
-			goto fail;
 		negated = 0;
 		if (rc_kw(p) == KW_NO) {
-			if (rc_advance(p) != 0 || rc_skip_noise(p) != 0)
+			neg_line = p->tok.line;
+			neg_col = p->tok.col;
+			if (rc_advance(p) != 0)
 				goto fail;
 			negated = 1;
 		}
-		if (p->tok.kind == RC_T_EOF || (p->kwd != NULL &&
-		    p->kwd->cls == KC_STMT)) {
+		if (p->tc == TC_EOF || rc_kw(p) == KW_SET || (p->tc ==
+		    TC_KEYWORD && p->kwd->cls == KC_STMT)) {
 			if (negated) {
 				rc_error(p, "expected an option after \"no\", "
 				    "found %s", rc_found(p));
@@ -583,67 +1082,80 @@ rc_server_entry(struct parser *p)
 			}
 			break;
 		}
-		if (p->kwd == NULL) {
-			rc_error(p, "unexpected \"%s\"; expected a server "
-			    "or user option", rc_found(p));
+		if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SERVER &&
+		    p->kwd->cls != KC_USER)) {
+			if (p->tc == TC_KEYWORD && p->kwd->cls == KC_SET)
+				rc_error(p, "\"%s\" is a global option; write "
+				    "\"set %s\" outside the server entry",
+				    p->tok.text, p->tok.text);
+			else
+				rc_error(p, "unexpected %s%s%s; expected a "
+				    "server or user option", p->tc == TC_STRING
+				    ? "\"" : "", rc_found(p), p->tc ==
+				    TC_STRING ? "\"" : "");
 			goto fail;
 		}
-		if (p->kwd->kw == KW_LATER) {
-			rc_error(p, "\"%s\" is a fetchmail option this version "
-			    "of pullmail does not support yet", p->tok.text);
-			goto fail;
-		}
-		switch (p->kwd->cls) {
-		case KC_SERVER:
+		if (p->kwd->flags & KF_NEGATED) {
 			if (negated) {
-				rc_error(p, "\"no\" does not apply to \"%s\"",
-				    p->tok.text);
+				rc_error(p, "\"no\" cannot be followed by "
+				    "\"%s\"", p->tok.text);
 				goto fail;
 			}
-			if (state != 0) {
-				rc_error(p, "\"%s\" is a server option; move "
-				    "it before the user options", p->tok.text);
-				goto fail;
-			}
-			if (rc_server_option(p, server) != 0)
-				goto fail;
-			break;
-		case KC_USER:
-			if (rc_kw(p) == KW_USER && !negated) {
-				if (state == 1) {
-					rc_error(p, "\"user\" after user "
-					    "options; put the options after "
-					    "\"user NAME\"");
-					goto fail;
-				}
-				state = 2;
-				cur = rc_new_account(p, server);
-				if (rc_user_clause(p, cur) != 0)
-					goto fail;
-				break;
-			}
-			if (state == 0) {
-				state = 1;
-				cur = rc_new_account(p, server);
-			}
-			if (rc_user_option(p, cur, negated) != 0)
-				goto fail;
-			break;
-		default:
-			rc_error(p, "\"%s\" cannot appear here; expected a "
-			    "server or user option", p->tok.text);
+			negated = 1;
+		} else if (negated && !(p->kwd->flags & KF_NEGATABLE)) {
+			p->tok.line = neg_line;
+			p->tok.col = neg_col;
+			rc_error(p, "\"no\" does not apply to \"%s\"",
+			    p->kwd->name);
 			goto fail;
 		}
+		if (p->kwd->cls == KC_SERVER) {
+			if (us.kind != 0) {
+				rc_error(p, "\"%s\" is a server option; move "
+				    "it before \"%s\"", p->tok.text,
+				    us.first_opt);
+				goto fail;
+			}
+			if (rc_server_option(p, server, negated) != 0)
+				goto fail;
+			continue;
+		}
+		if (rc_kw(p) == KW_USER) {
+			if (us.kind == 1) {
+				rc_user_after_options(p, &us);
+				goto fail;
+			}
+			cur = rc_new_account(p, server);
+			if (rc_user_clause(p, cur) != 0)
+				goto fail;
+			if (us.kind == 0)
+				xasprintf(&us.first_opt, "user %s",
+				    cur->user != NULL ? cur->user :
+				    cur->locals.n > 0 ? cur->locals.v[0] : "*");
+			us.kind = 2;
+			continue;
+		}
+		if (us.kind == 0) {
+			us.kind = 1;
+			us.first_opt = xstrdup(p->tok.text);
+			us.first_line = p->tok.line;
+			us.first_col = p->tok.col;
+			cur = rc_new_account(p, server);
+		}
+		if (rc_user_option(p, cur, negated) != 0)
+			goto fail;
 	}
-	if (state == 0)
+	if (us.kind == 0)
 		cur = rc_new_account(p, server);
 	if (stmt == KW_DEFAULTS)
 		p->defaults = cur;
-	p->nrecords++;
+	p->nentries++;
+	free(us.first_opt);
 	account_free(server);
 	return (0);
 
 fail:
+	free(us.first_opt);
 	account_free(server);
 	return (-1);
 }
@@ -662,109 +1174,124 @@ rc_set(struct parser *p)
 		if (rc_advance(p) != 0)
 			return (-1);
 	}
-	if (p->kwd == NULL || p->kwd->cls != KC_SET)
+	if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SET &&
+	    p->kwd->kw != KW_PROPERTIES))
 		return (rc_error(p, "unknown global option %s after \"set\"",
 		    rc_found(p)));
+	if (p->kwd->flags & KF_NEGATED) {
+		if (negated)
+			return (rc_error(p, "\"no\" cannot be followed by "
+			    "\"%s\"", p->tok.text));
+		negated = 1;
+	} else if (negated && !(p->kwd->flags & KF_NEGATABLE))
+		return (rc_error(p, "\"set no\" does not apply to \"%s\"",
+		    p->tok.text));
 	k = p->kwd->kw;
 	if (rc_advance(p) != 0)
 		return (-1);
-	if (negated && k != KW_SYSLOG && k != KW_SOFTBOUNCE &&
-	    k != KW_BOUNCEMAIL)
-		return (rc_error(p, "\"set no\" does not apply here"));
 	/* "set logfile = x" and "set logfile x" are the same. */
-	if ((k == KW_LOGFILE || k == KW_IDFILE || k == KW_POSTMASTER) &&
-	    p->tok.kind == RC_T_EQUALS && rc_advance(p) != 0)
+	if (k != KW_DAEMON && k != KW_JOBS && p->tc == TC_MAP &&
+	    !negated && rc_advance(p) != 0)
 		return (-1);
 	switch (k) {
 	case KW_DAEMON:
 		return (rc_take_number(p, "daemon interval", 0, INT_MAX,
 		    &cfg->daemon));
+	case KW_JOBS:
+		return (rc_take_number(p, "jobs", 1, 1000, &cfg->jobs));
 	case KW_LOGFILE:
-		return (rc_take_name(p, "a file name", &cfg->logfile));
+		return (rc_take_path(p, "a file name", &cfg->logfile));
 	case KW_IDFILE:
-		return (rc_take_name(p, "a file name", &cfg->idfile));
+		return (rc_take_path(p, "a file name", &cfg->idfile));
+	case KW_PIDFILE:
+		return (rc_take_path(p, "a file name", &cfg->pidfile));
+	case KW_STATEDIR:
+		return (rc_take_path(p, "a directory", &cfg->statedir));
 	case KW_POSTMASTER:
-		return (rc_take_name(p, "a user name", &cfg->postmaster));
-	case KW_SYSLOG:
-		cfg->syslog = !negated;
+		return (rc_take_string(p, "a user name", &cfg->postmaster));
+	case KW_PROPERTIES:
+		return (rc_take_string(p, "a string", &cfg->properties));
+	case KW_BOUNCEMAIL:
+		cfg->bouncemail = !negated;
+		return (0);
+	case KW_SPAMBOUNCE:
+		cfg->spambounce = !negated;
 		return (0);
 	case KW_SOFTBOUNCE:
 		cfg->softbounce = !negated;
 		return (0);
-	case KW_BOUNCEMAIL:
-		cfg->bouncemail = !negated;
+	case KW_SYSLOG:
+		cfg->syslog = !negated;
 		return (0);
-	case KW_NOBOUNCEMAIL:
-		cfg->bouncemail = 0;
+	case KW_INVISIBLE:
+		cfg->invisible = !negated;
+		return (0);
+	case KW_SHOWDOTS:
+		/* fetchmail turns dots on for "set no showdots"; not us. */
+		cfg->showdots = !negated;
 		return (0);
 	default:
 		return (rc_error(p, "internal: unhandled set option"));
 	}
 }
 
-void
-config_init(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->softbounce = 1;
-	cfg->bouncemail = 1;
-}
-
-void
-config_free(struct config *cfg)
-{
-	account_list_free(&cfg->accounts);
-	free(cfg->logfile);
-	free(cfg->idfile);
-	free(cfg->postmaster);
-	memset(cfg, 0, sizeof(*cfg));
-}
-
 int
-rc_parse(const char *file, const char *buf, size_t len, struct config *cfg,
-    char **cause)
+rc_parse(const char *file, const char *dir, const char *buf, size_t len,
+    struct config *cfg, char **cause)
 {
-	struct parser	p;
-	size_t		i;
-	int		rc = -1;
+	struct parser		 p;
+	struct account_list	 kept = { NULL, 0 };
+	struct account		*a;
+	size_t			 i;
+	int			 rc = -1;
 
 	memset(&p, 0, sizeof(p));
 	p.file = file;
+	p.dir = dir;
 	p.cfg = cfg;
 	rc_lex_init(&p.lx, buf, len);
 	if (rc_advance(&p) != 0)
 		goto out;
-	for (;;) {
-		if (rc_skip_noise(&p) != 0)
-			goto out;
-		if (p.tok.kind == RC_T_EOF)
-			break;
+	while (p.tc != TC_EOF) {
 		switch (rc_kw(&p)) {
 		case KW_SET:
 			if (rc_set(&p) != 0)
 				goto out;
 			break;
 		case KW_POLL:
-		case KW_SERVER:
 		case KW_SKIP:
 		case KW_DEFAULTS:
 			if (rc_server_entry(&p) != 0)
 				goto out;
 			break;
 		default:
-			rc_error(&p, "expected \"poll\", \"skip\", \"defaults\" "
-			    "or \"set\", found \"%s\"", rc_found(&p));
+			if (p.tc == TC_KEYWORD && (p.kwd->cls == KC_SERVER ||
+			    p.kwd->cls == KC_USER))
+				rc_error(&p, "\"%s\" is an option of a server "
+				    "entry; it must follow \"poll NAME\"",
+				    p.tok.text);
+			else
+				rc_error(&p, "expected \"poll\", \"skip\", "
+				    "\"defaults\" or \"set\", found %s",
+				    rc_found(&p));
 			goto out;
 		}
 	}
 	if (p.defaults != NULL) {
-		/* The defaults record is the first account; take it out. */
-		for (i = 1; i < cfg->accounts.n; i++) {
-			account_merge(cfg->accounts.v[i], p.defaults);
-			cfg->accounts.v[i - 1] = cfg->accounts.v[i];
+		/* The defaults entry is entry 0: merge it, then drop it. */
+		for (i = 0; i < cfg->accounts.n; i++) {
+			a = cfg->accounts.v[i];
+			if (a->entry == 0)
+				continue;
+			account_merge(a, p.defaults);
+			account_list_add(&kept, a);
 		}
-		cfg->accounts.n--;
-		account_free(p.defaults);
+		for (i = 0; i < cfg->accounts.n; i++) {
+			if (cfg->accounts.v[i]->entry == 0)
+				account_free(cfg->accounts.v[i]);
+		}
+		free(cfg->accounts.v);
+		cfg->accounts = kept;
 	}
 	rc = 0;
 out:

@@ -15,7 +15,7 @@ parse(const char *text, char **cause)
 	config_free(&cfg);
 	config_init(&cfg);
 	*cause = NULL;
-	return (rc_parse("rc", text, strlen(text), &cfg, cause));
+	return (rc_parse("rc", "/etc", text, strlen(text), &cfg, cause));
 }
 
 int
@@ -65,7 +65,7 @@ main(void)
 	is_str(a->name, "mail.example.org", "poll name");
 	is_str(a->via, "10.0.0.1", "via");
 	is_int(a->proto, PROTO_IMAP, "proto");
-	is_int(a->port, 993, "port");
+	is_str(a->service, "993", "port");
 	is_str(a->user, "joe", "user");
 	is_str(a->password, "pw", "password");
 	ok(a->locals.n == 1 && strcmp(a->locals.v[0], "jo") == 0, "is .. here");

@@ -1,0 +1,131 @@
+/*
+ * settings.c -- print what each account will do, as -V shows it.
+ *
+ * One line per setting, in the words a user would look for; passwords
+ * appear only as "(set)" and where they come from.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "account.h"
+#include "settings.h"
+
+static const char *
+yes_no(int v)
+{
+	return (v == 1 ? "yes" : "no");
+}
+
+static void
+print_list(FILE *f, const char *label, const struct strlist *l,
+    const char *none)
+{
+	size_t	i;
+
+	fprintf(f, "  %s: ", label);
+	if (l->n == 0)
+		fputs(none, f);
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s%s", i > 0 ? ", " : "", l->v[i]);
+	fputc('\n', f);
+}
+
+static const char *
+tls_mode(const struct account *a)
+{
+	if (a->ssl == 1)
+		return ("implicit TLS (the connection starts encrypted)");
+	if (a->sslproto != NULL && *a->sslproto == '\0')
+		return ("none: plain text, as sslproto '' asks");
+	return ("STARTTLS/STLS, required");
+}
+
+static const char *
+delivery(const struct account *a, char *buf, size_t len)
+{
+	if (a->bsmtp != NULL)
+		snprintf(buf, len, "BSMTP file %s", a->bsmtp);
+	else if (a->maildir != NULL)
+		snprintf(buf, len, "Maildir %s", a->maildir);
+	else if (a->mbox != NULL)
+		snprintf(buf, len, "mbox %s", a->mbox);
+	else if (a->mda != NULL)
+		snprintf(buf, len, "MDA command: %s", a->mda);
+	else
+		snprintf(buf, len, "%s to the first that answers of the "
+		    "hosts below", a->lmtp == 1 ? "LMTP" : "SMTP");
+	return (buf);
+}
+
+static void
+print_account(FILE *f, const struct account *a)
+{
+	char	buf[1024];
+
+	fprintf(f, "\nAccount %s@%s%s:\n", a->user, a->name,
+	    a->active ? "" : " (skip: polled only when named)");
+	fprintf(f, "  server: %s, port %d, protocol %s\n", account_host(a),
+	    account_port(a, a->proto == PROTO_AUTO ? PROTO_IMAP : a->proto),
+	    a->proto == PROTO_SDPS ? "SDPS" : proto_name(a->proto));
+	fprintf(f, "  authentication: %s\n", auth_name(a->auth));
+	fprintf(f, "  password: %s\n", a->password != NULL ? "(set)" :
+	    a->passwordeval != NULL ? "from passwordeval" :
+	    "from ~/.netrc or a prompt");
+	fprintf(f, "  TLS: %s\n", tls_mode(a));
+	fprintf(f, "  TLS floor: %s\n", a->sslproto == NULL ?
+	    "TLS 1.2 (default)" : *a->sslproto == '\0' ? "none" :
+	    a->sslproto);
+	fprintf(f, "  certificate check: %s\n", a->sslcertck == 1 ?
+	    "chain and host name" : "OFF (no sslcertck)");
+	fprintf(f, "  expected certificate name: %s\n", a->sslcommonname ?
+	    a->sslcommonname : account_host(a));
+	if (a->sslcertfile != NULL)
+		fprintf(f, "  CA file: %s\n", a->sslcertfile);
+	if (a->sslcertpath != NULL)
+		fprintf(f, "  CA directory: %s\n", a->sslcertpath);
+	if (a->sslcrlfile != NULL)
+		fprintf(f, "  CRL file: %s\n", a->sslcrlfile);
+	if (a->sslfingerprints.n > 0)
+		print_list(f, "pinned fingerprints", &a->sslfingerprints, "");
+	if (a->sslcert != NULL)
+		fprintf(f, "  client certificate: %s (key %s)\n", a->sslcert,
+		    a->sslkey != NULL ? a->sslkey : "in the same file");
+	fprintf(f, "  timeout: %d seconds\n", a->timeout);
+	print_list(f, "folders", &a->folders, "INBOX / the mailbox");
+	fprintf(f, "  fetch all (old too): %s; keep on server: %s; flush: "
+	    "%s\n", yes_no(a->fetchall), yes_no(a->keep), yes_no(a->flush));
+	if (a->limit > 0)
+		fprintf(f, "  size limit: %d bytes\n", a->limit);
+	if (a->fetchlimit > 0)
+		fprintf(f, "  at most %d messages per poll\n", a->fetchlimit);
+	fprintf(f, "  delivery: %s\n", delivery(a, buf, sizeof(buf)));
+	if (a->mda == NULL && a->bsmtp == NULL && a->maildir == NULL &&
+	    a->mbox == NULL)
+		print_list(f, "SMTP hosts", &a->smtphosts, "localhost");
+	print_list(f, account_multidrop(a) ? "local names (multidrop)" :
+	    "local name", &a->locals, "");
+	fprintf(f, "  rewrite addresses: %s; strip CR: %s; force CR: %s\n",
+	    yes_no(a->rewrite), yes_no(a->stripcr), yes_no(a->forcecr));
+	if (a->rcfile != NULL)
+		fprintf(f, "  defined at: %s:%d\n", a->rcfile, a->line);
+}
+
+void
+settings_print(FILE *f, const struct config *cfg)
+{
+	size_t	i;
+
+	fprintf(f, "Daemon interval: %s", cfg->daemon > 0 ? "" :
+	    "none (one poll, then exit)\n");
+	if (cfg->daemon > 0)
+		fprintf(f, "%d seconds\n", cfg->daemon);
+	fprintf(f, "State directory: %s\n", cfg->statedir);
+	fprintf(f, "fetchmail idfile (imported once): %s\n", cfg->idfile);
+	fprintf(f, "Parallel polls: %d\n", cfg->jobs);
+	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
+	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
+	    cfg->syslog == 1 ? "syslog (mail)" : "standard error");
+	for (i = 0; i < cfg->accounts.n; i++)
+		print_account(f, cfg->accounts.v[i]);
+}
