@@ -134,7 +134,12 @@ struct account {
 
 	struct tls_policy tls;		/* built by account_finish() */
 	char		*rcfile;	/* where it was defined, for messages */
-	int		 line;
+	int		 line;		/* of "poll NAME" */
+	int		 col;
+	/* Where options checked after parsing were set (line 0: unknown). */
+	struct rc_pos {
+		int	 line, col;
+	}		 pos_service, pos_auth, pos_proto, pos_sslproto;
 };
 
 struct account_list {
@@ -160,6 +165,11 @@ int		 account_multidrop(const struct account *);
  * *cause set (naming rcfile:line) when the combination is invalid.
  */
 int		 account_finish(struct account *, char **cause);
+/*
+ * Can a's login go into protocol commands as it is (no CR or LF)?
+ * Returns -1 with *cause set when not.
+ */
+int		 account_sendable(const struct account *, char **cause);
 /* The host to connect to and the port to use. */
 const char	*account_host(const struct account *);
 int		 account_port(const struct account *, enum proto);

@@ -17,6 +17,7 @@
 
 #include "account.h"
 #include "bounds.h"
+#include "net.h"
 #include "xmalloc.h"
 
 enum field_kind {
@@ -279,6 +280,21 @@ account_multidrop(const struct account *a)
 	return (a->wildcard == 1 || a->locals.n > 1);
 }
 
+int
+account_sendable(const struct account *a, char **cause)
+{
+	/* These go into protocol lines verbatim; a line break would inject. */
+	if (strpbrk(a->user, "\r\n") != NULL ||
+	    (a->password != NULL && strpbrk(a->password, "\r\n") != NULL)) {
+		xasprintf(cause, "%s:%d: the user name or password for %s "
+		    "holds a line break, which would split the command that "
+		    "sends it; not polling", a->rcfile != NULL ? a->rcfile :
+		    "command line", a->line, a->name);
+		return (-1);
+	}
+	return (0);
+}
+
 const char *
 account_host(const struct account *a)
 {
@@ -438,7 +454,8 @@ auth_needs_password(const struct account *a)
 int
 account_finish(struct account *a, char **cause)
 {
-	char	*me;
+	const struct rc_pos	*pos = NULL;
+	char			*me, *inner;
 
 	if (a->proto == PROTO_UNSET)
 		a->proto = PROTO_AUTO;
@@ -492,34 +509,40 @@ account_finish(struct account *a, char **cause)
 	if (a->password == NULL && !auth_needs_password(a) && a->active)
 		a->password = xstrdup(a->user);
 
-	/* These go into protocol lines verbatim; a line break would inject. */
-	if (strpbrk(a->user, "\r\n") != NULL ||
-	    (a->password != NULL && strpbrk(a->password, "\r\n") != NULL)) {
-		xasprintf(cause, "the user name or password for %s holds a "
-		    "line break", a->name);
-		goto bad;
+	if ((a->proto == PROTO_ETRN || a->proto == PROTO_ODMR) &&
+	    a->fetchdomains.n == 0) {
+		char	host[256];
+
+		net_local_hostname(host, sizeof(host));
+		strlist_add(&a->fetchdomains, host);
 	}
 	if (a->service != NULL && service_port(a->service) == -1) {
-		xasprintf(cause, "service \"%s\" of %s is not a port number "
-		    "(1-65535) or a known service name", a->service, a->name);
+		pos = &a->pos_service;
+		xasprintf(cause, "service \"%s\" is not a port number "
+		    "(1-65535) or a known service name", a->service);
 		goto bad;
 	}
 	if (a->auth == AUTH_KERBEROS_V4) {
-		xasprintf(cause, "%s: Kerberos IV authentication is not "
-		    "supported", a->name);
+		pos = &a->pos_auth;
+		xasprintf(cause, "Kerberos IV authentication (\"kerberos\" in "
+		    "an rcfile) is not supported; use kerberos_v5 or gssapi");
 		goto bad;
 	}
 	if (a->proto == PROTO_RPOP && account_port(a, a->proto) >= 1024) {
-		xasprintf(cause, "%s: RPOP needs a privileged port (below "
-		    "1024)", a->name);
+		pos = a->pos_service.line != 0 ? &a->pos_service :
+		    &a->pos_proto;
+		xasprintf(cause, "RPOP needs a privileged port (below 1024), "
+		    "not %d", account_port(a, a->proto));
 		goto bad;
 	}
 
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
 	if (a->sslproto != NULL &&
-	    tls_policy_set_proto(&a->tls, a->sslproto, cause) != 0)
+	    tls_policy_set_proto(&a->tls, a->sslproto, cause) != 0) {
+		pos = &a->pos_sslproto;
 		goto bad;
+	}
 	if (a->ssl)
 		a->tls.mode = TLS_MODE_IMPLICIT;	/* ssl wins over '' */
 	a->tls.verify = a->sslcertck;
@@ -532,11 +555,15 @@ account_finish(struct account *a, char **cause)
 	return (0);
 
 bad:
-	if (a->rcfile != NULL) {
-		char	*inner = *cause;
-
-		xasprintf(cause, "%s:%d: %s", a->rcfile, a->line, inner);
-		free(inner);
-	}
+	inner = *cause;
+	if (a->rcfile == NULL)
+		xasprintf(cause, "%s: %s", a->name, inner);
+	else if (pos != NULL && pos->line != 0)
+		xasprintf(cause, "%s:%d:%d: %s", a->rcfile, pos->line,
+		    pos->col, inner);
+	else
+		xasprintf(cause, "%s:%d:%d: poll %s: %s", a->rcfile, a->line,
+		    a->col, a->name, inner);
+	free(inner);
 	return (-1);
 }

@@ -248,6 +248,12 @@ poll_accounts(struct account_list *polls)
 			result = PM_AUTHFAIL;
 			continue;
 		}
+		if (account_sendable(polls->v[i], &cause) != 0) {
+			log_warnx("%s", cause);
+			free(cause);
+			result = PM_SYNTAX;
+			continue;
+		}
 		rc = session_poll(polls->v[i]);
 		if (rc == PM_OK)
 			any_ok = 1;

@@ -448,12 +448,43 @@ rc_kw(struct parser *p)
 	return (p->tc == TC_KEYWORD ? p->kwd->kw : KW_NONE);
 }
 
-/* Is the current token usable as a string value here? */
+/*
+ * Is the current token usable as a string value here?  pullmail's own
+ * keywords are plain words to fetchmail, so where a value must come they
+ * are values ("folder mbox"); where a list may go on they end it.
+ */
 static int
 rc_at_string(struct parser *p)
 {
 	return (p->tc == TC_STRING ||
 	    (p->tc == TC_KEYWORD && (p->kwd->flags & KF_EXT)));
+}
+
+static int
+rc_at_more(struct parser *p)
+{
+	return (p->tc == TC_STRING);
+}
+
+/* An unknown word where an option must be: say what it might have been. */
+static int
+rc_unknown_option(struct parser *p, const char *expected)
+{
+	const struct keyword	*k;
+
+	if (p->tc == TC_EOF)
+		return (rc_error(p, "expected %s, found end of file",
+		    expected));
+	if (strncmp(p->tok.text, "no", 2) == 0 &&
+	    (k = rc_lookup(p->tok.text + 2)) != NULL &&
+	    (k->flags & KF_NEGATABLE))
+		return (rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
+		    p->tok.text, p->tok.text + 2));
+	if (p->tc == TC_STRING)
+		return (rc_error(p, "unknown option \"%s\"; expected %s",
+		    p->tok.text, expected));
+	return (rc_error(p, "unexpected \"%s\"; expected %s", p->tok.text,
+	    expected));
 }
 
 static int
@@ -521,7 +552,8 @@ rc_take_number(struct parser *p, const char *what, long long min,
 	if (errstr != NULL)
 		return (rc_error(p, "%s %s is %s (allowed: %lld to %lld)",
 		    what, p->tok.text, errstr, min, max));
-	*out = (int)v;
+	if (out != NULL)
+		*out = (int)v;
 	return (rc_advance(p));
 }
 
@@ -531,11 +563,11 @@ rc_take_list(struct parser *p, const char *what, struct strlist *l)
 {
 	if (!rc_at_string(p))
 		return (rc_expected(p, what));
-	while (rc_at_string(p)) {
+	do {
 		strlist_add(l, p->tok.text);
 		if (rc_advance(p) != 0)
 			return (-1);
-	}
+	} while (rc_at_more(p));
 	return (0);
 }
 
@@ -601,8 +633,8 @@ rc_service(struct parser *p, struct account *a, int numeric_only)
 			return (rc_error(p, "port %s is %s (allowed: 1 to "
 			    "65535)", p->tok.text, errstr));
 	} else if (numeric_only)
-		return (rc_error(p, "expected a port number after \"port\", "
-		    "found %s", rc_found(p)));
+		return (rc_take_number(p, "a port after \"port\"", 1, 65535,
+		    NULL));
 	else if (!rc_at_string(p) && rc_kw(p) != KW_PROTOVAL)
 		/* Extension: "service imap" works unquoted. */
 		return (rc_expected(p, "a port number or service name"));
@@ -641,7 +673,15 @@ rc_interface(struct parser *p, struct account *a)
 static int
 rc_server_option(struct parser *p, struct account *a, int negated)
 {
-	enum kw	k = rc_kw(p);
+	struct rc_pos	here = { p->tok.line, p->tok.col };
+	enum kw		k = rc_kw(p);
+
+	if (k == KW_SERVICE || k == KW_PORT)
+		a->pos_service = here;
+	else if (k == KW_AUTH)
+		a->pos_auth = here;
+	else if (k == KW_PROTO)
+		a->pos_proto = here;
 
 	if (rc_advance(p) != 0)
 		return (-1);
@@ -780,7 +820,7 @@ rc_local_names(struct parser *p, struct account *a, int is)
 		if (rc_mapping(p, a, &plain) != 0)
 			return (-1);
 		count++;
-	} while (rc_at_string(p));
+	} while (rc_at_more(p));
 	if (rc_kw(p) == KW_HERE)
 		return (rc_advance(p));
 	if (is && rc_kw(p) == KW_THERE && count == 1 && plain) {
@@ -806,7 +846,8 @@ rc_flag(struct parser *p, int *field, int value)
 static int
 rc_user_option(struct parser *p, struct account *a, int negated)
 {
-	enum kw	k = rc_kw(p);
+	struct rc_pos	here = { p->tok.line, p->tok.col };
+	enum kw		k = rc_kw(p);
 
 	switch (k) {
 	case KW_KEEP:
@@ -890,6 +931,7 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 	case KW_SSLCERT:
 		return (rc_take_path(p, "a certificate file", &a->sslcert));
 	case KW_SSLPROTO:
+		a->pos_sslproto = here;
 		/* Extension: "sslproto auto" needs no quotes. */
 		if (rc_kw(p) == KW_PROTOVAL &&
 		    strcmp(p->tok.text, "auto") == 0) {
@@ -942,7 +984,9 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 static int
 rc_user_clause(struct parser *p, struct account *a)
 {
-	char	*first = NULL;
+	const struct keyword	*k;
+	char			*first = NULL, *second = NULL;
+	int			 second_line = 0, second_col = 0;
 
 	if (rc_advance(p) != 0)
 		return (-1);
@@ -951,7 +995,7 @@ rc_user_clause(struct parser *p, struct account *a)
 	first = xstrdup(p->tok.text);
 	if (rc_advance(p) != 0)
 		goto fail;
-	if (p->tc != TC_MAP && !rc_at_string(p) && rc_kw(p) != KW_HERE) {
+	if (p->tc != TC_MAP && !rc_at_more(p) && rc_kw(p) != KW_HERE) {
 		/* user NAME [there] */
 		a->user = first;
 		if (rc_kw(p) == KW_THERE)
@@ -979,21 +1023,44 @@ rc_user_clause(struct parser *p, struct account *a)
 		strlist_add(&a->locals, first);
 	free(first);
 	first = NULL;
-	while (rc_at_string(p)) {
+	if (rc_at_more(p)) {
+		second = xstrdup(p->tok.text);
+		second_line = p->tok.line;
+		second_col = p->tok.col;
+	}
+	while (rc_at_more(p)) {
 		int	plain;
 
 		if (rc_mapping(p, a, &plain) != 0)
 			goto fail;
 	}
 	if (rc_kw(p) != KW_HERE) {
-		rc_error(p, "several names after \"user\" are local names and "
-		    "must end with \"here\"; found %s", rc_found(p));
+		if (second == NULL) {
+			rc_error(p, "expected \"here\" after the local names, "
+			    "found %s", rc_found(p));
+			goto fail;
+		}
+		/* Most often a misspelt option after "user NAME". */
+		p->tok.line = second_line;
+		p->tok.col = second_col;
+		k = rc_lookup(second + 2);
+		if (strncmp(second, "no", 2) == 0 && k != NULL &&
+		    (k->flags & KF_NEGATABLE))
+			rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
+			    second, second + 2);
+		else
+			rc_error(p, "unknown option \"%s\" after \"user %s\" (names "
+		    "after \"user\" are local names only when the list ends "
+		    "with \"here\")", second, a->locals.n > 0 ?
+		    a->locals.v[0] : "*");
 		goto fail;
 	}
+	free(second);
 	return (rc_advance(p));
 
 fail:
 	free(first);
+	free(second);
 	return (-1);
 }
 
@@ -1008,6 +1075,10 @@ rc_new_account(struct parser *p, const struct account *server)
 	a->entry = server->entry;
 	a->rcfile = xstrdup(p->file);
 	a->line = server->line;
+	a->col = server->col;
+	a->pos_service = server->pos_service;
+	a->pos_auth = server->pos_auth;
+	a->pos_proto = server->pos_proto;
 	account_list_add(&p->cfg->accounts, a);
 	return (a);
 }
@@ -1045,7 +1116,7 @@ rc_server_entry(struct parser *p)
 	struct account		*server, *cur = NULL;
 	struct user_state	 us = { 0, NULL, 0, 0 };
 	enum kw			 stmt = rc_kw(p);
-	int			 negated, line = p->tok.line;
+	int			 negated, line = p->tok.line, col = p->tok.col;
 	int			 neg_line = 0, neg_col = 0;
 
 	if (stmt == KW_DEFAULTS && p->nentries > 0)
@@ -1062,6 +1133,7 @@ rc_server_entry(struct parser *p)
 	}
 	server->active = stmt != KW_SKIP;
 	server->line = line;
+	server->col = col;
 	server->entry = p->nentries;
 
 	for (;;) {
@@ -1089,10 +1161,7 @@ rc_server_entry(struct parser *p)
 				    "\"set %s\" outside the server entry",
 				    p->tok.text, p->tok.text);
 			else
-				rc_error(p, "unexpected %s%s%s; expected a "
-				    "server or user option", p->tc == TC_STRING
-				    ? "\"" : "", rc_found(p), p->tc ==
-				    TC_STRING ? "\"" : "");
+				rc_unknown_option(p, "a server or user option");
 			goto fail;
 		}
 		if (p->kwd->flags & KF_NEGATED) {
@@ -1176,8 +1245,7 @@ rc_set(struct parser *p)
 	}
 	if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SET &&
 	    p->kwd->kw != KW_PROPERTIES))
-		return (rc_error(p, "unknown global option %s after \"set\"",
-		    rc_found(p)));
+		return (rc_unknown_option(p, "a global option after \"set\""));
 	if (p->kwd->flags & KF_NEGATED) {
 		if (negated)
 			return (rc_error(p, "\"no\" cannot be followed by "
