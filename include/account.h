@@ -170,6 +170,11 @@ int		 account_finish(struct account *, char **cause);
  * Returns -1 with *cause set when not.
  */
 int		 account_sendable(const struct account *, char **cause);
+/*
+ * The first option a sets that this version parses but cannot act on
+ * yet, or NULL.  Such an account is refused rather than polled wrongly.
+ */
+const char	*account_not_yet(const struct account *);
 /* The host to connect to and the port to use. */
 const char	*account_host(const struct account *);
 int		 account_port(const struct account *, enum proto);

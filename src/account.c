@@ -254,10 +254,12 @@ account_override(struct account *a, const struct account *o)
 	size_t	i;
 
 	for (i = 0; i < nitems(fields); i++) {
-		if (field_is_set(o, &fields[i])) {
+		if (!field_is_set(o, &fields[i]))
+			continue;
+		/* fetchmail appends command-line lists to the rcfile's. */
+		if (fields[i].kind != FK_LIST)
 			field_clear(a, &fields[i]);
-			field_copy(a, o, &fields[i]);
-		}
+		field_copy(a, o, &fields[i]);
 	}
 }
 
@@ -293,6 +295,40 @@ account_sendable(const struct account *a, char **cause)
 		return (-1);
 	}
 	return (0);
+}
+
+const char *
+account_not_yet(const struct account *a)
+{
+	/* Options whose absence would change where mail goes or what is
+	 * deleted: refused until the engine honours them. */
+	if (a->bsmtp != NULL) return ("bsmtp");
+	if (a->lmtp == 1) return ("lmtp");
+	if (a->maildir != NULL) return ("maildir");
+	if (a->mbox != NULL) return ("mbox");
+	if (a->plugin != NULL) return ("plugin");
+	if (a->plugout != NULL) return ("plugout");
+	if (a->preconnect != NULL) return ("preconnect");
+	if (a->postconnect != NULL) return ("postconnect");
+	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
+	    a->proto != PROTO_IMAP) return ("this protocol");
+	if (a->auth != AUTH_ANY && a->auth != AUTH_PASSWORD &&
+	    a->auth != AUTH_SSH) return ("this authentication type");
+	if (account_multidrop(a)) return ("multidrop (several local names)");
+	if (a->flush == 1) return ("flush");
+	if (a->limitflush == 1) return ("limitflush");
+	if (a->limit > 0) return ("limit");
+	if (a->fetchlimit > 0) return ("fetchlimit");
+	if (a->idle == 1) return ("idle");
+	if (a->smtpaddress != NULL) return ("smtpaddress");
+	if (a->smtpname != NULL) return ("smtpname");
+	if (a->esmtppassword != NULL) return ("esmtppassword");
+	if (a->sslfingerprints.n > 0) return ("sslfingerprint");
+	if (a->sslcert != NULL || a->sslkey != NULL) return ("sslcert");
+	if (a->sslcrlfile != NULL) return ("sslcrlfile");
+	if (a->interface != NULL) return ("interface");
+	if (a->monitor != NULL) return ("monitor");
+	return (NULL);
 }
 
 const char *
@@ -427,6 +463,24 @@ auth_name(enum auth au)
 	return ("any");
 }
 
+/* The first LMTP host that would fall back to port 25, or n. */
+static size_t
+lmtp_default_port(const struct account *a)
+{
+	const char	*slash;
+	size_t		 i;
+
+	for (i = 0; i < a->smtphosts.n; i++) {
+		if (a->smtphosts.v[i][0] == '/')
+			continue;
+		slash = strchr(a->smtphosts.v[i], '/');
+		if (slash == NULL || strcmp(slash + 1, "25") == 0 ||
+		    strcmp(slash + 1, "smtp") == 0)
+			break;
+	}
+	return (i);
+}
+
 static void
 default_int(int *v, int def)
 {
@@ -456,6 +510,7 @@ account_finish(struct account *a, char **cause)
 {
 	const struct rc_pos	*pos = NULL;
 	char			*me, *inner;
+	size_t			 i;
 
 	if (a->proto == PROTO_UNSET)
 		a->proto = PROTO_AUTO;
@@ -526,6 +581,12 @@ account_finish(struct account *a, char **cause)
 		pos = &a->pos_auth;
 		xasprintf(cause, "Kerberos IV authentication (\"kerberos\" in "
 		    "an rcfile) is not supported; use kerberos_v5 or gssapi");
+		goto bad;
+	}
+	if (a->lmtp == 1 && (i = lmtp_default_port(a)) < a->smtphosts.n) {
+		xasprintf(cause, "LMTP host \"%s\" needs an explicit port "
+		    "other than 25 (write %s/PORT) or a socket path",
+		    a->smtphosts.v[i], a->smtphosts.v[i]);
 		goto bad;
 	}
 	if (a->proto == PROTO_RPOP && account_port(a, a->proto) >= 1024) {

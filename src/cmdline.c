@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cmdline.h"
 #include "result.h"
@@ -183,6 +184,20 @@ cl_str(char **to, const char *s)
 	*to = xstrdup(s);
 }
 
+/* A file name: relative ones are taken from the current directory. */
+static void
+cl_path(char **to, const char *s)
+{
+	char	cwd[PATH_MAX];
+
+	free(*to);
+	if (*s != '/' && strcmp(s, "-") != 0 && *s != '\0' &&
+	    getcwd(cwd, sizeof(cwd)) != NULL)
+		xasprintf(to, "%s/%s", cwd, s);
+	else
+		*to = xstrdup(s);
+}
+
 static void
 cl_list(struct strlist *l, const char *s)
 {
@@ -293,14 +308,14 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case OPT_CONFIGDUMP: cl->configdump = 1; return (0);
 	case 'f': cl->rcfile = arg; return (0);
 	case 'd': return (cl_number("--daemon", arg, 0, INT_MAX, &g->daemon));
-	case 'L': cl_str(&g->logfile, arg); return (0);
+	case 'L': cl_path(&g->logfile, arg); return (0);
 	case OPT_SYSLOG: g->syslog = 1; return (0);
 	case OPT_NOSYSLOG: g->syslog = 0; return (0);
 	case OPT_INVISIBLE: g->invisible = 1; return (0);
 	case OPT_SHOWDOTS: g->showdots = 1; return (0);
-	case 'i': cl_str(&g->idfile, arg); return (0);
-	case OPT_PIDFILE: cl_str(&g->pidfile, arg); return (0);
-	case OPT_STATEDIR: cl_str(&g->statedir, arg); return (0);
+	case 'i': cl_path(&g->idfile, arg); return (0);
+	case OPT_PIDFILE: cl_path(&g->pidfile, arg); return (0);
+	case OPT_STATEDIR: cl_path(&g->statedir, arg); return (0);
 	case OPT_JOBS: return (cl_number("--jobs", arg, 1, 1000, &g->jobs));
 	case OPT_POSTMASTER: cl_str(&g->postmaster, arg); return (0);
 	case OPT_NOBOUNCE: g->bouncemail = 0; return (0);
@@ -368,19 +383,19 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case 'e': return (cl_number("--expunge", arg, 0, INT_MAX,
 	    &a->expunge));
 	case 'm': cl_str(&a->mda, arg); return (0);
-	case OPT_BSMTP: cl_str(&a->bsmtp, arg); return (0);
-	case OPT_MAILDIR: cl_str(&a->maildir, arg); return (0);
-	case OPT_MBOX: cl_str(&a->mbox, arg); return (0);
+	case OPT_BSMTP: cl_path(&a->bsmtp, arg); return (0);
+	case OPT_MAILDIR: cl_path(&a->maildir, arg); return (0);
+	case OPT_MBOX: cl_path(&a->mbox, arg); return (0);
 	case OPT_LMTP: a->lmtp = 1; return (0);
 	case OPT_SSL: a->ssl = 1; return (0);
-	case OPT_SSLKEY: cl_str(&a->sslkey, arg); return (0);
-	case OPT_SSLCERT: cl_str(&a->sslcert, arg); return (0);
+	case OPT_SSLKEY: cl_path(&a->sslkey, arg); return (0);
+	case OPT_SSLCERT: cl_path(&a->sslcert, arg); return (0);
 	case OPT_SSLPROTO: cl_str(&a->sslproto, arg); return (0);
 	case OPT_SSLCERTCK: a->sslcertck = 1; return (0);
 	case OPT_NOSSLCERTCK: a->sslcertck = 0; return (0);
-	case OPT_SSLCERTFILE: cl_str(&a->sslcertfile, arg); return (0);
-	case OPT_SSLCERTPATH: cl_str(&a->sslcertpath, arg); return (0);
-	case OPT_SSLCRLFILE: cl_str(&a->sslcrlfile, arg); return (0);
+	case OPT_SSLCERTFILE: cl_path(&a->sslcertfile, arg); return (0);
+	case OPT_SSLCERTPATH: cl_path(&a->sslcertpath, arg); return (0);
+	case OPT_SSLCRLFILE: cl_path(&a->sslcrlfile, arg); return (0);
 	case OPT_SSLCOMMONNAME: cl_str(&a->sslcommonname, arg); return (0);
 	case OPT_SSLFINGERPRINT: cl_list(&a->sslfingerprints, arg); return (0);
 	default:
@@ -396,7 +411,7 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv)
 	memset(cl, 0, sizeof(*cl));
 	cl->acct = account_new("");
 	config_init(&cl->globals);
-	optind = 1;
+	optind = 0;	/* glibc: start over, forgetting any earlier parse */
 	while ((ch = getopt_long(argc, argv, shortopts, longopts,
 	    NULL)) != -1) {
 		if (ch == 'h' || (ch == '?' &&

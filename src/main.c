@@ -218,11 +218,11 @@ warn_config(const struct config *cfg)
 		a = cfg->accounts.v[i];
 		if (account_multidrop(a) && strcmp(a->envelope, "Received") ==
 		    0 && a->active)
-			log_warnx("%s: multidrop for %s uses the Received "
-			    "header to find recipients; set \"envelope\" to "
-			    "the header your server records them in",
-			    a->rcfile != NULL ? a->rcfile : "command line",
-			    a->name);
+			log_warnx("%s:%d:%d: poll %s: multidrop (several local "
+			    "names) reads recipients from the Received header; "
+			    "set \"envelope\" to the header your server records "
+			    "them in", a->rcfile != NULL ? a->rcfile :
+			    "command line", a->line, a->col, a->name);
 	}
 }
 
@@ -237,11 +237,23 @@ print_version(const struct config *cfg)
 static int
 poll_accounts(struct account_list *polls)
 {
-	char	*cause;
-	size_t	 i;
-	int	 rc, result = PM_NOMAIL, any_ok = 0;
+	const char	*what;
+	char		*cause;
+	size_t		 i;
+	int		 rc, result = PM_NOMAIL, any_ok = 0;
 
 	for (i = 0; i < polls->n; i++) {
+		if ((what = account_not_yet(polls->v[i])) != NULL) {
+			log_warnx("%s:%d:%d: poll %s: %s is understood but not "
+			    "carried out by this version of pullmail; not "
+			    "polling this account rather than doing something "
+			    "else with its mail", polls->v[i]->rcfile != NULL ?
+			    polls->v[i]->rcfile : "command line",
+			    polls->v[i]->line, polls->v[i]->col,
+			    polls->v[i]->name, what);
+			result = PM_SYNTAX;
+			continue;
+		}
 		if (password_resolve(polls->v[i], &cause) != 0) {
 			log_warnx("%s", cause);
 			free(cause);

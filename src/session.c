@@ -300,6 +300,9 @@ session_poll(const struct account *a)
 		return (rc);
 	}
 	sink_init(&sk, a);
+	/* No "folder": the server's default, INBOX for IMAP. */
+	if (a->folders.n == 0)
+		rc = session_folder(&s, &sk, &sink_open, "INBOX", &st);
 	for (i = 0; i < a->folders.n && rc == 0; i++) {
 		if (s.driver == &pop3_driver && i > 0)
 			break;
