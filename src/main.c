@@ -344,6 +344,14 @@ main(int argc, char **argv)
 		    "were given on the command line)", rcpath);
 		goto out;
 	}
+	/* Read but not carried out yet: say so instead of pretending. */
+	if (cfg.daemon > 0)
+		log_warnx("daemon mode (every %d seconds) is not available in "
+		    "this version of pullmail; polling once", cfg.daemon);
+	if (cfg.logfile != NULL || cfg.syslog == 1)
+		log_warnx("%s is not available in this version of pullmail; "
+		    "logging to standard error", cfg.logfile != NULL ?
+		    "set logfile" : "set syslog");
 	result = poll_accounts(&polls);
 out:
 	free(polls.v);

@@ -22,11 +22,10 @@
 #include "password.h"
 #include "xmalloc.h"
 
-#define PASSWORDEVAL_TIMEOUT	60	/* seconds */
-
 struct netrc_lexer {
 	const char	*p, *end;
 	char		 tok[PM_PASSWORD_MAX + 1];
+	int		 overlong;	/* the token did not fit in tok */
 };
 
 /* The next whitespace-separated or double-quoted token; 0 at the end. */
@@ -40,6 +39,7 @@ netrc_token(struct netrc_lexer *lx)
 		lx->p++;
 	if (lx->p >= lx->end)
 		return (0);
+	lx->overlong = 0;
 	quoted = *lx->p == '"';
 	if (quoted)
 		lx->p++;
@@ -52,6 +52,8 @@ netrc_token(struct netrc_lexer *lx)
 			c = *++lx->p;
 		if (n < sizeof(lx->tok) - 1)
 			lx->tok[n++] = c;
+		else
+			lx->overlong = 1;
 		lx->p++;
 	}
 	if (quoted && lx->p < lx->end)
@@ -96,7 +98,8 @@ netrc_lookup(const char *buf, size_t len, const char *machine,
 				user = xstrdup(lx.tok);
 			}
 		} else if (strcmp(lx.tok, "password") == 0) {
-			if (netrc_token(&lx)) {
+			/* A password cut short would be wrong: skip it. */
+			if (netrc_token(&lx) && !lx.overlong) {
 				freezero(pass, pass != NULL ? strlen(pass) : 0);
 				pass = xstrdup(lx.tok);
 			}
@@ -194,7 +197,8 @@ password_eval(struct account *a, char **cause)
 		exec_command(a->passwordeval);
 	}
 	close(fds[1]);
-	deadline = time(NULL) + PASSWORDEVAL_TIMEOUT;
+	/* Bounded by the account's timeout: a pinentry may need a while. */
+	deadline = time(NULL) + a->timeout;
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
 	for (;;) {
@@ -222,8 +226,8 @@ password_eval(struct account *a, char **cause)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (timed_out)
 		xasprintf(cause, "passwordeval for %s@%s did not finish "
-		    "within %d seconds", a->user, a->name,
-		    PASSWORDEVAL_TIMEOUT);
+		    "within %d seconds (the account's timeout); killed it",
+		    a->user, a->name, a->timeout);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		xasprintf(cause, "passwordeval for %s@%s failed (%s %d)",
 		    a->user, a->name, WIFEXITED(status) ? "exit status" :
@@ -232,6 +236,9 @@ password_eval(struct account *a, char **cause)
 	else if (buf[0] == '\0')
 		xasprintf(cause, "passwordeval for %s@%s printed no password",
 		    a->user, a->name);
+	else if (strlen(buf) > PM_PASSWORD_MAX)
+		xasprintf(cause, "passwordeval for %s@%s printed a line longer "
+		    "than %d bytes", a->user, a->name, PM_PASSWORD_MAX);
 	else {
 		a->password = xstrdup(buf);
 		explicit_bzero(buf, sizeof(buf));

@@ -127,11 +127,11 @@ setup_certs
 make_messages
 start_dovecot
 
-fetch_with() {	# fetch_with LABEL RCFILE-PASSWORD-PART: exit status
+fetch_with() {	# fetch_with LABEL USER-OPTIONS [SERVER-OPTIONS]: exit status
 	empty_mailbox
 	seed
 	rm -rf "$T/mda"; mkdir -p "$T/mda"
-	rc=$(rcfile pw "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
+	rc=$(rcfile pw "poll localhost via 127.0.0.1 proto imap port $P_IMAPS ${3:-}
     user \"$MAIL_USER\" $2 ssl sslcertfile \"$T/ca.crt\"
     mda \"$MDA_SAVE $T/mda %T\"")
 	pm -f "$rc" </dev/null >"$T/out" 2>&1
@@ -148,6 +148,17 @@ fetch_with eval-fails "passwordeval 'sh -c \"exit 3\"'"
 is "$?" 3 "a failing passwordeval exits 3"
 grep -q 'passwordeval for .* failed (exit status 3)' "$T/out"
 ok $? "and says it failed"
+
+fetch_with eval-hangs "passwordeval 'sleep 30'" "timeout 1"
+is "$?" 3 "a passwordeval that hangs is killed after the timeout: exit 3"
+grep -q 'did not finish within 1 seconds' "$T/out"
+ok $? "and says so"
+
+head -c 1025 /dev/zero | tr '\0' x >"$T/long.pw"
+fetch_with eval-long "passwordeval 'cat $T/long.pw'"
+is "$?" 3 "a password longer than 1024 bytes is refused"
+grep -q 'longer than 1024 bytes' "$T/out"
+ok $? "and the message says so"
 
 esc=$(printf '%s' "$MAIL_PASS" | sed 's/["\\]/\\&/g')
 printf 'machine localhost login %s password "%s"\n' "$MAIL_USER" "$esc" >"$H/.netrc"

@@ -1,8 +1,10 @@
 /* test_netrc.c -- the .netrc reader: entries, default, quoting, macdef. */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "password.h"
 #include "tap.h"
 
@@ -36,7 +38,10 @@ main(void)
 	    "machine c.example login x password px account acct\n"
 	    "default login anyone password pd\n";
 
-	plan(9);
+	char	 longer[PM_PASSWORD_MAX + 64];
+	char	 want[PM_PASSWORD_MAX + 1];
+
+	plan(11);
 	expect(file, "a.example", "joe", "pa", "first entry");
 	expect(file, "a.example", "bob", NULL, "login must match");
 	expect(file, "b.example", "ann", "p w\"q", "quoted, escaped token");
@@ -47,5 +52,13 @@ main(void)
 	    "an entry without login matches any login");
 	expect("machine m login u", "m", "u", NULL, "no password at all");
 	expect("", "m", "u", NULL, "empty file");
+
+	/* PM_PASSWORD_MAX bytes fit; one more is refused, not truncated. */
+	memset(want, 'x', PM_PASSWORD_MAX);
+	want[PM_PASSWORD_MAX] = '\0';
+	snprintf(longer, sizeof(longer), "machine m password %s\n", want);
+	expect(longer, "m", "u", want, "a password of the limit");
+	snprintf(longer, sizeof(longer), "machine m password %sy\n", want);
+	expect(longer, "m", "u", NULL, "one byte over the limit");
 	return (done_testing());
 }
