@@ -105,10 +105,9 @@ print_account(FILE *f, const struct account *a)
 		print_list(f, "SMTP hosts", &a->smtphosts, "localhost");
 	print_list(f, account_multidrop(a) ? "local names (multidrop)" :
 	    "local name", &a->locals, "");
-	fprintf(f, "  rewrite addresses: %s; strip CR: %s; force CR: %s\n",
-	    yes_no(a->rewrite), yes_no(a->stripcr), yes_no(a->forcecr));
 	if (a->rcfile != NULL)
-		fprintf(f, "  defined at: %s:%d\n", a->rcfile, a->line);
+		fprintf(f, "  defined at: %s:%d:%d\n", a->rcfile, a->line,
+		    a->col);
 }
 
 void
@@ -119,7 +118,8 @@ settings_print(FILE *f, const struct config *cfg)
 	fprintf(f, "Daemon interval: %s", cfg->daemon > 0 ? "" :
 	    "none (one poll, then exit)\n");
 	if (cfg->daemon > 0)
-		fprintf(f, "%d seconds\n", cfg->daemon);
+		fprintf(f, "%d seconds (not available in this version: one "
+		    "poll)\n", cfg->daemon);
 	fprintf(f, "State directory: %s\n", cfg->statedir);
 	fprintf(f, "fetchmail idfile (imported once): %s\n", cfg->idfile);
 	fprintf(f, "Parallel polls: %d\n", cfg->jobs);

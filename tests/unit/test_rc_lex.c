@@ -65,7 +65,7 @@ main(void)
 	char		*got, *cause, *big;
 	size_t		 i;
 
-	plan(nitems(cases) + 6);
+	plan(nitems(cases) + 8);
 	for (i = 0; i < nitems(cases); i++) {
 		got = lex_all(cases[i].in, strlen(cases[i].in));
 		is_str(got, cases[i].want, "lex %zu", i);
@@ -113,6 +113,33 @@ main(void)
 		is_str(got, "W:poll|W:\"a\"b\"|W:user|S:x|W:pass|W:\x04",
 		    "the whole file (longest match: the quoted part is a word)");
 		free(got);
+	}
+	/*
+	 * Byte by byte on text without quotes (a cut inside a quote changes
+	 * what the quote means): for every prefix, all tokens but the last
+	 * are the whole text's first tokens.
+	 */
+	{
+		const char *f = "set daemon 300 # poll\npoll a.b, with\\\n"
+		    "proto:imap;user=x\\x41y \\\\z\r\n#end";
+		char	   *whole = lex_all(f, strlen(f)), *cut;
+		size_t	    n;
+		int	    stable = 1;
+
+		for (n = 1; n <= strlen(f); n++) {
+			got = lex_all(f, n);
+			if ((cut = strrchr(got, '|')) != NULL) {
+				*cut = '\0';
+				stable &= strncmp(whole, got, strlen(got)) == 0 &&
+				    whole[strlen(got)] == '|';
+			}
+			free(got);
+		}
+		ok(stable, "each prefix agrees with the whole text");
+		is_str(whole, "W:set|W:daemon|W:300|W:poll|W:a.b|W:with|"
+		    "W:proto|W:imap|W:user|=:=|W:xAy|W:\\z",
+		    "comments, continuation, punctuation, escapes");
+		free(whole);
 	}
 	got = lex_all("a\0b", 3);
 	is_str(got, "W:a", "a NUL byte ends the word's text");
