@@ -18,6 +18,7 @@
 #include "account.h"
 #include "bounds.h"
 #include "net.h"
+#include "pin.h"
 #include "xmalloc.h"
 
 enum field_kind {
@@ -597,6 +598,12 @@ account_finish(struct account *a, char **cause)
 		goto bad;
 	}
 
+	for (i = 0; i < a->sslfingerprints.n; i++) {
+		struct pin	pin;
+
+		if (pin_parse(a->sslfingerprints.v[i], &pin, cause) != 0)
+			goto bad;
+	}
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
 	if (a->sslproto != NULL &&

@@ -88,7 +88,7 @@ poll c proto imap user u3 is x y here')
 	    "-m procmail -D example.net --smtpname x@example.net -Z 571,550" \
 	    "-S lmtp.example.org/24 --fetchdomains d1,d2" \
 	    "-E X-Envelope-To -Q pre- --auth cram-md5 --port 1110 -U -n" \
-	    "--sslproto tls1.2+ --nosslcertck --sslcertfile ca.pem --sslfingerprint AA" \
+	    "--sslproto tls1.2+ --nosslcertck --sslcertfile ca.pem --sslfingerprint 12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0" \
 	    "-d 60 --postmaster pm --nobounce --nosoftbounce --invisible -i ids" \
 	    "a" "alias.example.org" "c" "b a"; do
 		# shellcheck disable=SC2086
