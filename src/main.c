@@ -40,7 +40,7 @@ static char *
 default_rcfile(void)
 {
 	struct passwd	*pw;
-	const char	*home;
+	const char	*home, *fmhome;
 	char		*path;
 
 	if ((home = getenv("HOME")) == NULL || *home == '\0') {
@@ -52,7 +52,11 @@ default_rcfile(void)
 	if (access(path, F_OK) == 0)
 		return (path);
 	free(path);
-	xasprintf(&path, "%s/.fetchmailrc", home);
+	/* fetchmail's own lookup: $FETCHMAILHOME/fetchmailrc, if set. */
+	if ((fmhome = getenv("FETCHMAILHOME")) != NULL && *fmhome != '\0')
+		xasprintf(&path, "%s/fetchmailrc", fmhome);
+	else
+		xasprintf(&path, "%s/.fetchmailrc", home);
 	return (path);
 }
 

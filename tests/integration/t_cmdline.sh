@@ -60,7 +60,13 @@ printf 'poll from-pullmailrc\n' >"$H/.pullmailrc"
 chmod 600 "$H/.pullmailrc"
 pm --configdump | grep -q '"pollname":"from-pullmailrc"'
 ok $? "~/.pullmailrc wins over ~/.fetchmailrc"
-rm -f "$H/.pullmailrc" "$H/.fetchmailrc"
+mkdir -p "$T/fmhome"
+printf 'poll from-fetchmailhome\n' >"$T/fmhome/fetchmailrc"
+chmod 600 "$T/fmhome/fetchmailrc"
+rm -f "$H/.pullmailrc"
+FETCHMAILHOME="$T/fmhome" pm --configdump | grep -q '"pollname":"from-fetchmailhome"'
+ok $? "\$FETCHMAILHOME/fetchmailrc is fetchmail's file when set"
+rm -f "$H/.fetchmailrc"
 echo 'poll from-stdin' | pm -f - --configdump | grep -q '"pollname":"from-stdin"'
 ok $? "-f - reads standard input"
 pm -f "$T/does-not-exist" --configdump | grep -q "'servers': \[\]"
