@@ -59,4 +59,7 @@ size_t		 conn_pending_output(struct conn *);
 
 void		 conn_close(struct conn **);
 
+/* The TLS session, or NULL before STARTTLS / on a plain connection. */
+struct tls	*conn_tls(struct conn *);
+
 #endif

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "pin.h"
+
 enum tls_version {
 	TLS_V_ANY = 0,		/* no bound */
 	TLS_V_1_0,
@@ -33,6 +35,11 @@ struct tls_policy {
 	char		*cafile;	/* sslcertfile, else the system store */
 	char		*capath;	/* sslcertpath */
 	char		*servername;	/* name to verify and send as SNI */
+	char		*crlfile;	/* sslcrlfile: CRLs for the chain */
+	char		*certfile;	/* sslcert: client certificate */
+	char		*keyfile;	/* sslkey, else the key in certfile */
+	struct pin	*pins;		/* sslfingerprint: any one matches */
+	size_t		 npins;
 };
 
 enum tls_io {
@@ -73,6 +80,16 @@ int		 tls_pending(struct tls *);
 const char	*tls_summary(struct tls *);
 /* Warnings for verbose mode and for "no sslcertck": allocated, or NULL. */
 char		*tls_verify_report(struct tls *);
+/* Did a pin match (so an unverified chain is what the user asked)? */
+int		 tls_pinned(struct tls *);
+/*
+ * The peer's chain in words (subject, issuer, validity of each
+ * certificate) and the server certificate's three fingerprints as
+ * rcfile lines; allocated.
+ */
+char		*tls_describe(struct tls *);
+/* Days until the server certificate expires (negative: expired). */
+int		 tls_days_left(struct tls *);
 void		 tls_free(struct tls **);
 
 #endif

@@ -314,7 +314,8 @@ account_not_yet(const struct account *a)
 	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
 	    a->proto != PROTO_IMAP) return ("this protocol");
 	if (a->auth != AUTH_ANY && a->auth != AUTH_PASSWORD &&
-	    a->auth != AUTH_SSH) return ("this authentication type");
+	    a->auth != AUTH_SSH)
+		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
 	if (a->flush == 1) return ("flush");
 	if (a->limitflush == 1) return ("limitflush");
@@ -324,9 +325,6 @@ account_not_yet(const struct account *a)
 	if (a->smtpaddress != NULL) return ("smtpaddress");
 	if (a->smtpname != NULL) return ("smtpname");
 	if (a->esmtppassword != NULL) return ("esmtppassword");
-	if (a->sslfingerprints.n > 0) return ("sslfingerprint");
-	if (a->sslcert != NULL || a->sslkey != NULL) return ("sslcert");
-	if (a->sslcrlfile != NULL) return ("sslcrlfile");
 	if (a->interface != NULL) return ("interface");
 	if (a->monitor != NULL) return ("monitor");
 	return (NULL);
@@ -598,14 +596,23 @@ account_finish(struct account *a, char **cause)
 		goto bad;
 	}
 
-	for (i = 0; i < a->sslfingerprints.n; i++) {
-		struct pin	pin;
-
-		if (pin_parse(a->sslfingerprints.v[i], &pin, cause) != 0)
-			goto bad;
-	}
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
+	if (a->sslfingerprints.n > 0)
+		a->tls.pins = xreallocarray(NULL, a->sslfingerprints.n,
+		    sizeof(*a->tls.pins));
+	for (i = 0; i < a->sslfingerprints.n; i++) {
+		if (pin_parse(a->sslfingerprints.v[i], &a->tls.pins[i],
+		    cause) != 0)
+			goto bad;
+		a->tls.npins++;
+	}
+	if (a->sslcrlfile != NULL)
+		a->tls.crlfile = xstrdup(a->sslcrlfile);
+	if (a->sslcert != NULL)
+		a->tls.certfile = xstrdup(a->sslcert);
+	if (a->sslkey != NULL)
+		a->tls.keyfile = xstrdup(a->sslkey);
 	if (a->sslproto != NULL &&
 	    tls_policy_set_proto(&a->tls, a->sslproto, cause) != 0) {
 		pos = &a->pos_sslproto;

@@ -95,6 +95,12 @@ conn_tls_summary(struct conn *c)
 	return (c->tls != NULL ? tls_summary(c->tls) : "plain text");
 }
 
+struct tls *
+conn_tls(struct conn *c)
+{
+	return (c->tls);
+}
+
 char *
 conn_tls_report(struct conn *c)
 {

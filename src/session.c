@@ -64,16 +64,33 @@ int
 session_starttls(struct session *s, char **cause)
 {
 	const struct account	*a = s->account;
-	char			*report;
+	struct tls		*t;
+	char			*report, *desc;
+	int			 days;
 
 	if (conn_starttls(s->conn, &a->tls, cause) != 0)
 		return (PM_SOCKET);
+	t = conn_tls(s->conn);
+	if (log_verbosity() >= 1) {
+		desc = tls_describe(t);
+		log_info("%s@%s: %s", a->user, a->name, desc);
+		free(desc);
+	}
 	if ((report = conn_tls_report(s->conn)) != NULL) {
-		log_warnx("%s@%s: WARNING: %s; the connection is encrypted "
-		    "but NOT authenticated (no sslcertck)", a->user, a->name,
-		    report);
+		if (tls_pinned(t))
+			log_info("%s@%s: %s, but the pinned fingerprint "
+			    "matches (no sslcertck with sslfingerprint)",
+			    a->user, a->name, report);
+		else
+			log_warnx("%s@%s: WARNING: %s; the connection is "
+			    "encrypted but NOT authenticated (no sslcertck)",
+			    a->user, a->name, report);
 		free(report);
 	}
+	if ((days = tls_days_left(t)) < 30)
+		log_warnx("%s@%s: the server certificate %s", a->user,
+		    a->name, days < 0 ? "has expired" : days == 0 ?
+		    "expires today" : "expires within 30 days");
 	return (0);
 }
 

@@ -12,12 +12,18 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <readpassphrase.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -29,8 +35,19 @@ struct tls {
 	SSL_CTX		*ctx;
 	SSL		*ssl;
 	int		 verify;
+	int		 pinned;	/* a pin matched the server */
+	struct pin	*pins;
+	size_t		 npins;
 	char		*servername;
+	char		*keyfile;	/* for the passphrase prompt */
 	char		 summary[128];
+};
+
+/* The server certificate's fingerprints, in the three pin forms. */
+struct fingerprints {
+	unsigned char	md5[16];
+	unsigned char	sha256[32];
+	unsigned char	spki[32];
 };
 
 static const struct {
@@ -66,6 +83,10 @@ tls_policy_free(struct tls_policy *p)
 	free(p->cafile);
 	free(p->capath);
 	free(p->servername);
+	free(p->crlfile);
+	free(p->certfile);
+	free(p->keyfile);
+	free(p->pins);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -140,6 +161,136 @@ tls_is_ip(const char *name)
 	    inet_pton(AF_INET6, name, &a6) == 1);
 }
 
+/* Does the hashed CA directory hold CRLs (HASH.rN files)? */
+static int
+tls_dir_has_crls(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 i;
+	int		 found = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while (!found && (de = readdir(d)) != NULL) {
+		for (i = 0; i < 8 && isxdigit((unsigned char)de->d_name[i]);
+		    i++)
+			;
+		found = i == 8 && de->d_name[8] == '.' &&
+		    de->d_name[9] == 'r' &&
+		    isdigit((unsigned char)de->d_name[10]);
+	}
+	closedir(d);
+	return (found);
+}
+
+/*
+ * CRLs from sslcrlfile and from sslcertpath, checked for the whole chain.
+ * Once the user gives CRLs, a missing or expired one is an error.
+ */
+static int
+tls_load_crls(SSL_CTX *ctx, const struct tls_policy *p, char **cause)
+{
+	X509_STORE	*store = SSL_CTX_get_cert_store(ctx);
+	X509_LOOKUP	*lookup;
+	int		 check = 0;
+
+	if (p->crlfile != NULL) {
+		if ((lookup = X509_STORE_add_lookup(store,
+		    X509_LOOKUP_file())) == NULL ||
+		    X509_load_crl_file(lookup, p->crlfile,
+		    X509_FILETYPE_PEM) <= 0) {
+			ERR_clear_error();
+			xasprintf(cause, "cannot load certificate revocation "
+			    "lists from %s (PEM expected)", p->crlfile);
+			return (-1);
+		}
+		check = 1;
+	}
+	if (p->capath != NULL && tls_dir_has_crls(p->capath))
+		check = 1;
+	if (check)
+		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK |
+		    X509_V_FLAG_CRL_CHECK_ALL);
+	return (0);
+}
+
+/* A key with a passphrase is asked for on the terminal, never stdin. */
+static int
+tls_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	struct tls	*t = arg;
+	char		 prompt[512];
+
+	(void)rwflag;
+	if (!isatty(STDIN_FILENO))
+		return (0);
+	snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", t->keyfile);
+	if (readpassphrase(prompt, buf, size, RPP_REQUIRE_TTY) == NULL)
+		return (0);
+	return ((int)strlen(buf));
+}
+
+static int
+tls_readable(const char *what, const char *path, char **cause)
+{
+	if (access(path, R_OK) == 0)
+		return (0);
+	xasprintf(cause, "cannot read the %s %s: %s", what, path,
+	    strerror(errno));
+	return (-1);
+}
+
+/* sslcert/sslkey: a failure to load is fatal and names the file. */
+static int
+tls_load_client_cert(struct tls *t, const struct tls_policy *p,
+    char **cause)
+{
+	unsigned long	 e;
+	char		*why = NULL;
+
+	if (p->certfile == NULL) {
+		if (p->keyfile == NULL)
+			return (0);
+		xasprintf(cause, "sslkey %s is given without sslcert",
+		    p->keyfile);
+		return (-1);
+	}
+	t->keyfile = xstrdup(p->keyfile != NULL ? p->keyfile : p->certfile);
+	if (tls_readable("client certificate", p->certfile, cause) != 0 ||
+	    tls_readable("client key", t->keyfile, cause) != 0)
+		return (-1);
+	if (SSL_CTX_use_certificate_chain_file(t->ctx, p->certfile) != 1) {
+		tls_error(&why, "");
+		xasprintf(cause, "cannot load the client certificate %s "
+		    "(PEM expected)%s", p->certfile, why);
+		free(why);
+		return (-1);
+	}
+	SSL_CTX_set_default_passwd_cb(t->ctx, tls_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(t->ctx, t);
+	if (SSL_CTX_use_PrivateKey_file(t->ctx, t->keyfile,
+	    SSL_FILETYPE_PEM) != 1) {
+		e = ERR_peek_last_error();
+		ERR_clear_error();
+		if (ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
+			xasprintf(cause, "the client key %s does not belong to "
+			    "the certificate %s", t->keyfile, p->certfile);
+		else
+			xasprintf(cause, "cannot load the client key %s (PEM "
+			    "expected; a key with a passphrase needs a "
+			    "terminal)", t->keyfile);
+		return (-1);
+	}
+	if (SSL_CTX_check_private_key(t->ctx) != 1) {
+		ERR_clear_error();
+		xasprintf(cause, "the client key %s does not belong to the "
+		    "certificate %s", t->keyfile, p->certfile);
+		return (-1);
+	}
+	return (0);
+}
+
 struct tls *
 tls_client(int fd, const struct tls_policy *p, char **cause)
 {
@@ -181,6 +332,14 @@ tls_client(int fd, const struct tls_policy *p, char **cause)
 	} else if (SSL_CTX_set_default_verify_paths(t->ctx) != 1) {
 		tls_error(cause, "loading the system trust store");
 		goto fail;
+	}
+	if (tls_load_crls(t->ctx, p, cause) != 0 ||
+	    tls_load_client_cert(t, p, cause) != 0)
+		goto fail;
+	if (p->npins > 0) {
+		t->pins = xreallocarray(NULL, p->npins, sizeof(*t->pins));
+		memcpy(t->pins, p->pins, p->npins * sizeof(*t->pins));
+		t->npins = p->npins;
 	}
 	/*
 	 * With "no sslcertck" the chain is still evaluated, so that the
@@ -224,6 +383,34 @@ fail:
 	return (NULL);
 }
 
+/* What the user can do about a verification failure. */
+static const char *
+tls_verify_hint(long vr)
+{
+	switch (vr) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return (" (the server's certificate is out of date; its "
+		    "operator must renew it)");
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return (" (check this machine's clock)");
+	case X509_V_ERR_CERT_REVOKED:
+		return (" (its issuer revoked it: do not trust this server)");
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		return (" (the CRL is out of date; fetch a fresh one for "
+		    "sslcrlfile or sslcertpath)");
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		return (" (CRL checking is on, but no CRL for this issuer "
+		    "was given)");
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+		return (" (the issuer is not trusted here: give its CA with "
+		    "sslcertfile, or pin the certificate with sslfingerprint)");
+	default:
+		return ("");
+	}
+}
+
 /* Say why the handshake failed in terms of the certificate if we can. */
 static void
 tls_handshake_error(struct tls *t, char **cause)
@@ -241,12 +428,97 @@ tls_handshake_error(struct tls *t, char **cause)
 			    "another name is right)", t->servername);
 		else
 			xasprintf(cause, "server certificate verification "
-			    "failed: %s", X509_verify_cert_error_string(vr));
+			    "failed: %s%s", X509_verify_cert_error_string(vr),
+			    tls_verify_hint(vr));
 		return;
 	}
 	tls_error(&ssl_cause, "TLS handshake");
 	xasprintf(cause, "%s", ssl_cause);
 	free(ssl_cause);
+}
+
+static int
+tls_fingerprints(X509 *x, struct fingerprints *fp)
+{
+	unsigned char	*der = NULL;
+	unsigned int	 n;
+	int		 len;
+
+	if (X509_digest(x, EVP_md5(), fp->md5, &n) != 1 ||
+	    X509_digest(x, EVP_sha256(), fp->sha256, &n) != 1)
+		return (-1);
+	/* curl's form: SHA-256 of the DER SubjectPublicKeyInfo. */
+	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der)) <= 0)
+		return (-1);
+	n = EVP_Digest(der, len, fp->spki, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	return (n == 1 ? 0 : -1);
+}
+
+static void
+tls_hex(char *out, const unsigned char *d, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		snprintf(out + 3 * i, 4, "%02X%s", d[i], i + 1 < n ? ":" : "");
+}
+
+/* The three pin lines for the server certificate, one per line. */
+static char *
+tls_pin_lines(const struct fingerprints *fp, const char *indent)
+{
+	char	md5[16 * 3], sha[32 * 3], b64[45], *s;
+
+	tls_hex(md5, fp->md5, sizeof(fp->md5));
+	tls_hex(sha, fp->sha256, sizeof(fp->sha256));
+	EVP_EncodeBlock((unsigned char *)b64, fp->spki, sizeof(fp->spki));
+	xasprintf(&s, "%ssslfingerprint \"sha256//%s\"  # public key, "
+	    "survives renewal\n%ssslfingerprint \"SHA256:%s\"\n"
+	    "%ssslfingerprint \"%s\"  # MD5, fetchmail's form\n", indent, b64,
+	    indent, sha, indent, md5);
+	return (s);
+}
+
+/* Any one pin matching the server certificate is enough. */
+static int
+tls_check_pins(struct tls *t, char **cause)
+{
+	struct fingerprints	 fp;
+	const unsigned char	*want;
+	X509			*x;
+	size_t			 i;
+	char			*lines;
+
+	if ((x = SSL_get0_peer_certificate(t->ssl)) == NULL ||
+	    tls_fingerprints(x, &fp) != 0) {
+		xasprintf(cause, "cannot compute the server certificate's "
+		    "fingerprint");
+		return (-1);
+	}
+	for (i = 0; i < t->npins; i++) {
+		switch (t->pins[i].kind) {
+		case PIN_CERT_MD5:
+			want = fp.md5;
+			break;
+		case PIN_CERT_SHA256:
+			want = fp.sha256;
+			break;
+		default:
+			want = fp.spki;
+			break;
+		}
+		if (memcmp(want, t->pins[i].digest, t->pins[i].len) == 0) {
+			t->pinned = 1;
+			return (0);
+		}
+	}
+	lines = tls_pin_lines(&fp, "    ");
+	xasprintf(cause, "the server certificate matches none of the "
+	    "sslfingerprint pins; if the server's certificate changed on "
+	    "purpose, its pins are:\n%s", lines);
+	free(lines);
+	return (-1);
 }
 
 enum tls_io
@@ -258,6 +530,8 @@ tls_handshake(struct tls *t, char **cause)
 	if ((r = SSL_connect(t->ssl)) == 1) {
 		snprintf(t->summary, sizeof(t->summary), "%s %s",
 		    SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));
+		if (t->npins > 0 && tls_check_pins(t, cause) != 0)
+			return (TLS_IO_ERROR);
 		return (TLS_IO_OK);
 	}
 	e = SSL_get_error(t->ssl, r);
@@ -348,6 +622,84 @@ tls_verify_report(struct tls *t)
 	return (s);
 }
 
+int
+tls_pinned(struct tls *t)
+{
+	return (t->pinned);
+}
+
+int
+tls_days_left(struct tls *t)
+{
+	X509	*x;
+	int	 days = 0, secs = 0;
+
+	if ((x = SSL_get0_peer_certificate(t->ssl)) == NULL ||
+	    ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)) != 1)
+		return (0);
+	return (days);
+}
+
+static void
+tls_describe_cert(BIO *b, int depth, X509 *x)
+{
+	EVP_PKEY	*key = X509_get0_pubkey(x);
+	int		 nid = X509_get_signature_nid(x);
+
+	BIO_printf(b, "  certificate %d\n    subject: ", depth);
+	X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	BIO_printf(b, "\n    issuer:  ");
+	X509_NAME_print_ex(b, X509_get_issuer_name(x), 0,
+	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	BIO_printf(b, "\n    valid:   ");
+	ASN1_TIME_print(b, X509_get0_notBefore(x));
+	BIO_printf(b, " to ");
+	ASN1_TIME_print(b, X509_get0_notAfter(x));
+	BIO_printf(b, "\n    key:     %s %d bits, signed with %s\n",
+	    key != NULL ? EVP_PKEY_get0_type_name(key) : "?",
+	    key != NULL ? EVP_PKEY_get_bits(key) : 0,
+	    nid != NID_undef ? OBJ_nid2ln(nid) : "?");
+}
+
+char *
+tls_describe(struct tls *t)
+{
+	STACK_OF(X509)		*chain;
+	struct fingerprints	 fp;
+	X509			*leaf;
+	BIO			*b;
+	BUF_MEM			*mem;
+	char			*s, *lines;
+	long			 vr;
+	int			 i;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return (xstrdup(""));
+	BIO_printf(b, "%s\n", t->summary);
+	if ((chain = SSL_get_peer_cert_chain(t->ssl)) != NULL) {
+		for (i = 0; i < sk_X509_num(chain); i++)
+			tls_describe_cert(b, i, sk_X509_value(chain, i));
+	}
+	vr = SSL_get_verify_result(t->ssl);
+	BIO_printf(b, "  verification: %s\n", vr == X509_V_OK ? "ok" :
+	    X509_verify_cert_error_string(vr));
+	leaf = SSL_get0_peer_certificate(t->ssl);
+	if (leaf != NULL && tls_fingerprints(leaf, &fp) == 0) {
+		lines = tls_pin_lines(&fp, "    ");
+		BIO_printf(b, "  pins for the rcfile:\n%s", lines);
+		free(lines);
+	}
+	BIO_get_mem_ptr(b, &mem);
+	s = xmalloc(mem->length + 1);
+	memcpy(s, mem->data, mem->length);
+	s[mem->length] = '\0';
+	if (mem->length > 0 && s[mem->length - 1] == '\n')
+		s[mem->length - 1] = '\0';
+	BIO_free(b);
+	return (s);
+}
+
 void
 tls_free(struct tls **tp)
 {
@@ -361,5 +713,7 @@ tls_free(struct tls **tp)
 	if (t->ctx != NULL)
 		SSL_CTX_free(t->ctx);
 	free(t->servername);
+	free(t->keyfile);
+	free(t->pins);
 	free(t);
 }

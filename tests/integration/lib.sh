@@ -90,7 +90,7 @@ wait_port() {	# wait_port PORT: until something accepts on 127.0.0.1
 # --- certificates ------------------------------------------------------
 # make_ca NAME: $T/NAME.crt and .key, a self-signed CA.
 make_ca() {
-	openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
+	openssl req -x509 -newkey rsa:2048 -nodes -days 365 \
 	    -subj "/O=pullmail test/CN=$1" -keyout "$T/$1.key" \
 	    -out "$T/$1.crt" 2>/dev/null || bail "cannot make CA $1"
 }
@@ -101,7 +101,7 @@ make_cert() {
 	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$3" \
 	    >"$T/$2.ext" &&
 	openssl x509 -req -in "$T/$2.csr" -CA "$T/$1.crt" -CAkey "$T/$1.key" \
-	    -CAcreateserial -days 30 -extfile "$T/$2.ext" \
+	    -CAcreateserial -days 365 -extfile "$T/$2.ext" \
 	    -out "$T/$2.crt" 2>/dev/null || bail "cannot make cert $2"
 }
 setup_certs() {
@@ -128,6 +128,7 @@ fi
 MAILDIR="$T/home/$MAIL_USER/Maildir"
 
 # start_dovecot [CERTNAME]: serve IMAP, IMAPS, POP3, POP3S and LMTP.
+# $DOVECOT_EXTRA, if set, is appended to the configuration.
 start_dovecot() {
 	cert=${1:-server}
 	mkdir -p "$T/run" "$T/state" "$MAILDIR/new" "$MAILDIR/cur" \
@@ -189,6 +190,7 @@ service lmtp {
     port = $P_LMTP
   }
 }
+${DOVECOT_EXTRA:-}
 CONF
 	dovecot -c "$T/dovecot.conf" || bail "dovecot did not start"
 	for p in $P_IMAP $P_IMAPS $P_POP3 $P_POP3S; do

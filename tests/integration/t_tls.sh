@@ -1,0 +1,224 @@
+#!/bin/bash
+# t_tls.sh -- the TLS layer against a real Dovecot: certificate failures
+# (expired, not yet valid, wrong host, self-signed, unknown CA, revoked,
+# CRL expired) stop the poll before any credential is sent, and "no
+# sslcertck" connects with a warning; pins in the three forms; protocol
+# floors against openssl s_server; client certificates against a Dovecot
+# that requires them; and STARTTLS hygiene against a scripted server.
+
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/pki.sh"
+
+make_pki
+# One Dovecot serves every certificate, chosen by SNI (sslcommonname).
+DOVECOT_EXTRA=""
+for n in expired future revoked unknown selfsigned; do
+	DOVECOT_EXTRA="$DOVECOT_EXTRA
+local_name $n.test {
+  ssl_cert = <$PKI/$n.test.crt
+  ssl_key = <$PKI/$n.test.key
+}"
+done
+start_dovecot pki/good.test
+P_EXTRA=$((PORT_BASE + 6))
+
+logins() {	# how many logins Dovecot has seen
+	grep -c 'Login: user=<' "$T/dovecot.log"
+}
+
+# poll NAME [USER-OPTIONS] [SERVER-OPTIONS]: IMAPS to Dovecot as NAME.
+poll() {
+	rc=$(rcfile tls "poll $1 via 127.0.0.1 proto imap port $P_IMAPS ${3:-}
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname $1
+    sslcertfile \"$PKI/ca.crt\" mda \"cat >/dev/null\" ${2:-}")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+
+# refused NAME REASON [USER-OPTIONS]: exit 2, the reason, no login.
+refused() {
+	before=$(logins)
+	poll "$1" "${3:-}"
+	status=$?
+	is "$status" 2 "$1${3:+ ($3)}: refused with exit 2"
+	grep -q "$2" "$T/out"
+	ok $? "$1: the message says \"$2\"" || sed 's/^/# /' "$T/out"
+	is "$(logins)" "$before" "$1: no credentials were sent"
+}
+
+# --- verification failures -----------------------------------------------
+refused expired.test "certificate has expired"
+refused future.test "certificate is not yet valid"
+refused unknown.test "unable to get local issuer certificate"
+refused selfsigned.test "self-signed certificate"
+refused revoked.test "certificate revoked" "sslcrlfile \"$PKI/ca.crl\""
+refused good.test "CRL has expired" "sslcrlfile \"$PKI/ca-expired.crl\""
+# good.test's certificate is not valid for the name other.test.
+rc=$(rcfile tls "poll other.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname good.test
+    sslcertfile \"$PKI/ca.crt\" mda \"cat >/dev/null\"")
+before=$(logins)
+sed -i 's/sslcommonname good.test/sslcommonname wronghost.test/' "$rc"
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 2 "wrong host name: refused with exit 2"
+grep -q 'does not match the name "wronghost.test"' "$T/out"
+ok $? "wrong host name: the message names the expected name"
+is "$(logins)" "$before" "wrong host name: no credentials were sent"
+
+# CRLs in a hashed sslcertpath are used too.
+mkdir -p "$T/capath"
+cp "$PKI/ca.crt" "$T/capath/"
+cp "$PKI/ca.crl" "$T/capath/"
+openssl rehash "$T/capath" 2>/dev/null || c_rehash "$T/capath" >/dev/null
+rc=$(rcfile tls "poll revoked.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname revoked.test
+    sslcertpath \"$T/capath\" mda \"cat >/dev/null\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 2 "a CRL in sslcertpath revokes too"
+
+# --- the same with "no sslcertck": encrypted, unverified, warned -----------
+for n in expired future unknown selfsigned revoked; do
+	crl=""
+	[ $n = revoked ] && crl="sslcrlfile \"$PKI/ca.crl\""
+	poll $n.test "no sslcertck $crl"
+	status=$?
+	is "$status" 1 "$n.test with no sslcertck: connects (no mail, exit 1)"
+	grep -q 'WARNING: certificate not verified: .*NOT authenticated' "$T/out"
+	ok $? "$n.test with no sslcertck: a loud warning" ||
+	    sed 's/^/# /' "$T/out"
+done
+
+# --- a good server, and pins --------------------------------------------
+poll good.test
+is "$?" 1 "good.test: verified, logged in (no mail, exit 1)"
+mapfile -t P < <(pins "$PKI/good.test.crt")
+mapfile -t S < <(pins "$PKI/selfsigned.test.crt")
+for i in 0 1 2; do
+	poll good.test "sslfingerprint \"${P[$i]}\""
+	is "$?" 1 "pin form $((i + 1)) (${P[$i]%%:*}...) matches"
+done
+poll good.test "sslfingerprint \"${S[1]}\" \"${P[2]}\""
+is "$?" 1 "one of several pins matches"
+lc=$(echo "${P[1]#SHA256:}" | tr -d ':' | tr 'A-F' 'a-f')
+poll good.test "sslfingerprint \"sha256:$lc\""
+is "$?" 1 "SHA-256 pin in lower case without colons matches"
+before=$(logins)
+poll good.test "sslfingerprint \"${S[1]}\""
+is "$?" 2 "a pin that does not match: exit 2"
+grep -q "matches none of the sslfingerprint pins" "$T/out" &&
+    grep -q "sslfingerprint \"${P[2]}\"" "$T/out"
+ok $? "the message gives the server's real pins"
+is "$(logins)" "$before" "pin mismatch: no credentials were sent"
+poll selfsigned.test "no sslcertck sslfingerprint \"${S[2]}\""
+is "$?" 1 "self-signed server pinned with no sslcertck: connects"
+! grep -q WARNING "$T/out"
+ok $? "and without the unverified warning, since the pin matched"
+poll selfsigned.test "sslfingerprint \"${S[2]}\""
+is "$?" 2 "a pin does not replace the chain while sslcertck is on"
+
+# Verbose output: version, chain and the three pins.
+poll good.test "" >/dev/null
+"$PULLMAIL" -v -f "$rc" >"$T/out" 2>&1
+grep -q 'TLSv1.3' "$T/out" && grep -q 'subject: CN = good.test' "$T/out" &&
+    grep -q 'issuer:  O = pullmail test, CN = ca' "$T/out" &&
+    grep -q "sslfingerprint \"${P[1]}\"" "$T/out"
+ok $? "-v shows the version, the chain and the pins" ||
+    sed 's/^/# /' "$T/out"
+
+# --- protocol floors ------------------------------------------------------
+s_server() {	# s_server OPTIONS...: openssl s_server on $P_EXTRA
+	openssl s_server -quiet -accept "$P_EXTRA" \
+	    -cert "$PKI/good.test.crt" -key "$PKI/good.test.key" "$@" \
+	    >/dev/null 2>&1 </dev/null &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_port "$P_EXTRA" || bail "openssl s_server did not start"
+}
+floor() {	# floor SSLPROTO: poll the s_server on $P_EXTRA
+	rc=$(rcfile tls "poll good.test via 127.0.0.1 proto imap
+    port $P_EXTRA timeout 5
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslproto '$1'
+    sslcertfile \"$PKI/ca.crt\" sslcommonname good.test")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+s_server -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+floor auto
+is "$?" 2 "a TLS 1.1 server against the default floor (1.2): exit 2"
+grep -qi 'protocol version\|no protocols available\|handshake' "$T/out"
+ok $? "the message is about the handshake" || sed 's/^/# /' "$T/out"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+s_server -tls1_2
+floor tls1.3+
+is "$?" 2 "tls1.3+ against a TLS 1.2 server: exit 2"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+rc=$(rcfile tls "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslproto tls1.2+
+    sslcertfile \"$PKI/ca.crt\" sslcommonname good.test")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "tls1.2+ against Dovecot (TLS 1.3): works"
+
+# --- STARTTLS hygiene against a scripted server ----------------------------
+scripted() {	# scripted MODE PROTO: exit status of a poll
+	rm -f "$T/scripted.log"
+	python3 "$top_srcdir/tests/tls/scripted_server.py" "$1" "$P_EXTRA" \
+	    "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	# It serves one connection, so wait for its word, not for a probe.
+	for _ in $(seq 1 100); do
+		grep -q ready "$T/scripted.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	rc=$(rcfile tls "poll localhost via 127.0.0.1 proto $2 port $P_EXTRA
+    timeout 5 user \"$MAIL_USER\" password '$MAIL_PASS'
+    sslcertfile \"$PKI/ca.crt\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	status=$?
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+	return $status
+}
+no_secrets() {	# no_secrets LABEL: the scripted server saw no login
+	! grep -qiE '^(USER|PASS|[^ ]+ LOGIN|[^ ]+ AUTHENTICATE|AUTH)' \
+	    "$T/scripted.log" 2>/dev/null
+	ok $? "$1: no credentials sent"
+}
+for m in pop3-inject:pop3 imap-inject:imap imap-preauth:imap \
+    pop3-nostls:pop3 pop3-refused:pop3 imap-nostarttls:imap; do
+	scripted "${m%%:*}" "${m##*:}"
+	is "$?" 2 "${m%%:*}: refused with exit 2"
+	sed 's/^/#   /' "$T/out"
+	no_secrets "${m%%:*}"
+done
+
+# --- client certificates against a Dovecot that requires them ------------
+stop_dovecot
+DOVECOT_EXTRA="ssl_ca = <$PKI/client-ca-ours.pem
+ssl_verify_client_cert = yes
+auth_ssl_require_client_cert = yes"
+start_dovecot pki/good.test
+client() {	# client CERTNAME: poll with that client certificate
+	poll good.test "sslcert \"$PKI/$1.crt\" sslkey \"$PKI/$1.key\""
+}
+client client
+is "$?" 1 "a valid client certificate is accepted"
+client client-revoked
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+ok $? "a revoked client certificate is refused (exit $status)"
+client client-foreign
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+ok $? "a client certificate from a foreign CA is refused (exit $status)"
+poll good.test
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+ok $? "no client certificate: refused (exit $status)"
+poll good.test "sslcert \"$PKI/missing.crt\""
+is "$?" 2 "a missing client certificate file fails locally"
+grep -q "cannot read the client certificate $PKI/missing.crt" "$T/out"
+ok $? "naming the file"
+poll good.test "sslcert \"$PKI/client.crt\" sslkey \"$PKI/good.test.key\""
+is "$?" 2 "a key that does not belong to the certificate fails"
+grep -q "does not belong to the certificate" "$T/out"
+ok $? "and says so"
+
+done_testing

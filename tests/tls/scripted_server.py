@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""A scripted POP3/IMAP server for what real servers will not do.
+
+usage: scripted_server.py MODE PORT LOGFILE
+
+Serves one connection on 127.0.0.1:PORT and appends every line the
+client sends to LOGFILE, so a test can check that no credentials left
+in the clear.  Modes:
+  pop3-inject     STLS go-ahead with a forged reply glued behind it
+  imap-inject     STARTTLS go-ahead with a forged reply glued behind it
+  imap-preauth    a PREAUTH greeting (no login, no STARTTLS possible)
+  pop3-nostls     CAPA without STLS
+  pop3-refused    STLS answered with -ERR
+  imap-nostarttls CAPABILITY without STARTTLS
+"""
+
+import socket
+import sys
+
+
+def serve(mode, port, logpath):
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", port))
+    srv.listen(1)
+    print("ready", flush=True)
+    conn, _ = srv.accept()
+    conn.settimeout(10)
+    log = open(logpath, "ab")
+    rfile = conn.makefile("rb")
+    imap = mode.startswith("imap")
+
+    if mode == "imap-preauth":
+        conn.sendall(b"* PREAUTH [CAPABILITY IMAP4rev1] logged in already\r\n")
+    elif imap:
+        conn.sendall(b"* OK [CAPABILITY IMAP4rev1%s] scripted\r\n" %
+                     (b"" if mode == "imap-nostarttls" else b" STARTTLS"))
+    else:
+        conn.sendall(b"+OK scripted\r\n")
+    try:
+        for line in rfile:
+            log.write(line)
+            log.flush()
+            words = line.split()
+            if not words:
+                continue
+            tag = words[0]
+            cmd = (words[1] if imap and len(words) > 1 else words[0]).upper()
+            if not imap and cmd == b"CAPA":
+                caps = b"USER\r\n" if mode == "pop3-nostls" else b"STLS\r\nUSER\r\n"
+                conn.sendall(b"+OK\r\n" + caps + b".\r\n")
+            elif not imap and cmd == b"STLS":
+                if mode == "pop3-refused":
+                    conn.sendall(b"-ERR not today\r\n")
+                else:
+                    conn.sendall(b"+OK begin TLS\r\n+OK forged\r\n")
+            elif imap and cmd == b"CAPABILITY":
+                caps = b"" if mode == "imap-nostarttls" else b" STARTTLS"
+                conn.sendall(b"* CAPABILITY IMAP4rev1%s\r\n%s OK done\r\n" %
+                             (caps, tag))
+            elif imap and cmd == b"STARTTLS":
+                conn.sendall(b"%s OK begin TLS\r\n* OK forged\r\n" % tag)
+            elif imap and cmd == b"LOGOUT":
+                conn.sendall(b"* BYE\r\n%s OK bye\r\n" % tag)
+                break
+            elif not imap and cmd == b"QUIT":
+                conn.sendall(b"+OK bye\r\n")
+                break
+            elif imap:
+                conn.sendall(b"%s NO scripted server\r\n" % tag)
+            else:
+                conn.sendall(b"-ERR scripted server\r\n")
+    except (OSError, socket.timeout):
+        pass
+    conn.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]), sys.argv[3])
