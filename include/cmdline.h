@@ -23,6 +23,7 @@ struct cmdline {
 	int		 version;	/* -V */
 	int		 quit;		/* -q */
 	int		 nodetach;	/* -N */
+	const char	*probe;		/* --probe HOST[:PORT] or poll name */
 	char		**servers;	/* server names on the command line */
 	int		 nservers;
 };

@@ -88,6 +88,13 @@ int		 tls_pinned(struct tls *);
  * rcfile lines; allocated.
  */
 char		*tls_describe(struct tls *);
+/*
+ * Weak spots of the peer's chain below its root: RSA/DSA keys under 2048
+ * bits, SHA-1 or MD5 signatures.  Allocated, or NULL when none.
+ */
+char		*tls_weaknesses(struct tls *);
+/* The negotiated protocol version, e.g. "TLSv1.3". */
+const char	*tls_version_name(struct tls *);
 /* Days until the server certificate expires (negative: expired). */
 int		 tls_days_left(struct tls *);
 void		 tls_free(struct tls **);

@@ -28,7 +28,7 @@ enum {
 	OPT_AUTH, OPT_BADHEADER, OPT_PRINCIPAL, OPT_TRACEPOLLS, OPT_PLUGIN,
 	OPT_PLUGOUT, OPT_LIMITFLUSH, OPT_FETCHDOMAINS, OPT_SMTPNAME,
 	OPT_FETCHSIZELIMIT, OPT_FASTUIDL, OPT_BSMTP, OPT_LMTP, OPT_CONFIGDUMP,
-	OPT_MAILDIR, OPT_MBOX, OPT_JOBS, OPT_STATEDIR,
+	OPT_MAILDIR, OPT_MBOX, OPT_JOBS, OPT_STATEDIR, OPT_PROBE,
 };
 
 static const char shortopts[] =
@@ -113,6 +113,7 @@ static const struct option longopts[] = {
 	{ "jobs",		required_argument, NULL, OPT_JOBS },
 	{ "statedir",		required_argument, NULL, OPT_STATEDIR },
 	{ "configdump",		no_argument,	   NULL, OPT_CONFIGDUMP },
+	{ "probe",		required_argument, NULL, OPT_PROBE },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -125,6 +126,7 @@ cmdline_usage(FILE *f)
 "  -?, --help             this text\n"
 "  -V, --version          version, TLS library and the effective settings\n"
 "      --configdump       print the configuration as fetchmail does, exit\n"
+"      --probe HOST[:PORT]|NAME  check a server's TLS, log in nowhere\n"
 "  -c, --check            count waiting mail, change nothing\n"
 "  -d, --daemon N         poll every N seconds;  -N, --nodetach  stay in\n"
 "                         the foreground;  -q, --quit  stop the daemon\n"
@@ -306,6 +308,7 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case 'N': cl->nodetach = 1; return (0);
 	case 'q': cl->quit = 1; return (0);
 	case OPT_CONFIGDUMP: cl->configdump = 1; return (0);
+	case OPT_PROBE: cl->probe = arg; return (0);
 	case 'f': cl->rcfile = arg; return (0);
 	case 'd': return (cl_number("--daemon", arg, 0, INT_MAX, &g->daemon));
 	case 'L': cl_path(&g->logfile, arg); return (0);

@@ -30,6 +30,7 @@
 #include "configdump.h"
 #include "log.h"
 #include "password.h"
+#include "probe.h"
 #include "rc_parse.h"
 #include "result.h"
 #include "session.h"
@@ -238,6 +239,58 @@ print_version(const struct config *cfg)
 	settings_print(stdout, cfg);
 }
 
+/*
+ * --probe: a poll name (or aka) from the rcfile, else HOST[:PORT] with
+ * the protocol and TLS mode guessed from a well-known port.
+ */
+static int
+run_probe(struct config *cfg, const struct cmdline *cl)
+{
+	struct account	*a = NULL;
+	char		*host, *colon, *cause;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < cfg->accounts.n && a == NULL; i++) {
+		if (names_account(cfg->accounts.v[i], cl->probe))
+			a = cfg->accounts.v[i];
+	}
+	if (a == NULL) {
+		host = xstrdup(cl->probe);
+		colon = strrchr(host, ':');
+		if (colon != NULL && strchr(host, ':') == colon) {
+			*colon++ = '\0';
+		} else if (host[0] == '[' && (colon = strstr(host, "]:")) !=
+		    NULL) {
+			*colon = '\0';
+			colon += 2;
+			memmove(host, host + 1, strlen(host));
+		} else
+			colon = NULL;
+		a = account_new(host);
+		a->entry = -1;
+		if (colon != NULL) {
+			a->service = xstrdup(colon);
+			if (strcmp(colon, "110") == 0 ||
+			    strcmp(colon, "995") == 0)
+				a->proto = PROTO_POP3;
+			if (strcmp(colon, "993") == 0 ||
+			    strcmp(colon, "995") == 0)
+				a->ssl = 1;
+		}
+		free(host);
+		account_list_add(&cfg->accounts, a);
+	}
+	account_override(a, cl->acct);
+	if (account_finish(a, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (PM_SYNTAX);
+	}
+	rc = probe(a);
+	return (rc);
+}
+
 static int
 poll_accounts(struct account_list *polls)
 {
@@ -316,6 +369,10 @@ main(int argc, char **argv)
 	}
 	config_override(&cfg, &cl.globals);
 	config_finish(&cfg);
+	if (cl.probe != NULL) {
+		result = run_probe(&cfg, &cl);
+		goto out;
+	}
 	select_accounts(&cfg, &cl, &polls);
 	for (i = 0; i < cfg.accounts.n; i++) {
 		account_override(cfg.accounts.v[i], cl.acct);

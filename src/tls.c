@@ -628,6 +628,51 @@ tls_pinned(struct tls *t)
 	return (t->pinned);
 }
 
+const char *
+tls_version_name(struct tls *t)
+{
+	return (SSL_get_version(t->ssl));
+}
+
+char *
+tls_weaknesses(struct tls *t)
+{
+	STACK_OF(X509)	*chain;
+	X509		*x;
+	EVP_PKEY	*key;
+	char		*s = NULL, *tmp;
+	int		 i, n, nid, md, bits;
+
+	if ((chain = SSL_get_peer_cert_chain(t->ssl)) == NULL)
+		return (NULL);
+	n = sk_X509_num(chain);
+	for (i = 0; i < n; i++) {
+		x = sk_X509_value(chain, i);
+		/* A self-signed root's own signature protects nothing. */
+		if (i > 0 && i == n - 1 && X509_check_issued(x, x) == X509_V_OK)
+			break;
+		key = X509_get0_pubkey(x);
+		bits = key != NULL ? EVP_PKEY_get_bits(key) : 0;
+		if (key != NULL && (EVP_PKEY_is_a(key, "RSA") ||
+		    EVP_PKEY_is_a(key, "DSA")) && bits < 2048) {
+			xasprintf(&tmp, "%s%scertificate %d has a %d-bit key",
+			    s != NULL ? s : "", s != NULL ? "; " : "", i, bits);
+			free(s);
+			s = tmp;
+		}
+		nid = X509_get_signature_nid(x);
+		if (OBJ_find_sigid_algs(nid, &md, NULL) == 1 &&
+		    (md == NID_sha1 || md == NID_md5)) {
+			xasprintf(&tmp, "%s%scertificate %d is signed with %s",
+			    s != NULL ? s : "", s != NULL ? "; " : "", i,
+			    OBJ_nid2sn(md));
+			free(s);
+			s = tmp;
+		}
+	}
+	return (s);
+}
+
 int
 tls_days_left(struct tls *t)
 {

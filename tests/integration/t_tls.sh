@@ -124,6 +124,47 @@ grep -q 'TLSv1.3' "$T/out" && grep -q 'subject: CN = good.test' "$T/out" &&
 ok $? "-v shows the version, the chain and the pins" ||
     sed 's/^/# /' "$T/out"
 
+# --- pullmail --probe ---------------------------------------------------------
+probe() {	# probe ARGS...: run --probe, output in $T/probe
+	"$PULLMAIL" --probe "$@" >"$T/probe" 2>&1
+}
+probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname good.test
+is "$?" 0 "probe of a good IMAPS server: exit 0"
+grep -q 'The server passes' "$T/probe" &&
+    grep -q 'greeting (in TLS): \* OK' "$T/probe" &&
+    grep -q '\[ ok \] certificate and name check: verified' "$T/probe" &&
+    grep -q '\[ ok \] TLS 1.0/1.1 refused' "$T/probe" &&
+    grep -q "sslfingerprint \"${P[2]}\"" "$T/probe" &&
+    grep -q "sslfingerprint \"${P[1]}\"" "$T/probe" &&
+    grep -q "sslfingerprint \"${P[0]}\"" "$T/probe" &&
+    grep -q "poll 127.0.0.1 proto imap port $P_IMAPS" "$T/probe"
+ok $? "its report: greeting, verification, old TLS refused, pins, rcfile" ||
+    sed 's/^/# /' "$T/probe"
+probe "127.0.0.1:$P_IMAPS" --ssl --sslcommonname good.test
+is "$?" 2 "probe with an unknown CA: exit 2"
+grep -q '\[FAIL\] certificate and name check' "$T/probe" &&
+    grep -q 'unable to get local issuer certificate' "$T/probe" &&
+    grep -q 'does NOT pass' "$T/probe"
+ok $? "its report names the failure"
+probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname expired.test
+is "$?" 2 "probe of an expired certificate: exit 2"
+grep -q 'certificate has expired' "$T/probe"
+ok $? "its report says the certificate has expired"
+probe "127.0.0.1:$P_POP3" -p pop3 --sslcertfile "$PKI/ca.crt" --sslcommonname good.test
+is "$?" 2 "probe over POP3 STLS on loopback: fails the login-before-TLS check"
+grep -q 'capabilities before TLS: .*STLS' "$T/probe" &&
+    grep -q 'STLS: +OK' "$T/probe" &&
+    grep -q 'capabilities after TLS: ' "$T/probe" &&
+    grep -q 'login before TLS OFFERED' "$T/probe"
+ok $? "its report shows capabilities before and after STLS" ||
+    sed 's/^/# /' "$T/probe"
+rc=$(rcfile probe "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" ssl sslcertfile \"$PKI/ca.crt\" sslfingerprint \"${S[0]}\"")
+"$PULLMAIL" -f "$rc" --probe good.test >"$T/probe" 2>&1
+is "$?" 2 "probe by poll name applies the rcfile's pin (mismatch: exit 2)"
+grep -q 'matches none of the sslfingerprint pins' "$T/probe"
+ok $? "and says the pin does not match"
+
 # --- protocol floors ------------------------------------------------------
 s_server() {	# s_server OPTIONS...: openssl s_server on $P_EXTRA
 	openssl s_server -quiet -accept "$P_EXTRA" \

@@ -1,0 +1,20 @@
+/*
+ * probe.h -- pullmail --probe: what a server's TLS looks like, and
+ * whether it is good enough.
+ */
+
+#ifndef PM_PROBE_H
+#define PM_PROBE_H
+
+#include "account.h"
+
+/*
+ * Connect to a's server as a poll would, report greeting, capabilities
+ * before and after TLS, the handshake, the chain, verification, weak
+ * spots, whether TLS below 1.2 or a login before TLS is offered, and the
+ * rcfile lines to paste.  Returns 0 when the server passes, else an exit
+ * code (2 for TLS failures).
+ */
+int	probe(const struct account *a);
+
+#endif
