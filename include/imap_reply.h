@@ -53,6 +53,7 @@ int	imap_is(const struct imap_resp *, const char *keyword);
 #define IMAP_CAP_SASL_IR	0x0020
 #define IMAP_CAP_AUTH_PLAIN	0x0040
 #define IMAP_CAP_LITERALPLUS	0x0080
+#define IMAP_CAP_AUTH_EXTERNAL	0x0100
 
 /* Capability bits from a space-separated list, which may end in "]". */
 int	imap_caps(const char *list);

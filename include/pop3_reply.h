@@ -40,6 +40,7 @@ int	pop3_parse_uidl(const char *line, unsigned int *msgno_r, char *uid,
 #define POP3_CAP_TOP		0x10
 #define POP3_CAP_RESP_CODES	0x20
 #define POP3_CAP_SASL		0x40
+#define POP3_CAP_SASL_EXTERNAL	0x80	/* SASL ... EXTERNAL ... */
 
 /* The bit a CAPA line stands for (0 if none we use). */
 int	pop3_capa_line(const char *line);

@@ -314,7 +314,7 @@ account_not_yet(const struct account *a)
 	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
 	    a->proto != PROTO_IMAP) return ("this protocol");
 	if (a->auth != AUTH_ANY && a->auth != AUTH_PASSWORD &&
-	    a->auth != AUTH_SSH)
+	    a->auth != AUTH_SSH && a->auth != AUTH_EXTERNAL)
 		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
 	if (a->flush == 1) return ("flush");

@@ -211,6 +211,35 @@ imap_quote(const char *str)
 	return (q);
 }
 
+/* SASL EXTERNAL: the TLS client certificate is the credential. */
+static int
+imap_external(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct imap		*p = imap_data(s);
+	int			 rc;
+
+	if (a->sslcert == NULL) {
+		xasprintf(cause, "auth external logs in with a client "
+		    "certificate, and none is given (sslcert)");
+		return (PM_AUTHFAIL);
+	}
+	if (!(p->caps & IMAP_CAP_AUTH_EXTERNAL) ||
+	    !(p->caps & IMAP_CAP_SASL_IR)) {
+		xasprintf(cause, "%s does not offer AUTH=EXTERNAL with "
+		    "SASL-IR (auth external)", account_host(a));
+		return (PM_AUTHFAIL);
+	}
+	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);
+	/* "=" is an empty initial response (RFC 4959): no authzid. */
+	conn_printf(s->conn, "%s AUTHENTICATE EXTERNAL =\r\n", p->tag);
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	rc = imap_wait(s, "AUTHENTICATE EXTERNAL", PM_AUTHFAIL, NULL, NULL,
+	    cause);
+	return (rc == PM_PROTOCOL ? PM_AUTHFAIL : rc);
+}
+
 static int
 imap_login(struct session *s, char **cause)
 {
@@ -219,6 +248,8 @@ imap_login(struct session *s, char **cause)
 	char			*user, *pass, *prefix;
 	int			 rc;
 
+	if (a->auth == AUTH_EXTERNAL)
+		return (imap_external(s, cause));
 	if (p->caps & IMAP_CAP_LOGINDISABLED) {
 		xasprintf(cause, "%s: LOGIN is disabled by the server",
 		    account_host(a));

@@ -163,6 +163,7 @@ imap_caps(const char *list)
 		{ "SASL-IR",		IMAP_CAP_SASL_IR },
 		{ "AUTH=PLAIN",		IMAP_CAP_AUTH_PLAIN },
 		{ "LITERAL+",		IMAP_CAP_LITERALPLUS },
+		{ "AUTH=EXTERNAL",	IMAP_CAP_AUTH_EXTERNAL },
 	};
 	const char	*p = list;
 	size_t		 n, i;

@@ -129,6 +129,33 @@ pop3_capa(struct session *s, char **cause)
 	return (pop3_multiline(s, "CAPA", pop3_capa_cb, NULL, cause));
 }
 
+/* SASL EXTERNAL: the TLS client certificate is the credential. */
+static int
+pop3_external(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	int			 rc;
+
+	if (a->sslcert == NULL) {
+		xasprintf(cause, "auth external logs in with a client "
+		    "certificate, and none is given (sslcert)");
+		return (PM_AUTHFAIL);
+	}
+	if (!(pop3_data(s)->caps & POP3_CAP_SASL_EXTERNAL)) {
+		xasprintf(cause, "%s does not offer SASL EXTERNAL (auth "
+		    "external)", account_host(a));
+		return (PM_AUTHFAIL);
+	}
+	/* "=" is an empty initial response (RFC 5034): no authzid. */
+	conn_printf(s->conn, "AUTH EXTERNAL =\r\n");
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "AUTH EXTERNAL", PM_AUTHFAIL, cause)) != 0)
+		return (rc);
+	log_debug("%s@%s: logged in with the client certificate (%s)",
+	    a->user, a->name, conn_tls_summary(s->conn));
+	return (0);
+}
+
 static int
 pop3_open(struct session *s, char **cause)
 {
@@ -162,6 +189,8 @@ pop3_open(struct session *s, char **cause)
 		if ((rc = pop3_capa(s, cause)) != 0)
 			return (rc);
 	}
+	if (a->auth == AUTH_EXTERNAL)
+		return (pop3_external(s, cause));
 	if (a->password == NULL) {
 		xasprintf(cause, "no password for %s at %s", a->user, a->name);
 		return (PM_AUTHFAIL);

@@ -153,6 +153,19 @@ pop3_capa_line(const char *line)
 	size_t	i, n;
 
 	n = strcspn(line, " ");
+	if (n == 4 && strncasecmp(line, "SASL", 4) == 0) {
+		const char	*w = line + 4;
+		size_t		 wl;
+
+		/* The mechanisms follow; note the one that needs no secret. */
+		for (; *w != '\0'; w += wl) {
+			w += strspn(w, " ");
+			wl = strcspn(w, " ");
+			if (wl == 8 && strncasecmp(w, "EXTERNAL", 8) == 0)
+				return (POP3_CAP_SASL | POP3_CAP_SASL_EXTERNAL);
+		}
+		return (POP3_CAP_SASL);
+	}
 	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		if (strlen(caps[i].name) == n &&
 		    strncasecmp(line, caps[i].name, n) == 0)

@@ -262,4 +262,42 @@ is "$?" 2 "a key that does not belong to the certificate fails"
 grep -q "does not belong to the certificate" "$T/out"
 ok $? "and says so"
 
+# --- auth external: the client certificate is the login ---------------------
+stop_dovecot
+pki_cert ca "$MAIL_USER" "DNS:$MAIL_USER.client"	# CN = the mail user
+DOVECOT_EXTRA="ssl_ca = <$PKI/client-ca-ours.pem
+ssl_verify_client_cert = yes
+auth_ssl_username_from_cert = yes
+ssl_cert_username_field = commonName
+auth_mechanisms = plain login external
+passdb {
+  driver = static
+  args = nopassword=y
+  mechanisms = external
+}"
+start_dovecot pki/good.test
+external() {	# external PROTO PORT CERT: poll with auth external
+	rc=$(rcfile ext "poll good.test via 127.0.0.1 proto $1 port $2
+    auth external user \"$MAIL_USER\" ssl sslcertfile \"$PKI/ca.crt\"
+    sslcert \"$PKI/$3.crt\" sslkey \"$PKI/$3.key\" mda \"cat >/dev/null\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+for pp in imap:$P_IMAPS pop3:$P_POP3S; do
+	before=$(grep -c 'method=EXTERNAL' "$T/dovecot.log")
+	external "${pp%%:*}" "${pp##*:}" "$MAIL_USER"
+	is "$?" 1 "auth external over ${pp%%:*}: logged in by certificate"
+	is "$(grep -c 'Login: user=<test>, method=EXTERNAL' "$T/dovecot.log")" \
+	    "$((before + 1))" "auth external over ${pp%%:*}: Dovecot saw EXTERNAL"
+done
+external imap "$P_IMAPS" client
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+ok $? "auth external with a certificate of an unknown user: refused (exit $status)"
+rc=$(rcfile ext "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    auth external user \"$MAIL_USER\" ssl sslcertfile \"$PKI/ca.crt\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 3 "auth external without sslcert: exit 3"
+grep -q 'none is given (sslcert)' "$T/out"
+ok $? "and says a client certificate is needed"
+
 done_testing
