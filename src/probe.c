@@ -227,7 +227,8 @@ probe(const struct account *a)
 	struct conn		*c;
 	struct tls		*t;
 	char			*cause = NULL, *desc, *weak, *caps, *report;
-	int			 days;
+	char			*version;
+	int			 days, modern;
 
 	memset(&p, 0, sizeof(p));
 	p.a = a;
@@ -255,6 +256,12 @@ probe(const struct account *a)
 	desc = tls_describe(t);
 	printf("TLS: %s\n", desc);
 	free(desc);
+	/* What the chain is like does not depend on trusting it. */
+	days = tls_days_left(t);
+	weak = tls_weaknesses(t);
+	modern = strcmp(tls_version_name(t), "TLSv1.2") == 0 ||
+	    strcmp(tls_version_name(t), "TLSv1.3") == 0;
+	version = xstrdup(tls_version_name(t));
 	if (a->tls.mode != TLS_MODE_IMPLICIT) {
 		caps = capabilities(&p, c, &cause);
 		printf("capabilities after TLS: %s\n", caps != NULL ? caps :
@@ -269,8 +276,6 @@ probe(const struct account *a)
 	report = NULL;
 	if ((c = reach_tls(&p, &a->tls, 0, &cause)) == NULL)
 		report = cause;
-	else
-		t = conn_tls(c);
 	if (report == NULL && a->tls.npins > 0)
 		verdict(&p, 1, "pinned fingerprint %s", "matches");
 	verdict(&p, report == NULL, "certificate and name check%s",
@@ -279,19 +284,17 @@ probe(const struct account *a)
 	if (report != NULL)
 		printf("         %s\n", report);
 	free(report);
-	if (c != NULL) {
-		days = tls_days_left(t);
+	conn_close(&c);
+	if (days < 0)
+		verdict(&p, 0, "certificate expired %d days ago", -days);
+	else
 		printf("  [%s] certificate expires in %d days\n", days < 30 ?
 		    "WARN" : " ok ", days);
-		weak = tls_weaknesses(t);
-		verdict(&p, weak == NULL, "key and signatures%s", weak != NULL ?
-		    weak : ": strong enough");
-		free(weak);
-		verdict(&p, strcmp(tls_version_name(t), "TLSv1.2") == 0 ||
-		    strcmp(tls_version_name(t), "TLSv1.3") == 0,
-		    "negotiated %s", tls_version_name(t));
-		conn_close(&c);
-	}
+	verdict(&p, weak == NULL, "key and signatures%s%s", weak != NULL ?
+	    ": " : "", weak != NULL ? weak : ": strong enough");
+	free(weak);
+	verdict(&p, modern, "negotiated %s", version);
+	free(version);
 	check_old_tls(&p);
 	if (a->tls.mode != TLS_MODE_IMPLICIT)
 		verdict(&p, !p.login_before_tls, "login before TLS %s",

@@ -42,7 +42,7 @@ pki_ca() {	# pki_ca NAME: a CA with its own database
 pki_cert() {
 	ca=$1 name=$2 san=$3
 	shift 3
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" \
+	openssl req -newkey "rsa:${PKI_BITS:-2048}" -nodes -subj "/CN=$name" \
 	    -addext "subjectAltName=$san" -keyout "$PKI/$name.key" \
 	    -out "$PKI/$name.csr" 2>/dev/null &&
 	openssl ca -batch -notext -config "$PKI/$ca.cnf" \
@@ -60,6 +60,7 @@ make_pki() {
 	pki_cert ca future.test "DNS:future.test" \
 	    -startdate 20991231000000Z -enddate 21001231000000Z
 	pki_cert ca revoked.test "DNS:revoked.test"
+	PKI_BITS=1024 pki_cert ca weak.test "DNS:weak.test"
 	pki_cert otherca unknown.test "DNS:unknown.test"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 365 \
 	    -subj "/CN=selfsigned.test" \
@@ -68,6 +69,9 @@ make_pki() {
 	    -out "$PKI/selfsigned.test.crt" 2>/dev/null ||
 	    bail "cannot make the self-signed certificate"
 	pki_cert ca client "DNS:client.test"
+	openssl pkey -in "$PKI/client.key" -aes256 -passout pass:secret \
+	    -out "$PKI/client-locked.key" 2>/dev/null ||
+	    bail "cannot make the encrypted client key"
 	pki_cert ca client-revoked "DNS:client-revoked.test"
 	pki_cert otherca client-foreign "DNS:client-foreign.test"
 	for c in revoked.test client-revoked; do

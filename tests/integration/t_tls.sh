@@ -150,6 +150,32 @@ probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname exp
 is "$?" 2 "probe of an expired certificate: exit 2"
 grep -q 'certificate has expired' "$T/probe"
 ok $? "its report says the certificate has expired"
+# Dovecot will not serve a 1024-bit key or TLS 1.1: a scripted server will.
+scripted_tls() {	# scripted_tls MODE CERTNAME: background TLS server
+	rm -f "$T/scripted.out"
+	CERT="$PKI/$2.crt" KEY="$PKI/$2.key" python3 \
+	    "$top_srcdir/tests/tls/scripted_server.py" "$1" "$P_EXTRA" \
+	    "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	for _ in $(seq 1 100); do
+		grep -q ready "$T/scripted.out" 2>/dev/null && break
+		sleep 0.1
+	done
+}
+scripted_tls imaps weak.test
+probe "127.0.0.1:$P_EXTRA" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname weak.test
+is "$?" 2 "probe of a 1024-bit RSA certificate: exit 2"
+grep -q 'certificate 0 has a 1024-bit key' "$T/probe"
+ok $? "its report names the weak key" || sed 's/^/# /' "$T/probe"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+scripted_tls imaps-old good.test
+probe "127.0.0.1:$P_EXTRA" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname good.test
+is "$?" 2 "probe of a server that still speaks TLS 1.1: exit 2"
+grep -q 'TLS 1.0/1.1 ACCEPTED' "$T/probe" &&
+    grep -q '\[ ok \] certificate and name check: verified' "$T/probe"
+ok $? "its report says old TLS is accepted" || sed 's/^/# /' "$T/probe"
+kill "$SPID"; wait "$SPID" 2>/dev/null
 probe "127.0.0.1:$P_POP3" -p pop3 --sslcertfile "$PKI/ca.crt" --sslcommonname good.test
 is "$?" 2 "probe over POP3 STLS on loopback: fails the login-before-TLS check"
 grep -q 'capabilities before TLS: .*STLS' "$T/probe" &&
@@ -222,6 +248,27 @@ no_secrets() {	# no_secrets LABEL: the scripted server saw no login
 	    "$T/scripted.log" 2>/dev/null
 	ok $? "$1: no credentials sent"
 }
+# A server that accepts but never answers the handshake: bounded by timeout.
+rm -f "$T/scripted.out"
+python3 "$top_srcdir/tests/tls/scripted_server.py" silent "$P_EXTRA" \
+    "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+SPID=$!
+PIDS="$PIDS $SPID"
+for _ in $(seq 1 100); do
+	grep -q ready "$T/scripted.out" 2>/dev/null && break
+	sleep 0.1
+done
+rc=$(rcfile tls "poll localhost via 127.0.0.1 proto imap port $P_EXTRA
+    timeout 2 user \"$MAIL_USER\" password '$MAIL_PASS' ssl")
+start=$(date +%s)
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+status=$?
+took=$(( $(date +%s) - start ))
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+is "$status" 2 "a stalled TLS handshake: exit 2"
+[ "$took" -le 5 ]
+ok $? "within the 2 s timeout (took ${took}s)"
+
 for m in pop3-inject:pop3 imap-inject:imap imap-preauth:imap \
     pop3-nostls:pop3 pop3-refused:pop3 imap-nostarttls:imap; do
 	scripted "${m%%:*}" "${m##*:}"
@@ -257,6 +304,10 @@ poll good.test "sslcert \"$PKI/missing.crt\""
 is "$?" 2 "a missing client certificate file fails locally"
 grep -q "cannot read the client certificate $PKI/missing.crt" "$T/out"
 ok $? "naming the file"
+poll good.test "sslcert \"$PKI/client.crt\" sslkey \"$PKI/client-locked.key\"" </dev/null
+is "$?" 2 "a key with a passphrase and no terminal fails locally"
+grep -q "cannot load the client key $PKI/client-locked.key .*needs a terminal" "$T/out"
+ok $? "and says a terminal is needed"
 poll good.test "sslcert \"$PKI/client.crt\" sslkey \"$PKI/good.test.key\""
 is "$?" 2 "a key that does not belong to the certificate fails"
 grep -q "does not belong to the certificate" "$T/out"

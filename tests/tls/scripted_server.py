@@ -12,10 +12,41 @@ in the clear.  Modes:
   pop3-nostls     CAPA without STLS
   pop3-refused    STLS answered with -ERR
   imap-nostarttls CAPABILITY without STARTTLS
+  silent          accept, read, never answer (a stalled TLS handshake)
+  imaps           implicit TLS with $CERT/$KEY at security level 0 (so
+                  weak keys work), an IMAP greeting, then LOGOUT; serves
+                  connections until killed
+  imaps-old       the same, also accepting TLS 1.0 and 1.1
 """
 
+import os
 import socket
+import ssl
 import sys
+
+
+def serve_imaps(srv, old):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    if old:
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+    ctx.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
+    while True:
+        conn, _ = srv.accept()
+        try:
+            conn.settimeout(10)
+            tls = ctx.wrap_socket(conn, server_side=True)
+            tls.sendall(b"* OK [CAPABILITY IMAP4rev1] scripted TLS\r\n")
+            for line in tls.makefile("rb"):
+                words = line.split()
+                if len(words) > 1 and words[1].upper() == b"LOGOUT":
+                    tls.sendall(b"* BYE\r\n%s OK bye\r\n" % words[0])
+                    break
+                if words:
+                    tls.sendall(b"%s NO scripted\r\n" % words[0])
+            tls.close()
+        except (OSError, ssl.SSLError):
+            conn.close()
 
 
 def serve(mode, port, logpath):
@@ -24,12 +55,24 @@ def serve(mode, port, logpath):
     srv.bind(("127.0.0.1", port))
     srv.listen(1)
     print("ready", flush=True)
+    if mode in ("imaps", "imaps-old"):
+        serve_imaps(srv, mode == "imaps-old")
+        return
     conn, _ = srv.accept()
     conn.settimeout(10)
     log = open(logpath, "ab")
     rfile = conn.makefile("rb")
     imap = mode.startswith("imap")
 
+    if mode == "silent":
+        conn.settimeout(60)
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            pass
+        conn.close()
+        return
     if mode == "imap-preauth":
         conn.sendall(b"* PREAUTH [CAPABILITY IMAP4rev1] logged in already\r\n")
     elif imap:
