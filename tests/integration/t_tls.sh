@@ -124,6 +124,19 @@ grep -q 'TLSv1.3' "$T/out" && grep -q 'subject: CN = good.test' "$T/out" &&
 ok $? "-v shows the version, the chain and the pins" ||
     sed 's/^/# /' "$T/out"
 
+# --- plain text only when asked for, with a warning every poll -------------
+for pp in imap:$P_IMAP pop3:$P_POP3; do
+	rc=$(rcfile plain "poll localhost via 127.0.0.1 proto ${pp%%:*}
+    port ${pp##*:} user \"$MAIL_USER\" password '$MAIL_PASS' sslproto ''
+    mda \"cat >/dev/null\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	is "$?" 1 "sslproto '' over ${pp%%:*}: logs in without TLS"
+	grep -q "WARNING: plain text session (sslproto '')" "$T/out"
+	ok $? "sslproto '' over ${pp%%:*}: warns"
+	grep 'Login: user=<test>' "$T/dovecot.log" | tail -1 | grep -qv 'TLS'
+	ok $? "sslproto '' over ${pp%%:*}: Dovecot saw a plain-text login"
+done
+
 # --- pullmail --probe ---------------------------------------------------------
 probe() {	# probe ARGS...: run --probe, output in $T/probe
 	"$PULLMAIL" --probe "$@" >"$T/probe" 2>&1
