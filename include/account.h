@@ -42,6 +42,11 @@ enum auth {
 	AUTH_MSN,
 	AUTH_SSH,		/* "ssh" and "implicit" */
 	AUTH_EXTERNAL,
+	/* pullmail's own: */
+	AUTH_SCRAM_SHA_1,
+	AUTH_SCRAM_SHA_256,
+	AUTH_XOAUTH2,
+	AUTH_OAUTHBEARER,
 };
 
 struct strlist {

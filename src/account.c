@@ -313,8 +313,8 @@ account_not_yet(const struct account *a)
 	if (a->postconnect != NULL) return ("postconnect");
 	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
 	    a->proto != PROTO_IMAP) return ("this protocol");
-	if (a->auth != AUTH_ANY && a->auth != AUTH_PASSWORD &&
-	    a->auth != AUTH_SSH && a->auth != AUTH_EXTERNAL)
+	if (a->auth == AUTH_KERBEROS_V5 || a->auth == AUTH_GSSAPI ||
+	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
 	if (a->flush == 1) return ("flush");
@@ -458,6 +458,14 @@ auth_name(enum auth au)
 		return ("ssh");
 	case AUTH_EXTERNAL:
 		return ("external");
+	case AUTH_SCRAM_SHA_1:
+		return ("scram-sha-1");
+	case AUTH_SCRAM_SHA_256:
+		return ("scram-sha-256");
+	case AUTH_XOAUTH2:
+		return ("xoauth2");
+	case AUTH_OAUTHBEARER:
+		return ("oauthbearer");
 	}
 	return ("any");
 }

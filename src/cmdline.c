@@ -253,6 +253,9 @@ cl_auth(struct account *a, const char *s)
 		{ "cram", AUTH_CRAM_MD5 }, { "otp", AUTH_OTP },
 		{ "opie", AUTH_OTP }, { "ntlm", AUTH_NTLM },
 		{ "msn", AUTH_MSN }, { "ssh", AUTH_SSH },
+		{ "scram-sha-1", AUTH_SCRAM_SHA_1 },
+		{ "scram-sha-256", AUTH_SCRAM_SHA_256 },
+		{ "xoauth2", AUTH_XOAUTH2 }, { "oauthbearer", AUTH_OAUTHBEARER },
 	};
 	size_t	i;
 

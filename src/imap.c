@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "auth.h"
 #include "bounds.h"
 #include "conn.h"
 #include "imap_reply.h"
@@ -23,6 +25,7 @@
 
 struct imap {
 	int		 caps;
+	char		*mechs;		/* AUTH= mechanisms, space-separated */
 	unsigned int	 tagno;
 	char		 tag[16];
 	int		 preauth;
@@ -140,14 +143,43 @@ imap_wait(struct session *s, const char *what, int fail, imap_untagged_fn fn,
 	}
 }
 
+/* Keep the AUTH=X words of a capability list as "X Y ...". */
+static void
+imap_set_mechs(struct imap *p, const char *list, size_t len)
+{
+	const char	*w = list, *end = list + len;
+	char		*tmp;
+	size_t		 n;
+
+	free(p->mechs);
+	p->mechs = xstrdup("");
+	while (w < end) {
+		while (w < end && *w == ' ')
+			w++;
+		for (n = 0; w + n < end && w[n] != ' ' && w[n] != ']'; n++)
+			;
+		if (n > 5 && strncasecmp(w, "AUTH=", 5) == 0) {
+			xasprintf(&tmp, "%s%s%.*s", p->mechs, *p->mechs ?
+			    " " : "", (int)(n - 5), w + 5);
+			free(p->mechs);
+			p->mechs = tmp;
+		}
+		if (w + n < end && w[n] == ']')
+			break;
+		w += n;
+	}
+}
+
 static int
 imap_caps_cb(struct session *s, const struct imap_resp *r, void *arg,
     char **cause)
 {
 	(void)arg;
 	(void)cause;
-	if (imap_is(r, "CAPABILITY"))
+	if (imap_is(r, "CAPABILITY")) {
 		imap_data(s)->caps = imap_caps(r->text);
+		imap_set_mechs(imap_data(s), r->text, strlen(r->text));
+	}
 	return (0);
 }
 
@@ -186,8 +218,10 @@ imap_greeting(struct session *s, char **cause)
 		return (PM_ERROR);
 	}
 	p->preauth = r.cond == IMAP_COND_PREAUTH;
-	if ((caps = imap_resp_code(r.text, "CAPABILITY", &clen)) != NULL)
+	if ((caps = imap_resp_code(r.text, "CAPABILITY", &clen)) != NULL) {
 		p->caps = imap_caps(caps);
+		imap_set_mechs(p, caps, clen);
+	}
 	return (0);
 }
 
@@ -211,33 +245,102 @@ imap_quote(const char *str)
 	return (q);
 }
 
-/* SASL EXTERNAL: the TLS client certificate is the credential. */
+/*
+ * AUTHENTICATE with a SASL mechanism: the initial response rides on the
+ * command when the server has SASL-IR, else it answers the first "+".
+ * Every response may hold a secret, so none is ever traced.
+ */
 static int
-imap_external(struct session *s, char **cause)
+imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 {
 	const struct account	*a = s->account;
 	struct imap		*p = imap_data(s);
-	int			 rc;
+	struct imap_resp	 r;
+	struct sasl		*sa;
+	unsigned char		*out = NULL, *in;
+	const char		*errstr;
+	char			*line, *b64 = NULL, *prefix;
+	size_t			 len, outlen, inlen;
+	int			 rc = PM_AUTHFAIL, pending = 0;
 
-	if (a->sslcert == NULL) {
-		xasprintf(cause, "auth external logs in with a client "
-		    "certificate, and none is given (sslcert)");
-		return (PM_AUTHFAIL);
-	}
-	if (!(p->caps & IMAP_CAP_AUTH_EXTERNAL) ||
-	    !(p->caps & IMAP_CAP_SASL_IR)) {
-		xasprintf(cause, "%s does not offer AUTH=EXTERNAL with "
-		    "SASL-IR (auth external)", account_host(a));
-		return (PM_AUTHFAIL);
-	}
+	sa = sasl_new(m, a->user, a->password, account_host(a),
+	    account_port(a, PROTO_IMAP), NULL);
+	if (sasl_start(sa, &out, &outlen, cause) != 0)
+		goto out;
 	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);
-	/* "=" is an empty initial response (RFC 4959): no authzid. */
-	conn_printf(s->conn, "%s AUTHENTICATE EXTERNAL =\r\n", p->tag);
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	rc = imap_wait(s, "AUTHENTICATE EXTERNAL", PM_AUTHFAIL, NULL, NULL,
-	    cause);
-	return (rc == PM_PROTOCOL ? PM_AUTHFAIL : rc);
+	if (out != NULL && (p->caps & IMAP_CAP_SASL_IR)) {
+		/* RFC 4959: an empty initial response is "=". */
+		b64 = outlen == 0 ? xstrdup("=") : sasl_b64_encode(out, outlen);
+		xasprintf(&prefix, "%s AUTHENTICATE %s ", p->tag, sasl_name(m));
+		conn_send_secret(s->conn, prefix, b64);
+		free(prefix);
+	} else {
+		conn_printf(s->conn, "%s AUTHENTICATE %s\r\n", p->tag,
+		    sasl_name(m));
+		pending = out != NULL;
+	}
+	for (;;) {
+		if (conn_flush(s->conn, cause) != 0 ||
+		    conn_readline(s->conn, &line, &len, cause) != 0) {
+			rc = PM_SOCKET;
+			goto out;
+		}
+		if (imap_parse(line, &r, &errstr) != 0) {
+			xasprintf(cause, "%s: AUTHENTICATE %s: %s",
+			    conn_label(s->conn), sasl_name(m), errstr);
+			rc = PM_PROTOCOL;
+			goto out;
+		}
+		if (r.kind == IMAP_TAGGED) {
+			if (strcmp(r.tag, p->tag) != 0) {
+				xasprintf(cause, "%s: AUTHENTICATE: reply with "
+				    "unknown tag %s", conn_label(s->conn),
+				    r.tag);
+				rc = PM_PROTOCOL;
+			} else if (r.cond != IMAP_COND_OK) {
+				xasprintf(cause, "%s: AUTHENTICATE %s: %.*s %s",
+				    conn_label(s->conn), sasl_name(m),
+				    (int)r.keyword_len, r.keyword, r.text);
+				rc = PM_AUTHFAIL;
+			} else
+				rc = sasl_finished(sa, cause) == 0 ? 0 :
+				    PM_AUTHFAIL;
+			goto out;
+		}
+		if (r.kind != IMAP_CONTINUE)
+			continue;	/* untagged: nothing we need */
+		freezero(b64, b64 != NULL ? strlen(b64) : 0);
+		b64 = NULL;
+		if (pending) {
+			pending = 0;
+		} else {
+			free(out);
+			out = NULL;
+			if (sasl_b64_decode(r.text, &in, &inlen) != 0) {
+				xasprintf(cause, "%s: AUTHENTICATE %s: the "
+				    "challenge is not base64",
+				    conn_label(s->conn), sasl_name(m));
+				rc = PM_PROTOCOL;
+				goto out;
+			}
+			rc = sasl_step(sa, in, inlen, &out, &outlen, cause);
+			free(in);
+			if (rc != 0) {
+				rc = PM_AUTHFAIL;
+				/* Cancel the exchange (RFC 3501 6.2.2). */
+				conn_printf(s->conn, "*\r\n");
+				conn_flush(s->conn, NULL);
+				goto out;
+			}
+		}
+		b64 = sasl_b64_encode(out, outlen);
+		conn_send_secret(s->conn, "", b64);
+	}
+out:
+	freezero(b64, b64 != NULL ? strlen(b64) : 0);
+	freezero(out, out != NULL ? outlen : 0);
+	sasl_free(sa);
+	return (rc);
 }
 
 static int
@@ -245,11 +348,26 @@ imap_login(struct session *s, char **cause)
 {
 	const struct account	*a = s->account;
 	struct imap		*p = imap_data(s);
+	enum sasl_mech		 m;
 	char			*user, *pass, *prefix;
 	int			 rc;
 
-	if (a->auth == AUTH_EXTERNAL)
-		return (imap_external(s, cause));
+	if (a->auth == AUTH_EXTERNAL && a->sslcert == NULL) {
+		xasprintf(cause, "auth external logs in with a client "
+		    "certificate, and none is given (sslcert)");
+		return (PM_AUTHFAIL);
+	}
+	if ((rc = auth_choose(a, p->mechs, conn_is_tls(s->conn), &m,
+	    cause)) != 0)
+		return (rc);
+	if (m != SASL_NONE) {
+		if (m != SASL_EXTERNAL && a->password == NULL) {
+			xasprintf(cause, "no password for %s at %s", a->user,
+			    a->name);
+			return (PM_AUTHFAIL);
+		}
+		return (imap_authenticate(s, m, cause));
+	}
 	if (p->caps & IMAP_CAP_LOGINDISABLED) {
 		xasprintf(cause, "%s: LOGIN is disabled by the server",
 		    account_host(a));
@@ -319,6 +437,8 @@ imap_open(struct session *s, char **cause)
 		if ((rc = session_starttls(s, cause)) != 0)
 			return (rc);
 		p->caps = 0;	/* forget what was said in plain text */
+		free(p->mechs);
+		p->mechs = NULL;
 	}
 	if (p->caps == 0 && (rc = imap_capability(s, cause)) != 0)
 		return (rc);
@@ -654,6 +774,7 @@ imap_free(struct session *s)
 	if (p == NULL)
 		return;
 	free(p->deleted);
+	free(p->mechs);
 	free(p);
 	s->drvdata = NULL;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "bounds.h"
 #include "conn.h"
 #include "dotstuff.h"
@@ -21,6 +22,7 @@
 
 struct pop3 {
 	int			caps;
+	char			*mechs;		/* from CAPA's SASL line */
 	int			capa_ok;	/* the server answered CAPA */
 	struct dot_decoder	dot;
 	int			in_body;
@@ -99,7 +101,13 @@ pop3_capa_cb(struct session *s, const char *line, void *arg, char **cause)
 {
 	(void)arg;
 	(void)cause;
-	pop3_data(s)->caps |= pop3_capa_line(line);
+	struct pop3	*p = pop3_data(s);
+
+	p->caps |= pop3_capa_line(line);
+	if (strncasecmp(line, "SASL ", 5) == 0) {
+		free(p->mechs);
+		p->mechs = xstrdup(line + 5);
+	}
 	return (0);
 }
 
@@ -112,6 +120,8 @@ pop3_capa(struct session *s, char **cause)
 
 	p->caps = 0;
 	p->capa_ok = 0;
+	free(p->mechs);		/* what was said before TLS does not count */
+	p->mechs = NULL;
 	conn_printf(s->conn, "CAPA\r\n");
 	if ((rc = pop3_send(s, cause)) != 0)
 		return (rc);
@@ -129,31 +139,98 @@ pop3_capa(struct session *s, char **cause)
 	return (pop3_multiline(s, "CAPA", pop3_capa_cb, NULL, cause));
 }
 
-/* SASL EXTERNAL: the TLS client certificate is the credential. */
+/*
+ * AUTH with a SASL mechanism (RFC 5034).  The initial response rides on
+ * the command when the line stays within 255 octets, else it answers the
+ * first "+".  Responses may hold secrets and are never traced.
+ */
 static int
-pop3_external(struct session *s, char **cause)
+pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 {
 	const struct account	*a = s->account;
-	int			 rc;
+	struct sasl		*sa;
+	unsigned char		*out = NULL, *in;
+	const char		*text;
+	char			*line, *b64 = NULL, *prefix;
+	size_t			 len, outlen, inlen;
+	int			 rc = PM_AUTHFAIL, pending = 0;
 
-	if (a->sslcert == NULL) {
-		xasprintf(cause, "auth external logs in with a client "
-		    "certificate, and none is given (sslcert)");
-		return (PM_AUTHFAIL);
+	sa = sasl_new(m, a->user, a->password, account_host(a),
+	    account_port(a, PROTO_POP3), NULL);
+	if (sasl_start(sa, &out, &outlen, cause) != 0)
+		goto out;
+	if (out != NULL) {
+		b64 = outlen == 0 ? xstrdup("=") : sasl_b64_encode(out, outlen);
+		if (strlen(b64) + strlen(sasl_name(m)) + 8 > 255) {
+			freezero(b64, strlen(b64));
+			b64 = NULL;
+			pending = 1;
+		}
 	}
-	if (!(pop3_data(s)->caps & POP3_CAP_SASL_EXTERNAL)) {
-		xasprintf(cause, "%s does not offer SASL EXTERNAL (auth "
-		    "external)", account_host(a));
-		return (PM_AUTHFAIL);
+	if (b64 != NULL) {
+		xasprintf(&prefix, "AUTH %s ", sasl_name(m));
+		conn_send_secret(s->conn, prefix, b64);
+		free(prefix);
+	} else
+		conn_printf(s->conn, "AUTH %s\r\n", sasl_name(m));
+	for (;;) {
+		if (pop3_send(s, cause) != 0 ||
+		    conn_readline(s->conn, &line, &len, cause) != 0) {
+			rc = PM_SOCKET;
+			goto out;
+		}
+		switch (pop3_status(line, &text)) {
+		case POP3_OK:
+			rc = sasl_finished(sa, cause) == 0 ? 0 : PM_AUTHFAIL;
+			goto out;
+		case POP3_ERR:
+			xasprintf(cause, "%s: AUTH %s: -ERR %s",
+			    conn_label(s->conn), sasl_name(m), text);
+			rc = PM_AUTHFAIL;
+			goto out;
+		case POP3_CONT:
+			break;
+		default:
+			xasprintf(cause, "%s: AUTH %s: malformed reply "
+			    "\"%.80s\"", conn_label(s->conn), sasl_name(m),
+			    line);
+			rc = PM_PROTOCOL;
+			goto out;
+		}
+		freezero(b64, b64 != NULL ? strlen(b64) : 0);
+		b64 = NULL;
+		if (pending) {
+			pending = 0;
+		} else {
+			free(out);
+			out = NULL;
+			if (sasl_b64_decode(text, &in, &inlen) != 0) {
+				xasprintf(cause, "%s: AUTH %s: the challenge is "
+				    "not base64", conn_label(s->conn),
+				    sasl_name(m));
+				rc = PM_PROTOCOL;
+				goto out;
+			}
+			rc = sasl_step(sa, in, inlen, &out, &outlen, cause);
+			free(in);
+			if (rc != 0) {
+				rc = PM_AUTHFAIL;
+				conn_printf(s->conn, "*\r\n");	/* cancel */
+				conn_flush(s->conn, NULL);
+				goto out;
+			}
+		}
+		b64 = sasl_b64_encode(out, outlen);
+		conn_send_secret(s->conn, "", b64);
 	}
-	/* "=" is an empty initial response (RFC 5034): no authzid. */
-	conn_printf(s->conn, "AUTH EXTERNAL =\r\n");
-	if ((rc = pop3_send(s, cause)) != 0 ||
-	    (rc = pop3_expect_ok(s, "AUTH EXTERNAL", PM_AUTHFAIL, cause)) != 0)
-		return (rc);
-	log_debug("%s@%s: logged in with the client certificate (%s)",
-	    a->user, a->name, conn_tls_summary(s->conn));
-	return (0);
+out:
+	freezero(b64, b64 != NULL ? strlen(b64) : 0);
+	freezero(out, out != NULL ? outlen : 0);
+	sasl_free(sa);
+	if (rc == 0)
+		log_debug("%s@%s: logged in with %s (%s)", a->user, a->name,
+		    sasl_name(m), conn_tls_summary(s->conn));
+	return (rc);
 }
 
 static int
@@ -161,6 +238,7 @@ pop3_open(struct session *s, char **cause)
 {
 	const struct account	*a = s->account;
 	struct pop3		*p;
+	enum sasl_mech		 m;
 	int			 rc;
 
 	p = xcalloc(1, sizeof(*p));
@@ -189,8 +267,20 @@ pop3_open(struct session *s, char **cause)
 		if ((rc = pop3_capa(s, cause)) != 0)
 			return (rc);
 	}
-	if (a->auth == AUTH_EXTERNAL)
-		return (pop3_external(s, cause));
+	if (a->auth == AUTH_EXTERNAL && a->sslcert == NULL) {
+		xasprintf(cause, "auth external logs in with a client "
+		    "certificate, and none is given (sslcert)");
+		return (PM_AUTHFAIL);
+	}
+	if ((rc = auth_choose(a, p->mechs, conn_is_tls(s->conn), &m,
+	    cause)) != 0)
+		return (rc);
+	if (m != SASL_NONE && m != SASL_EXTERNAL && a->password == NULL) {
+		xasprintf(cause, "no password for %s at %s", a->user, a->name);
+		return (PM_AUTHFAIL);
+	}
+	if (m != SASL_NONE)
+		return (pop3_authenticate(s, m, cause));
 	if (a->password == NULL) {
 		xasprintf(cause, "no password for %s at %s", a->user, a->name);
 		return (PM_AUTHFAIL);
@@ -370,6 +460,10 @@ pop3_close(struct session *s, int expunge, char **cause)
 static void
 pop3_free(struct session *s)
 {
+	struct pop3	*p = pop3_data(s);
+
+	if (p != NULL)
+		free(p->mechs);
 	free(s->drvdata);
 	s->drvdata = NULL;
 }

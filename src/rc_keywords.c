@@ -176,6 +176,10 @@ static const struct keyword keywords[] = {
 	{ "cram-md5",	KW_AUTHVAL, KC_OTHER, 0, AUTH_CRAM_MD5 },
 	{ "msn",	KW_AUTHVAL, KC_OTHER, 0, AUTH_MSN },
 	{ "ntlm",	KW_AUTHVAL, KC_OTHER, 0, AUTH_NTLM },
+	{ "scram-sha-1", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_SCRAM_SHA_1 },
+	{ "scram-sha-256", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_SCRAM_SHA_256 },
+	{ "xoauth2",	KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_XOAUTH2 },
+	{ "oauthbearer", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_OAUTHBEARER },
 };
 
 /* Noise words: fetchmail's lexer drops them like "," ";" ":". */

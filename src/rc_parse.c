@@ -484,7 +484,8 @@ rc_server_option(struct parser *p, struct account *a, int negated)
 	case KW_AUTH:
 		if (rc_kw(p) != KW_AUTHVAL)
 			return (rc_error(p, "unknown authentication %s; "
-			    "expected any, password, cram-md5, external, "
+			    "expected any, password, cram-md5, scram-sha-1, "
+			    "scram-sha-256, external, xoauth2, oauthbearer, "
 			    "gssapi, kerberos_v5, ntlm, msn, otp or ssh",
 			    rc_found(p)));
 		a->auth = p->kwd->value;

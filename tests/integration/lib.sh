@@ -202,10 +202,12 @@ CONF
 stop_dovecot() {
 	kill "$DOVECOT_PID" 2>/dev/null
 	for _ in $(seq 1 50); do
-		kill -0 "$DOVECOT_PID" 2>/dev/null || return 0
+		kill -0 "$DOVECOT_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	kill -9 "$DOVECOT_PID" 2>/dev/null
+	# A stale pidfile naming a reused PID would stop the next start.
+	rm -f "$T/run/master.pid"
 }
 
 # --- smtp-sink ---------------------------------------------------------

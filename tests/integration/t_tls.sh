@@ -129,12 +129,22 @@ ok $? "-v shows the version, the chain and the pins" ||
     sed 's/^/# /' "$T/out"
 
 # --- plain text only when asked for, with a warning every poll -------------
+plain_rc() {	# plain_rc PROTO PORT [SERVER-OPTIONS]
+	rcfile plain "poll localhost via 127.0.0.1 proto $1 port $2 ${3:-}
+    user \"$MAIL_USER\" password '$MAIL_PASS' sslproto ''
+    mda \"cat >/dev/null\""
+}
 for pp in imap:$P_IMAP pop3:$P_POP3; do
-	rc=$(rcfile plain "poll localhost via 127.0.0.1 proto ${pp%%:*}
-    port ${pp##*:} user \"$MAIL_USER\" password '$MAIL_PASS' sslproto ''
-    mda \"cat >/dev/null\"")
-	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
-	is "$?" 1 "sslproto '' over ${pp%%:*}: logs in without TLS"
+	before=$(grep -c 'user=<test>' "$T/dovecot.log")
+	"$PULLMAIL" -f "$(plain_rc "${pp%%:*}" "${pp##*:}")" >"$T/out" 2>&1
+	is "$?" 3 "sslproto '' over ${pp%%:*} with only PLAIN/LOGIN offered: exit 3"
+	grep -q 'refusing to send it in clear text (say "auth password"' "$T/out"
+	ok $? "sslproto '' over ${pp%%:*}: the password is not sent in clear"
+	is "$(grep -c 'user=<test>' "$T/dovecot.log")" "$before" \
+	    "sslproto '' over ${pp%%:*}: no login reached Dovecot"
+	"$PULLMAIL" -f "$(plain_rc "${pp%%:*}" "${pp##*:}" "auth password")" \
+	    >"$T/out" 2>&1
+	is "$?" 1 "sslproto '' and auth password over ${pp%%:*}: logs in"
 	grep -q "WARNING: plain text session (sslproto '')" "$T/out"
 	ok $? "sslproto '' over ${pp%%:*}: warns"
 	grep 'Login: user=<test>' "$T/dovecot.log" | tail -1 | grep -qv 'TLS'

@@ -82,7 +82,8 @@ main(void)
 		{ "poll a user u is a 123 here", "rc:1:20: unexpected \"123\"; "
 		    "expected a server or user option" },
 		{ "poll a auth pass", "rc:1:13: unknown authentication pass; "
-		    "expected any, password, cram-md5, external, gssapi, "
+		    "expected any, password, cram-md5, scram-sha-1, "
+		    "scram-sha-256, external, xoauth2, oauthbearer, gssapi, "
 		    "kerberos_v5, ntlm, msn, otp or ssh" },
 		{ "poll a interface eth0", "rc:1:18: interface \"eth0\" is not "
 		    "of the form IF/IPADDR[/MASK] (for example ppp0/10.0.0.1)" },
