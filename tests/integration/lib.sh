@@ -87,6 +87,14 @@ wait_port() {	# wait_port PORT: until something accepts on 127.0.0.1
 	return 1
 }
 
+wait_ready() {	# wait_ready FILE: until a scripted server wrote "ready"
+	for _ in $(seq 1 100); do
+		grep -q ready "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	bail "scripted server did not start: $(head -c 300 "$1" 2>/dev/null)"
+}
+
 # --- certificates ------------------------------------------------------
 # make_ca NAME: $T/NAME.crt and .key, a self-signed CA.
 make_ca() {

@@ -185,10 +185,7 @@ scripted_tls() {	# scripted_tls MODE CERTNAME: background TLS server
 	    "$T/scripted.log" >"$T/scripted.out" 2>&1 &
 	SPID=$!
 	PIDS="$PIDS $SPID"
-	for _ in $(seq 1 100); do
-		grep -q ready "$T/scripted.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_ready "$T/scripted.out"
 }
 scripted_tls imaps weak.test
 probe "127.0.0.1:$P_EXTRA" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname weak.test
@@ -258,10 +255,7 @@ scripted() {	# scripted MODE PROTO: exit status of a poll
 	SPID=$!
 	PIDS="$PIDS $SPID"
 	# It serves one connection, so wait for its word, not for a probe.
-	for _ in $(seq 1 100); do
-		grep -q ready "$T/scripted.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_ready "$T/scripted.out"
 	rc=$(rcfile tls "poll localhost via 127.0.0.1 proto $2 port $P_EXTRA
     timeout 5 user \"$MAIL_USER\" password '$MAIL_PASS'
     sslcertfile \"$PKI/ca.crt\"")
@@ -281,10 +275,7 @@ python3 "$top_srcdir/tests/tls/scripted_server.py" silent "$P_EXTRA" \
     "$T/scripted.log" >"$T/scripted.out" 2>&1 &
 SPID=$!
 PIDS="$PIDS $SPID"
-for _ in $(seq 1 100); do
-	grep -q ready "$T/scripted.out" 2>/dev/null && break
-	sleep 0.1
-done
+wait_ready "$T/scripted.out"
 rc=$(rcfile tls "poll localhost via 127.0.0.1 proto imap port $P_EXTRA
     timeout 2 user \"$MAIL_USER\" password '$MAIL_PASS' ssl")
 start=$(date +%s)

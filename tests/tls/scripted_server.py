@@ -17,8 +17,13 @@ in the clear.  Modes:
                   weak keys work), an IMAP greeting, then LOGOUT; serves
                   connections until killed
   imaps-old       the same, also accepting TLS 1.0 and 1.1
+  imap-oauth      offers AUTH=XOAUTH2 and AUTH=OAUTHBEARER with SASL-IR;
+                  accepts only the initial response whose bytes equal
+                  $EXPECT (Python escapes allowed), else sends an error
+                  challenge and NO; then an empty INBOX
 """
 
+import base64
 import os
 import socket
 import ssl
@@ -49,6 +54,41 @@ def serve_imaps(srv, old):
             conn.close()
 
 
+def serve_oauth(conn, log):
+    expect = os.environ["EXPECT"].encode().decode("unicode_escape").encode()
+    conn.sendall(b"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2 "
+                 b"AUTH=OAUTHBEARER] scripted\r\n")
+    rfile = conn.makefile("rb")
+    for line in rfile:
+        log.write(line)
+        log.flush()
+        words = line.split()
+        if len(words) < 2:
+            continue
+        tag, cmd = words[0], words[1].upper()
+        if cmd == b"AUTHENTICATE":
+            got = base64.b64decode(words[3]) if len(words) > 3 else b""
+            log.write(b"# decoded: %r\n" % got)
+            if got == expect:
+                conn.sendall(b"%s OK logged in\r\n" % tag)
+            else:
+                conn.sendall(b"+ eyJzdGF0dXMiOiI0MDEifQ==\r\n")
+                log.write(rfile.readline())
+                conn.sendall(b"%s NO [AUTHENTICATIONFAILED] bad token\r\n"
+                             % tag)
+        elif cmd == b"SELECT":
+            conn.sendall(b"* 0 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n"
+                         b"%s OK [READ-WRITE] selected\r\n" % tag)
+        elif cmd == b"UID":
+            conn.sendall(b"* SEARCH\r\n%s OK done\r\n" % tag)
+        elif cmd == b"LOGOUT":
+            conn.sendall(b"* BYE\r\n%s OK bye\r\n" % tag)
+            break
+        else:
+            conn.sendall(b"%s OK\r\n" % tag)
+    conn.close()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -72,6 +112,9 @@ def serve(mode, port, logpath):
         except OSError:
             pass
         conn.close()
+        return
+    if mode == "imap-oauth":
+        serve_oauth(conn, log)
         return
     if mode == "imap-preauth":
         conn.sendall(b"* PREAUTH [CAPABILITY IMAP4rev1] logged in already\r\n")

@@ -1,0 +1,98 @@
+#!/bin/bash
+# t_sasl.sh -- logging in with each SASL mechanism Dovecot speaks (PLAIN,
+# LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256) over IMAP and POP3, with
+# the wrong password too (exit 3, nothing deleted); "auth any" taking the
+# strongest offered; an explicit mechanism the server lacks; XOAUTH2 and
+# OAUTHBEARER against a scripted server that checks the exact bytes.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+setup_certs
+make_messages
+P_EXTRA=$((PORT_BASE + 6))
+
+# dovecot_with MECHS: restart Dovecot offering only those mechanisms.
+dovecot_with() {
+	[ -n "${DOVECOT_PID:-}" ] && stop_dovecot
+	DOVECOT_EXTRA="auth_mechanisms = $1"
+	start_dovecot
+}
+
+# fetch PROTO PORT PASSWORD [SERVER-OPTIONS]: one message, deleted when
+# delivered; the exit status.
+fetch() {
+	empty_mailbox
+	cp "$SRC/02.eml" "$MAILDIR/new/1000002.M2P1.pullmail"
+	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+	rm -rf "$T/mda"; mkdir -p "$T/mda"
+	rc=$(rcfile sasl "poll localhost via 127.0.0.1 proto $1 port $2 ${4:-}
+    user \"$MAIL_USER\" password '$3' ssl sslcertfile \"$T/ca.crt\"
+    mda \"$MDA_SAVE $T/mda %T\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+
+for mech in plain login cram-md5 scram-sha-1 scram-sha-256; do
+	dovecot_with "$mech"
+	MECH=$(echo "$mech" | tr a-z A-Z)
+	for pp in imap:$P_IMAPS pop3:$P_POP3S; do
+		proto=${pp%%:*}
+		fetch "$proto" "${pp##*:}" "$MAIL_PASS"
+		is "$?" 0 "$MECH over $proto: mail fetched"
+		grep 'Login: user=<test>' "$T/dovecot.log" | tail -1 |
+		    grep -q "method=$MECH"
+		ok $? "$MECH over $proto: Dovecot saw $MECH"
+		is "$(server_count)" 0 "$MECH over $proto: the message was deleted"
+		fetch "$proto" "${pp##*:}" "wrong password"
+		is "$?" 3 "$MECH over $proto, wrong password: exit 3"
+		is "$(server_count)" 1 "$MECH over $proto, wrong password: nothing deleted"
+		! grep -q 'wrong password' "$T/out"
+		ok $? "$MECH over $proto: the password is not in the message"
+	done
+done
+
+# All of them offered: "auth any" takes SCRAM-SHA-256.
+dovecot_with "plain login cram-md5 scram-sha-1 scram-sha-256"
+fetch imap "$P_IMAPS" "$MAIL_PASS"
+is "$?" 0 "auth any with everything offered: mail fetched"
+grep 'Login: user=<test>' "$T/dovecot.log" | tail -1 | grep -q 'method=SCRAM-SHA-256'
+ok $? "auth any chose SCRAM-SHA-256"
+fetch imap "$P_IMAPS" "$MAIL_PASS" "auth cram-md5"
+is "$?" 0 "auth cram-md5 explicitly: mail fetched"
+grep 'Login: user=<test>' "$T/dovecot.log" | tail -1 | grep -q 'method=CRAM-MD5'
+ok $? "auth cram-md5 used CRAM-MD5"
+
+dovecot_with "plain login"
+fetch pop3 "$P_POP3S" "$MAIL_PASS" "auth scram-sha-256"
+is "$?" 3 "auth scram-sha-256 against a server without it: exit 3"
+grep -q 'does not offer SCRAM-SHA-256 (auth scram-sha-256); it offers: PLAIN LOGIN' "$T/out"
+ok $? "the message lists what the server offers" || sed 's/^/# /' "$T/out"
+is "$(server_count)" 1 "nothing deleted"
+
+# --- OAuth: the exact bytes, token from passwordeval ------------------------
+oauth() {	# oauth MECH EXPECT TOKEN: poll the scripted server
+	rm -f "$T/scripted.out" "$T/scripted.log"
+	EXPECT="$2" python3 "$top_srcdir/tests/tls/scripted_server.py" \
+	    imap-oauth "$P_EXTRA" "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/scripted.out"
+	printf '#!/bin/sh\necho %s\n' "$3" >"$T/token.sh"
+	chmod 755 "$T/token.sh"
+	rc=$(rcfile oauth "poll mail.example.org via 127.0.0.1 proto imap
+    port $P_EXTRA auth $1 timeout 5
+    user \"joe@example.org\" passwordeval \"$T/token.sh\" sslproto ''")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	status=$?
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+	return $status
+}
+oauth xoauth2 'user=joe@example.org\x01auth=Bearer ya29.token\x01\x01' ya29.token
+is "$?" 1 "XOAUTH2: the server got exactly the RFC bytes and let us in"
+oauth oauthbearer "n,a=joe@example.org,\\x01host=127.0.0.1\\x01port=$P_EXTRA\\x01auth=Bearer tok-123\\x01\\x01" tok-123
+is "$?" 1 "OAUTHBEARER: the server got exactly the RFC 7628 bytes"
+oauth oauthbearer "n,a=joe@example.org,\\x01host=127.0.0.1\\x01port=$P_EXTRA\\x01auth=Bearer right\\x01\\x01" wrong
+is "$?" 3 "OAUTHBEARER with a token the server refuses: exit 3"
+grep -q '^AQ==' "$T/scripted.log"
+ok $? "and the error challenge was answered with %x01, as RFC 7628 says"
+
+done_testing
