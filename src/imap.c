@@ -21,6 +21,7 @@
 #include "imap_reply.h"
 #include "log.h"
 #include "session.h"
+#include "utf7.h"
 #include "xmalloc.h"
 
 struct imap {
@@ -469,13 +470,20 @@ static int	imap_expunge(struct session *, char **);
 static int
 imap_select(struct session *s, const char *folder, char **cause)
 {
-	char	*q;
+	char	*q, *wire;
 	int	 rc;
 
 	/* Deletions in the previous folder are expunged before leaving it. */
 	if ((rc = imap_expunge(s, cause)) != 0)
 		return (rc);
-	if ((q = imap_quote(folder)) == NULL) {
+	if ((wire = utf7_encode(folder)) == NULL) {
+		xasprintf(cause, "folder name \"%s\" is not valid UTF-8",
+		    folder);
+		return (PM_SYNTAX);
+	}
+	q = imap_quote(wire);
+	free(wire);
+	if (q == NULL) {
 		xasprintf(cause, "folder name holds a line break");
 		return (PM_SYNTAX);
 	}
