@@ -312,7 +312,8 @@ account_not_yet(const struct account *a)
 	if (a->preconnect != NULL) return ("preconnect");
 	if (a->postconnect != NULL) return ("postconnect");
 	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
-	    a->proto != PROTO_IMAP) return ("this protocol");
+	    a->proto != PROTO_IMAP && a->proto != PROTO_APOP)
+		return ("this protocol");
 	if (a->auth == AUTH_KERBEROS_V5 || a->auth == AUTH_GSSAPI ||
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");

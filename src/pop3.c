@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "auth.h"
 #include "bounds.h"
 #include "conn.h"
@@ -23,6 +25,7 @@
 struct pop3 {
 	int			caps;
 	char			*mechs;		/* from CAPA's SASL line */
+	char			*timestamp;	/* APOP's, from the greeting */
 	int			capa_ok;	/* the server answered CAPA */
 	struct dot_decoder	dot;
 	int			in_body;
@@ -233,6 +236,70 @@ out:
 	return (rc);
 }
 
+/* The greeting; APOP's timestamp ("<...@...>") is kept if present. */
+static int
+pop3_greeting(struct session *s, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	const char	*text, *lt, *gt;
+	char		*line;
+	size_t		 len;
+
+	if (conn_readline(s->conn, &line, &len, cause) != 0)
+		return (PM_SOCKET);
+	switch (pop3_status(line, &text)) {
+	case POP3_OK:
+		break;
+	case POP3_ERR:
+		xasprintf(cause, "%s: greeting: -ERR %s", conn_label(s->conn),
+		    text);
+		return (PM_ERROR);
+	default:
+		xasprintf(cause, "%s: greeting: malformed \"%.80s\"",
+		    conn_label(s->conn), line);
+		return (PM_PROTOCOL);
+	}
+	if ((lt = strchr(text, '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL && memchr(lt, '@', gt - lt) != NULL)
+		p->timestamp = xstrndup(lt, gt - lt + 1);
+	return (0);
+}
+
+/* APOP (RFC 1939 7): MD5 of the greeting's timestamp and the password. */
+static int
+pop3_apop(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct pop3		*p = pop3_data(s);
+	unsigned char		 md[16];
+	char			 hex[33], *in;
+	unsigned int		 i;
+	int			 rc;
+
+	if (p->timestamp == NULL) {
+		xasprintf(cause, "%s does not offer APOP (no <timestamp> in "
+		    "its greeting); use proto pop3", account_host(a));
+		return (PM_AUTHFAIL);
+	}
+	xasprintf(&in, "%s%s", p->timestamp, a->password);
+	if (EVP_Digest(in, strlen(in), md, NULL, EVP_md5(), NULL) != 1) {
+		freezero(in, strlen(in));
+		xasprintf(cause, "APOP: MD5 failed");
+		return (PM_UNDEFINED);
+	}
+	freezero(in, strlen(in));
+	for (i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	conn_printf(s->conn, "APOP %s %s\r\n", a->user, hex);
+	explicit_bzero(md, sizeof(md));
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_expect_ok(s, "APOP", PM_AUTHFAIL, cause)) != 0)
+		return (rc);
+	log_debug("%s@%s: logged in with APOP (%s)", a->user, a->name,
+	    conn_tls_summary(s->conn));
+	return (0);
+}
+
 static int
 pop3_open(struct session *s, char **cause)
 {
@@ -245,7 +312,7 @@ pop3_open(struct session *s, char **cause)
 	s->drvdata = p;
 	if ((rc = session_connect(s, account_port(a, PROTO_POP3), cause)) != 0)
 		return (rc);
-	if ((rc = pop3_expect_ok(s, "greeting", PM_ERROR, cause)) != 0)
+	if ((rc = pop3_greeting(s, cause)) != 0)
 		return (rc);
 	if ((rc = pop3_capa(s, cause)) != 0)
 		return (rc);
@@ -266,6 +333,14 @@ pop3_open(struct session *s, char **cause)
 		/* What was said in plain text is not to be believed. */
 		if ((rc = pop3_capa(s, cause)) != 0)
 			return (rc);
+	}
+	if (a->proto == PROTO_APOP) {
+		if (a->password == NULL) {
+			xasprintf(cause, "no password for %s at %s", a->user,
+			    a->name);
+			return (PM_AUTHFAIL);
+		}
+		return (pop3_apop(s, cause));
 	}
 	if (a->auth == AUTH_EXTERNAL && a->sslcert == NULL) {
 		xasprintf(cause, "auth external logs in with a client "
@@ -462,8 +537,10 @@ pop3_free(struct session *s)
 {
 	struct pop3	*p = pop3_data(s);
 
-	if (p != NULL)
+	if (p != NULL) {
 		free(p->mechs);
+		free(p->timestamp);
+	}
 	free(s->drvdata);
 	s->drvdata = NULL;
 }

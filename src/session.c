@@ -297,7 +297,8 @@ session_poll(const struct account *a)
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
 	s.account = a;
-	s.driver = a->proto == PROTO_POP3 ? &pop3_driver : &imap_driver;
+	s.driver = a->proto == PROTO_POP3 || a->proto == PROTO_APOP ?
+	    &pop3_driver : &imap_driver;
 	if ((rc = s.driver->open(&s, &cause)) != 0 && a->proto == PROTO_AUTO &&
 	    rc == PM_SOCKET && s.conn == NULL) {
 		/* fetchmail's "auto": IMAP first, then POP3. */

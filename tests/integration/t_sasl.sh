@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_sasl.sh -- logging in with each SASL mechanism Dovecot speaks (PLAIN,
-# LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256) over IMAP and POP3, with
+# LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, APOP) over IMAP and POP3, with
 # the wrong password too (exit 3, nothing deleted); "auth any" taking the
 # strongest offered; an explicit mechanism the server lacks; XOAUTH2 and
 # OAUTHBEARER against a scripted server that checks the exact bytes.
@@ -67,6 +67,21 @@ is "$?" 3 "auth scram-sha-256 against a server without it: exit 3"
 grep -q 'does not offer SCRAM-SHA-256 (auth scram-sha-256); it offers: PLAIN LOGIN' "$T/out"
 ok $? "the message lists what the server offers" || sed 's/^/# /' "$T/out"
 is "$(server_count)" 1 "nothing deleted"
+
+# --- APOP ------------------------------------------------------------------
+dovecot_with "plain login apop"
+fetch apop "$P_POP3S" "$MAIL_PASS"
+is "$?" 0 "APOP: mail fetched"
+grep 'Login: user=<test>' "$T/dovecot.log" | tail -1 | grep -q 'method=APOP'
+ok $? "APOP: Dovecot saw APOP"
+fetch apop "$P_POP3S" "wrong password"
+is "$?" 3 "APOP, wrong password: exit 3"
+is "$(server_count)" 1 "APOP, wrong password: nothing deleted"
+dovecot_with "plain login"
+fetch apop "$P_POP3S" "$MAIL_PASS"
+is "$?" 3 "APOP against a server without it: exit 3"
+grep -q 'does not offer APOP' "$T/out"
+ok $? "and says the server does not offer it"
 
 # --- OAuth: the exact bytes, token from passwordeval ------------------------
 oauth() {	# oauth MECH EXPECT TOKEN: poll the scripted server
