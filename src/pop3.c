@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 
@@ -38,6 +39,36 @@ pop3_data(struct session *s)
 	return (s->drvdata);
 }
 
+/*
+ * Why a login was refused, as fetchmail's exit codes say it: the mailbox
+ * is locked or a login came too soon (9), the service is down (14), a
+ * temporary or permanent server fault (7), else the credentials (3).
+ * RESP-CODES (RFC 2449, 3206) first, then fetchmail's words.
+ */
+static int
+pop3_login_failure(const char *text)
+{
+	char	code[32];
+
+	if (pop3_resp_code(text, code, sizeof(code)) == 0) {
+		if (strcasecmp(code, "IN-USE") == 0 ||
+		    strcasecmp(code, "LOGIN-DELAY") == 0)
+			return (PM_LOCKBUSY);
+		if (strcasecmp(code, "SYS/TEMP") == 0 ||
+		    strcasecmp(code, "SYS/PERM") == 0)
+			return (PM_ERROR);
+		if (strcasecmp(code, "AUTH") == 0)
+			return (PM_AUTHFAIL);
+	}
+	if (strstr(text, "lock") != NULL || strstr(text, "Lock") != NULL ||
+	    strstr(text, "LOCK") != NULL || strstr(text, "wait") != NULL)
+		return (PM_LOCKBUSY);
+	if ((strstr(text, "service") != NULL || strstr(text, "Service") !=
+	    NULL) && strstr(text, "unavailable") != NULL)
+		return (PM_SERVBUSY);
+	return (PM_AUTHFAIL);
+}
+
 /* Read a status line; require +OK.  On -ERR *cause names the command. */
 static int
 pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
@@ -54,7 +85,7 @@ pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
 	case POP3_ERR:
 		xasprintf(cause, "%s: %s: -ERR %s", conn_label(s->conn), cmd,
 		    text);
-		return (fail);
+		return (fail == PM_AUTHFAIL ? pop3_login_failure(text) : fail);
 	default:
 		xasprintf(cause, "%s: %s: malformed reply \"%.80s\"",
 		    conn_label(s->conn), cmd, line);

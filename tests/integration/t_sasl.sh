@@ -83,6 +83,29 @@ is "$?" 3 "APOP against a server without it: exit 3"
 grep -q 'does not offer APOP' "$T/out"
 ok $? "and says the server does not offer it"
 
+# --- POP3 login refusals and their exit codes ---------------------------------
+login_err() {	# login_err REPLY: exit status of a poll
+	rm -f "$T/scripted.out"
+	REPLY="$1" python3 "$top_srcdir/tests/tls/scripted_server.py" \
+	    pop3-login-err "$P_EXTRA" "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/scripted.out"
+	rc=$(rcfile lerr "poll localhost via 127.0.0.1 proto pop3 port $P_EXTRA
+    auth password timeout 5 user u password p sslproto ''")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	status=$?
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+	return $status
+}
+for c in "-ERR [IN-USE] maildrop locked:9" "-ERR [LOGIN-DELAY] too soon:9" \
+    "-ERR mailbox is locked by another session:9" \
+    "-ERR [SYS/TEMP] try later:7" "-ERR [AUTH] bad password:3" \
+    "-ERR Service temporarily unavailable:14" "-ERR no:3"; do
+	login_err "${c%:*}"
+	is "$?" "${c##*:}" "POP3 login refused with \"${c%:*}\": exit ${c##*:}"
+done
+
 # --- OAuth: the exact bytes, token from passwordeval ------------------------
 oauth() {	# oauth MECH EXPECT TOKEN: poll the scripted server
 	rm -f "$T/scripted.out" "$T/scripted.log"

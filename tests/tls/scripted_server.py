@@ -17,6 +17,7 @@ in the clear.  Modes:
                   weak keys work), an IMAP greeting, then LOGOUT; serves
                   connections until killed
   imaps-old       the same, also accepting TLS 1.0 and 1.1
+  pop3-login-err  CAPA without STLS; PASS is answered with $REPLY
   imap-oauth      offers AUTH=XOAUTH2 and AUTH=OAUTHBEARER with SASL-IR;
                   accepts only the initial response whose bytes equal
                   $EXPECT (Python escapes allowed), else sends an error
@@ -132,8 +133,13 @@ def serve(mode, port, logpath):
                 continue
             tag = words[0]
             cmd = (words[1] if imap and len(words) > 1 else words[0]).upper()
-            if not imap and cmd == b"CAPA":
-                caps = b"USER\r\n" if mode == "pop3-nostls" else b"STLS\r\nUSER\r\n"
+            if mode == "pop3-login-err" and cmd in (b"USER", b"PASS"):
+                conn.sendall(b"+OK\r\n" if cmd == b"USER" else
+                             os.environ["REPLY"].encode() + b"\r\n")
+            elif not imap and cmd == b"CAPA":
+                caps = (b"USER\r\nRESP-CODES\r\n"
+                        if mode in ("pop3-nostls", "pop3-login-err")
+                        else b"STLS\r\nUSER\r\n")
                 conn.sendall(b"+OK\r\n" + caps + b".\r\n")
             elif not imap and cmd == b"STLS":
                 if mode == "pop3-refused":
