@@ -70,11 +70,13 @@ def serve_oauth(conn, log):
         if cmd == b"AUTHENTICATE":
             got = base64.b64decode(words[3]) if len(words) > 3 else b""
             log.write(b"# decoded: %r\n" % got)
+            log.flush()
             if got == expect:
                 conn.sendall(b"%s OK logged in\r\n" % tag)
             else:
                 conn.sendall(b"+ eyJzdGF0dXMiOiI0MDEifQ==\r\n")
                 log.write(rfile.readline())
+                log.flush()
                 conn.sendall(b"%s NO [AUTHENTICATIONFAILED] bad token\r\n"
                              % tag)
         elif cmd == b"SELECT":
