@@ -50,10 +50,14 @@ struct session {
 	struct conn		*conn;
 	void			*drvdata;	/* the driver's own state */
 	int			 fail;		/* pm_result of the last error */
+	int			 check;		/* -c: count, change nothing */
 };
 
-/* Poll one account: fetch, deliver, dispose.  Returns a pm_result. */
-int	session_poll(const struct account *);
+/*
+ * Poll one account: fetch, deliver, dispose.  Returns a pm_result.  With
+ * check set (-c), only count what is waiting: PM_OK if anything is.
+ */
+int	session_poll(const struct account *, int check);
 
 /* For drivers: connect to the account's server, TLS per policy. */
 int	session_connect(struct session *, int port, char **cause);

@@ -487,11 +487,13 @@ imap_select(struct session *s, const char *folder, char **cause)
 		xasprintf(cause, "folder name holds a line break");
 		return (PM_SYNTAX);
 	}
-	imap_cmd(s, "SELECT %s", q);
+	/* -c looks without touching: EXAMINE opens the folder read-only. */
+	imap_cmd(s, "%s %s", s->check ? "EXAMINE" : "SELECT", q);
 	free(q);
 	if (conn_flush(s->conn, cause) != 0)
 		return (PM_SOCKET);
-	return (imap_wait(s, "SELECT", PM_ERROR, imap_select_cb, NULL, cause));
+	return (imap_wait(s, s->check ? "EXAMINE" : "SELECT", PM_ERROR,
+	    imap_select_cb, NULL, cause));
 }
 
 static int

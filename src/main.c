@@ -292,7 +292,7 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 }
 
 static int
-poll_accounts(struct account_list *polls)
+poll_accounts(struct account_list *polls, int check)
 {
 	const char	*what;
 	char		*cause;
@@ -323,7 +323,7 @@ poll_accounts(struct account_list *polls)
 			result = PM_SYNTAX;
 			continue;
 		}
-		rc = session_poll(polls->v[i]);
+		rc = session_poll(polls->v[i], check);
 		if (rc == PM_OK)
 			any_ok = 1;
 		result = rc;
@@ -395,9 +395,9 @@ main(int argc, char **argv)
 		result = PM_OK;
 		goto out;
 	}
-	if (cl.check || cl.quit) {
-		log_warnx("%s is not available in this version of pullmail",
-		    cl.check ? "--check" : "--quit");
+	if (cl.quit) {
+		log_warnx("--quit is not available in this version of "
+		    "pullmail (there is no daemon to stop)");
 		goto out;
 	}
 	if (polls.n == 0) {
@@ -406,14 +406,14 @@ main(int argc, char **argv)
 		goto out;
 	}
 	/* Read but not carried out yet: say so instead of pretending. */
-	if (cfg.daemon > 0)
+	if (cfg.daemon > 0 && !cl.check)
 		log_warnx("daemon mode (every %d seconds) is not available in "
 		    "this version of pullmail; polling once", cfg.daemon);
 	if (cfg.logfile != NULL || cfg.syslog == 1)
 		log_warnx("%s is not available in this version of pullmail; "
 		    "logging to standard error", cfg.logfile != NULL ?
 		    "set logfile" : "set syslog");
-	result = poll_accounts(&polls);
+	result = poll_accounts(&polls, cl.check);
 out:
 	free(polls.v);
 	config_free(&cfg);

@@ -244,11 +244,15 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		return (rc);
 	}
 	st->found += ms.n;
-	if (ms.n > 0)
+	if (ms.n > 0 || s->check)
 		log_info("%u message%s for %s at %s%s%s", (unsigned)ms.n,
 		    ms.n == 1 ? "" : "s", a->user, a->name,
 		    s->driver == &imap_driver ? " folder " : "",
 		    s->driver == &imap_driver ? folder : "");
+	if (s->check) {
+		msgset_clear(&ms);
+		return (0);
+	}
 	if (ms.n > 0 && !*sink_open) {
 		if ((rc = sk->ops->open(sk, &cause)) != 0) {
 			log_warnx("%s@%s: %s; nothing fetched", a->user,
@@ -285,7 +289,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 }
 
 int
-session_poll(const struct account *a)
+session_poll(const struct account *a, int check)
 {
 	struct session		 s;
 	struct sink		 sk;
@@ -297,6 +301,7 @@ session_poll(const struct account *a)
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
 	s.account = a;
+	s.check = check;
 	s.driver = a->proto == PROTO_POP3 || a->proto == PROTO_APOP ?
 	    &pop3_driver : &imap_driver;
 	if ((rc = s.driver->open(&s, &cause)) != 0 && a->proto == PROTO_AUTO &&
@@ -343,6 +348,8 @@ session_poll(const struct account *a)
 	s.driver->free(&s);
 	conn_close(&s.conn);
 
+	if (check)
+		return (rc != 0 ? rc : st.found > 0 ? PM_OK : PM_NOMAIL);
 	if (st.found > 0)
 		log_info("%s@%s: %u delivered, %u left on the server, "
 		    "%lld octets", a->user, a->name, st.delivered,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # t_folders.sh -- several IMAP folders in one poll, one of them with a
-# non-ASCII name (sent in modified UTF-7, quoted): every message of every
-# folder arrives and is deleted; an unknown folder fails clearly.
+# non-ASCII name (sent in modified UTF-7, quoted): -c counts them without
+# touching anything, then every message of every folder arrives and is
+# deleted; an unknown folder fails clearly.
 
 . "$top_srcdir/tests/integration/lib.sh"
 
@@ -23,10 +24,20 @@ cp "$SRC/05.eml" "$(folder_dir 'Tom &- Jerry')/new/1000005.M5P1.pullmail"
 chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
 
 mkdir -p "$T/mda"
+# -c first: it counts and changes nothing.
 rc=$(rcfile folders "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
     folder INBOX Lists \"Entwürfe\" \"Tom & Jerry\"
     mda \"$MDA_SAVE $T/mda %T\"")
+"$PULLMAIL" -c -v -v -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "-c with mail waiting: exit 0"
+is "$(grep -c '1 message for test at localhost folder' "$T/out")" 4 \
+    "-c counts one message in each of the four folders"
+grep -q 'EXAMINE "Entw&APw-rfe"' "$T/out" && ! grep -q ' SELECT ' "$T/out"
+ok $? "-c opens folders read-only (EXAMINE)"
+is "$(ls "$T"/mda/ | wc -l)" 0 "-c delivered nothing"
+left=$(find "$MAILDIR" -path '*/new/*' -type f | grep -c pullmail)
+is "$left" 4 "-c left all four messages unread on the server"
 "$PULLMAIL" -v -v -f "$rc" >"$T/out" 2>&1
 is "$?" 0 "four folders, one non-ASCII: exit 0"
 is "$(ls "$T"/mda/msg.* 2>/dev/null | wc -l)" 4 "all four messages delivered"
@@ -36,6 +47,8 @@ for n in 02 03 04 05; do
 done
 left=$(find "$MAILDIR" -path '*/new/*' -o -path '*/cur/*' -type f | grep -c pullmail)
 is "$left" 0 "every folder is empty on the server"
+"$PULLMAIL" -c -f "$rc" >"$T/out2" 2>&1
+is "$?" 1 "-c with nothing waiting: exit 1"
 grep -q 'SELECT "Entw&APw-rfe"' "$T/out"
 ok $? "the non-ASCII name went out in modified UTF-7"
 grep -q 'SELECT "Tom &- Jerry"' "$T/out"
