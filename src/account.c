@@ -319,9 +319,6 @@ account_not_yet(const struct account *a)
 		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
 	if (a->flush == 1) return ("flush");
-	if (a->limitflush == 1) return ("limitflush");
-	if (a->limit > 0) return ("limit");
-	if (a->fetchlimit > 0) return ("fetchlimit");
 	if (a->idle == 1) return ("idle");
 	if (a->smtpaddress != NULL) return ("smtpaddress");
 	if (a->smtpname != NULL) return ("smtpname");

@@ -31,6 +31,9 @@ struct poll_stats {
 	unsigned int	found;
 	unsigned int	delivered;
 	unsigned int	failed;
+	unsigned int	fetched;	/* tried, for fetchlimit */
+	unsigned int	oversized;	/* over "limit", left or flushed */
+	int		limited;	/* fetchlimit stopped the poll */
 	long long	octets;
 };
 
@@ -225,6 +228,45 @@ fatal:
 	return (rc != 0 ? rc : PM_PROTOCOL);
 }
 
+/* Is any message of ms small enough to be fetched? */
+static int
+session_wants_one(const struct account *a, const struct msgset *ms)
+{
+	size_t	i;
+
+	for (i = 0; i < ms->n; i++) {
+		if (a->limit <= 0 || ms->v[i].size <= a->limit)
+			return (1);
+	}
+	return (0);
+}
+
+/* A message over "limit": left alone, or deleted with "limitflush". */
+static int
+session_oversized(struct session *s, const struct msg *m,
+    struct poll_stats *st)
+{
+	const struct account	*a = s->account;
+	char			*cause = NULL;
+	int			 rc;
+
+	st->oversized++;
+	if (a->limitflush != 1) {
+		log_info("%s@%s: message %u is %lld octets, over the limit of "
+		    "%d; left on the server", a->user, a->name, m->num,
+		    m->size, a->limit);
+		return (0);
+	}
+	log_info("%s@%s: message %u is %lld octets, over the limit of %d; "
+	    "deleted unread (limitflush)", a->user, a->name, m->num, m->size,
+	    a->limit);
+	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0) {
+		log_warnx("%s@%s: %s", a->user, a->name, cause);
+		free(cause);
+	}
+	return (rc);
+}
+
 static int
 session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
@@ -253,7 +295,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		msgset_clear(&ms);
 		return (0);
 	}
-	if (ms.n > 0 && !*sink_open) {
+	if (ms.n > 0 && !*sink_open && session_wants_one(a, &ms)) {
 		if ((rc = sk->ops->open(sk, &cause)) != 0) {
 			log_warnx("%s@%s: %s; nothing fetched", a->user,
 			    a->name, cause);
@@ -266,6 +308,19 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	buf = xmalloc(PM_HEADER_MAX > SESSION_CHUNK ? PM_HEADER_MAX :
 	    SESSION_CHUNK);
 	for (i = 0; i < ms.n; i++) {
+		if (a->limit > 0 && ms.v[i].size > a->limit) {
+			if ((rc = session_oversized(s, &ms.v[i], st)) != 0)
+				break;
+			continue;
+		}
+		if (a->fetchlimit > 0 && st->fetched >= (unsigned)a->fetchlimit) {
+			st->limited = 1;
+			log_info("%s@%s: fetchlimit %d reached; %zu message%s "
+			    "left for the next poll", a->user, a->name,
+			    a->fetchlimit, ms.n - i, ms.n - i == 1 ? "" : "s");
+			break;
+		}
+		st->fetched++;
 		if ((rc = session_one(s, sk, &ms.v[i], buf, &r)) != 0)
 			break;
 		if (r != SINK_OK) {
@@ -326,7 +381,7 @@ session_poll(const struct account *a, int check)
 	/* No "folder": the server's default, INBOX for IMAP. */
 	if (a->folders.n == 0)
 		rc = session_folder(&s, &sk, &sink_open, "INBOX", &st);
-	for (i = 0; i < a->folders.n && rc == 0; i++) {
+	for (i = 0; i < a->folders.n && rc == 0 && !st.limited; i++) {
 		if (s.driver == &pop3_driver && i > 0)
 			break;
 		rc = session_folder(&s, &sk, &sink_open, a->folders.v[i], &st);
@@ -354,6 +409,8 @@ session_poll(const struct account *a, int check)
 		log_info("%s@%s: %u delivered, %u left on the server, "
 		    "%lld octets", a->user, a->name, st.delivered,
 		    st.found - st.delivered, st.octets);
+	if (st.limited && rc == 0)
+		return (PM_MAXFETCH);	/* fetchmail: not a success */
 	if (st.delivered > 0)
 		return (PM_OK);
 	if (rc != 0)

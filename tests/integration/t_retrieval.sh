@@ -1,0 +1,67 @@
+#!/bin/bash
+# t_retrieval.sh -- retrieval options against Dovecot, each checked by
+# what arrived and what is left on the server: limit (big messages left),
+# limitflush (big messages deleted unread), fetchlimit (exit 13 while mail
+# is left, the rest on the next polls), fetchall and keep.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+setup_certs
+make_messages
+start_dovecot
+
+# run PROTO OPTIONS: seeded mailbox, one poll to the MDA; exit status.
+run() {
+	rm -rf "$T/mda"; mkdir -p "$T/mda"
+	rc=$(rcfile retr "poll localhost via 127.0.0.1 proto $1 port $2
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    mda \"$MDA_SAVE $T/mda %T\" $3")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+arrived() { ls "$T"/mda/msg.* 2>/dev/null | wc -l; }
+has_big() {	# is message 01 (5 MB) among the deliveries?
+	grep -l 'Subject: test message 01' "$T"/mda/msg.* >/dev/null 2>&1
+}
+big_on_server() {
+	grep -rl 'Subject: test message 01' "$MAILDIR/new" "$MAILDIR/cur" \
+	    >/dev/null 2>&1
+}
+
+for pp in pop3:$P_POP3S imap:$P_IMAPS; do
+	proto=${pp%%:*} port=${pp##*:}
+
+	empty_mailbox; seed
+	run "$proto" "$port" "limit 1000000"
+	is "$?" 0 "$proto limit: exit 0"
+	is "$(arrived)" 19 "$proto limit: the 19 small messages arrived"
+	! has_big
+	ok $? "$proto limit: the 5 MB message was not fetched"
+	is "$(server_count)" 1 "$proto limit: it is the one left on the server"
+	big_on_server
+	ok $? "$proto limit: and it is message 01"
+	grep -q 'over the limit of 1000000; left on the server' "$T/out"
+	ok $? "$proto limit: a line says so"
+
+	run "$proto" "$port" "limit 1000000 limitflush"
+	is "$?" 1 "$proto limitflush: nothing to fetch (exit 1)"
+	is "$(server_count)" 0 "$proto limitflush: the big message was deleted"
+	is "$(arrived)" 0 "$proto limitflush: unread"
+
+	empty_mailbox; seed
+	run "$proto" "$port" "fetchlimit 5"
+	is "$?" 13 "$proto fetchlimit 5: exit 13 with mail left"
+	is "$(arrived)" 5 "$proto fetchlimit 5: five messages arrived"
+	is "$(server_count)" 15 "$proto fetchlimit 5: fifteen left"
+	run "$proto" "$port" "fetchlimit 5"
+	run "$proto" "$port" "fetchlimit 5"
+	run "$proto" "$port" "fetchlimit 5"
+	is "$?" 0 "$proto fetchlimit 5: the fourth poll takes the last five (exit 0)"
+	is "$(server_count)" 0 "$proto fetchlimit 5: nothing left after four polls"
+
+	empty_mailbox; seed
+	run "$proto" "$port" "keep limit 1000000"
+	is "$(server_count)" 20 "$proto keep: everything stays on the server"
+	is "$(arrived)" 19 "$proto keep: and was delivered (but the big one)"
+done
+
+done_testing
