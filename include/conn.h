@@ -59,6 +59,13 @@ size_t		 conn_pending_output(struct conn *);
 
 void		 conn_close(struct conn **);
 
+/*
+ * Change how long a read may wait (IDLE waits for minutes).  With abort
+ * set, a signal that sets *abort ends a wait with an error.
+ */
+void		 conn_set_timeout(struct conn *, int seconds,
+		    volatile int *abort);
+
 /* The TLS session, or NULL before STARTTLS / on a plain connection. */
 struct tls	*conn_tls(struct conn *);
 

@@ -38,6 +38,12 @@ struct driver {
 	int	(*dispose)(struct session *, const struct msg *,
 		    enum disposition, char **);
 	int	(*close)(struct session *, int expunge, char **);
+	/*
+	 * Wait in the selected folder until new mail arrives (IDLE):
+	 * 1 new mail, 0 the wait ran out, -1 error or *s->stop (cause set).
+	 * NULL when the protocol cannot.
+	 */
+	int	(*idle)(struct session *, int seconds, char **);
 	void	(*free)(struct session *);
 };
 
@@ -51,13 +57,15 @@ struct session {
 	void			*drvdata;	/* the driver's own state */
 	int			 fail;		/* pm_result of the last error */
 	int			 check;		/* -c: count, change nothing */
+	volatile int		*stop;		/* set by SIGTERM/SIGINT */
 };
 
 /*
  * Poll one account: fetch, deliver, dispose.  Returns a pm_result.  With
  * check set (-c), only count what is waiting: PM_OK if anything is.
  */
-int	session_poll(const struct account *, int check);
+int	session_poll(const struct account *, int check,
+	    volatile int *stop);
 
 /* For drivers: connect to the account's server, TLS per policy. */
 int	session_connect(struct session *, int port, char **cause);

@@ -319,7 +319,6 @@ account_not_yet(const struct account *a)
 		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
 	if (a->flush == 1) return ("flush");
-	if (a->idle == 1) return ("idle");
 	if (a->smtpaddress != NULL) return ("smtpaddress");
 	if (a->smtpname != NULL) return ("smtpname");
 	if (a->esmtppassword != NULL) return ("esmtppassword");

@@ -30,6 +30,7 @@ struct conn {
 	char		*label;
 	char		*peer;
 	int		 timeout;	/* seconds of silence we accept */
+	volatile int	*abort;		/* set by a signal: stop waiting */
 
 	char		*rbuf;		/* PM_IO_BUF bytes */
 	size_t		 roff;		/* first unread byte */
@@ -95,6 +96,13 @@ conn_tls_summary(struct conn *c)
 	return (c->tls != NULL ? tls_summary(c->tls) : "plain text");
 }
 
+void
+conn_set_timeout(struct conn *c, int seconds, volatile int *abort)
+{
+	c->timeout = seconds;
+	c->abort = abort;
+}
+
 struct tls *
 conn_tls(struct conn *c)
 {
@@ -135,6 +143,10 @@ conn_wait(struct conn *c, short events, char **cause)
 			return (0);
 		if (n == -1 && errno != EINTR) {
 			xasprintf(cause, "poll: %s", strerror(errno));
+			return (-1);
+		}
+		if (n == -1 && c->abort != NULL && *c->abort) {
+			xasprintf(cause, "%s: interrupted", c->label);
 			return (-1);
 		}
 	}

@@ -789,6 +789,84 @@ imap_free(struct session *s)
 	s->drvdata = NULL;
 }
 
+/*
+ * IDLE (RFC 2177) in the selected folder.  Deletions are expunged first.
+ * Any EXISTS or RECENT ends the wait; the caller re-scans.  The wait is
+ * bounded by seconds (under the 30 minutes after which a server may log
+ * us out) and by *s->stop.
+ */
+static int
+imap_idle(struct session *s, int seconds, char **cause)
+{
+	const struct account	*a = s->account;
+	struct imap		*p = imap_data(s);
+	struct imap_resp	 r;
+	const char		*errstr;
+	char			*line, *wait_cause = NULL;
+	size_t			 len;
+	int			 rc, news = 0;
+
+	if (!(p->caps & IMAP_CAP_IDLE)) {
+		xasprintf(cause, "%s does not support IDLE", account_host(a));
+		return (-1);
+	}
+	if (imap_expunge(s, cause) != 0)
+		return (-1);
+	imap_cmd(s, "IDLE");
+	if (conn_flush(s->conn, cause) != 0)
+		return (-1);
+	if (conn_readline(s->conn, &line, &len, cause) != 0)
+		return (-1);
+	if (imap_parse(line, &r, &errstr) != 0 || r.kind != IMAP_CONTINUE) {
+		xasprintf(cause, "%s: IDLE refused: %.80s", conn_label(s->conn),
+		    line);
+		return (-1);
+	}
+	log_debug("%s@%s: idling", a->user, a->name);
+	conn_set_timeout(s->conn, seconds, s->stop);
+	for (;;) {
+		if (conn_readline(s->conn, &line, &len, &wait_cause) != 0)
+			break;		/* timeout or signal: leave IDLE */
+		if (imap_parse(line, &r, &errstr) != 0)
+			continue;
+		if (r.kind == IMAP_UNTAGGED && r.cond == IMAP_COND_BYE) {
+			conn_set_timeout(s->conn, a->timeout, NULL);
+			xasprintf(cause, "%s: server said BYE during IDLE: %s",
+			    conn_label(s->conn), r.text);
+			return (-1);
+		}
+		if (imap_is(&r, "EXISTS") || imap_is(&r, "RECENT")) {
+			news = 1;
+			break;
+		}
+	}
+	conn_set_timeout(s->conn, a->timeout, NULL);
+	if (s->stop != NULL && *s->stop) {
+		free(wait_cause);
+		wait_cause = NULL;
+		xasprintf(cause, "stopped by a signal");
+		/* Leave IDLE politely so that LOGOUT works. */
+		conn_printf(s->conn, "DONE\r\n");
+		if (conn_flush(s->conn, NULL) == 0)
+			(void)imap_wait(s, "IDLE", PM_ERROR, NULL, NULL,
+			    &wait_cause);
+		free(wait_cause);
+		return (-1);
+	}
+	if (wait_cause != NULL && strstr(wait_cause, "no answer within") ==
+	    NULL) {
+		*cause = wait_cause;	/* the connection broke */
+		return (-1);
+	}
+	free(wait_cause);
+	conn_printf(s->conn, "DONE\r\n");
+	if (conn_flush(s->conn, cause) != 0)
+		return (-1);
+	if ((rc = imap_wait(s, "IDLE", PM_ERROR, NULL, NULL, cause)) != 0)
+		return (-1);
+	return (news);
+}
+
 const struct driver imap_driver = {
 	.name = "IMAP",
 	.open = imap_open,
@@ -798,5 +876,6 @@ const struct driver imap_driver = {
 	.body_read = imap_body_read,
 	.dispose = imap_dispose,
 	.close = imap_close,
+	.idle = imap_idle,
 	.free = imap_free,
 };

@@ -291,6 +291,29 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 	return (rc);
 }
 
+/* SIGTERM/SIGINT: finish what is in hand, then stop (IDLE ends now). */
+static volatile int	stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void
+catch_stop_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: an IDLE wait must wake */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 static int
 poll_accounts(struct account_list *polls, int check)
 {
@@ -323,7 +346,9 @@ poll_accounts(struct account_list *polls, int check)
 			result = PM_SYNTAX;
 			continue;
 		}
-		rc = session_poll(polls->v[i], check);
+		if (stop_requested)
+			break;
+		rc = session_poll(polls->v[i], check, &stop_requested);
 		if (rc == PM_OK)
 			any_ok = 1;
 		result = rc;
@@ -413,6 +438,7 @@ main(int argc, char **argv)
 		log_warnx("%s is not available in this version of pullmail; "
 		    "logging to standard error", cfg.logfile != NULL ?
 		    "set logfile" : "set syslog");
+	catch_stop_signals();
 	result = poll_accounts(&polls, cl.check);
 out:
 	free(polls.v);

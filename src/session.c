@@ -343,8 +343,51 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	return (rc);
 }
 
+/*
+ * "idle": stay in the first folder and fetch whatever arrives, until a
+ * signal says stop.  The IDLE is renewed every 28 minutes, inside the 30
+ * a server may wait before logging an idle client out.
+ */
+static int
+session_idle(struct session *s, struct sink *sk, int *sink_open,
+    struct poll_stats *st)
+{
+	const struct account	*a = s->account;
+	const char		*folder = a->folders.n > 0 ? a->folders.v[0] :
+				    "INBOX";
+	char			*cause = NULL;
+	int			 rc, news;
+
+	if (s->driver->idle == NULL) {
+		log_warnx("%s@%s: %s has no IDLE; polled once", a->user,
+		    a->name, s->driver->name);
+		return (0);
+	}
+	if (a->folders.n > 1 && (rc = s->driver->select(s, folder,
+	    &cause)) != 0)
+		goto fail;
+	while (s->stop == NULL || !*s->stop) {
+		if ((news = s->driver->idle(s, 28 * 60, &cause)) < 0) {
+			if (s->stop != NULL && *s->stop) {
+				free(cause);
+				return (0);
+			}
+			rc = PM_SOCKET;
+			goto fail;
+		}
+		if (news && (rc = session_folder(s, sk, sink_open, folder,
+		    st)) != 0)
+			return (rc);
+	}
+	return (0);
+fail:
+	log_warnx("%s@%s: %s", a->user, a->name, cause);
+	free(cause);
+	return (rc);
+}
+
 int
-session_poll(const struct account *a, int check)
+session_poll(const struct account *a, int check, volatile int *stop)
 {
 	struct session		 s;
 	struct sink		 sk;
@@ -357,6 +400,7 @@ session_poll(const struct account *a, int check)
 	memset(&st, 0, sizeof(st));
 	s.account = a;
 	s.check = check;
+	s.stop = stop;
 	s.driver = a->proto == PROTO_POP3 || a->proto == PROTO_APOP ?
 	    &pop3_driver : &imap_driver;
 	if ((rc = s.driver->open(&s, &cause)) != 0 && a->proto == PROTO_AUTO &&
@@ -386,6 +430,8 @@ session_poll(const struct account *a, int check)
 			break;
 		rc = session_folder(&s, &sk, &sink_open, a->folders.v[i], &st);
 	}
+	if (rc == 0 && a->idle == 1 && !check)
+		rc = session_idle(&s, &sk, &sink_open, &st);
 	/*
 	 * Close the mail session even after a sink failure: only messages
 	 * the sink committed were marked, and QUIT/EXPUNGE makes it so.
