@@ -106,6 +106,27 @@ for c in "-ERR [IN-USE] maildrop locked:9" "-ERR [LOGIN-DELAY] too soon:9" \
 	is "$?" "${c##*:}" "POP3 login refused with \"${c%:*}\": exit ${c##*:}"
 done
 
+# --- an RFC 1939 server: no CAPA, no UIDL ------------------------------------
+rm -f "$T/scripted.out" "$T/scripted.log"
+python3 "$top_srcdir/tests/tls/scripted_server.py" pop3-old "$P_EXTRA" \
+    "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+SPID=$!
+PIDS="$PIDS $SPID"
+wait_ready "$T/scripted.out"
+rm -rf "$T/mda"; mkdir -p "$T/mda"
+rc=$(rcfile old "poll localhost via 127.0.0.1 proto pop3 port $P_EXTRA
+    auth password timeout 5 user u password p sslproto ''
+    mda \"$MDA_SAVE $T/mda %T\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "a POP3 server without CAPA and UIDL: mail fetched"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+is "$(ls "$T"/mda/msg.* 2>/dev/null | wc -l)" 2 "both messages arrived"
+grep -q '^\.dot' "$T"/mda/msg.* 
+ok $? "dot-stuffing undone"
+is "$(grep -c '^DELE' "$T/scripted.log")" 2 "both deleted after delivery"
+grep -q '^QUIT' "$T/scripted.log"
+ok $? "and QUIT committed the deletions"
+
 # --- OAuth: the exact bytes, token from passwordeval ------------------------
 oauth() {	# oauth MECH EXPECT TOKEN: poll the scripted server
 	rm -f "$T/scripted.out" "$T/scripted.log"

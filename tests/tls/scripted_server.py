@@ -18,6 +18,8 @@ in the clear.  Modes:
                   connections until killed
   imaps-old       the same, also accepting TLS 1.0 and 1.1
   pop3-login-err  CAPA without STLS; PASS is answered with $REPLY
+  pop3-old        an RFC 1939 server with neither CAPA nor UIDL, two
+                  messages; logs DELE and QUIT
   imap-oauth      offers AUTH=XOAUTH2 and AUTH=OAUTHBEARER with SASL-IR;
                   accepts only the initial response whose bytes equal
                   $EXPECT (Python escapes allowed), else sends an error
@@ -92,6 +94,36 @@ def serve_oauth(conn, log):
     conn.close()
 
 
+def serve_pop3_old(conn, log):
+    msgs = [b"From: a@example.org\r\nSubject: old one\r\n\r\nbody 1\r\n",
+            b"From: b@example.org\r\nSubject: old two\r\n\r\n.dot\r\n"]
+    conn.sendall(b"+OK old server\r\n")
+    for line in conn.makefile("rb"):
+        log.write(line)
+        log.flush()
+        words = line.split()
+        cmd = words[0].upper() if words else b""
+        if cmd in (b"USER", b"PASS", b"DELE", b"NOOP", b"RSET"):
+            conn.sendall(b"+OK\r\n")
+        elif cmd == b"LIST":
+            conn.sendall(b"+OK\r\n" + b"".join(
+                b"%d %d\r\n" % (i + 1, len(m)) for i, m in enumerate(msgs))
+                + b".\r\n")
+        elif cmd == b"STAT":
+            conn.sendall(b"+OK %d %d\r\n" % (len(msgs), sum(map(len, msgs))))
+        elif cmd == b"RETR":
+            m = msgs[int(words[1]) - 1]
+            body = b"".join(b"." + l if l.startswith(b".") else l
+                            for l in m.splitlines(True))
+            conn.sendall(b"+OK\r\n" + body + b".\r\n")
+        elif cmd == b"QUIT":
+            conn.sendall(b"+OK bye\r\n")
+            break
+        else:
+            conn.sendall(b"-ERR unknown command\r\n")
+    conn.close()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -118,6 +150,9 @@ def serve(mode, port, logpath):
         return
     if mode == "imap-oauth":
         serve_oauth(conn, log)
+        return
+    if mode == "pop3-old":
+        serve_pop3_old(conn, log)
         return
     if mode == "imap-preauth":
         conn.sendall(b"* PREAUTH [CAPABILITY IMAP4rev1] logged in already\r\n")
