@@ -445,6 +445,9 @@ imap_open(struct session *s, char **cause)
 		return (rc);
 	if (!p->preauth && (rc = imap_login(s, cause)) != 0)
 		return (rc);
+	/* Capabilities may grow after login (UIDPLUS, IDLE): ask again. */
+	if (!p->preauth && (rc = imap_capability(s, cause)) != 0)
+		return (rc);
 	log_debug("%s@%s: logged in (%s)", a->user, a->name,
 	    conn_tls_summary(s->conn));
 	return (0);
@@ -576,6 +579,34 @@ imap_uid_set(const struct msgset *ms)
 	return (out);
 }
 
+static int	imap_dispose(struct session *, const struct msg *,
+		    enum disposition, char **);
+
+/* fetchmail's "flush": delete the messages already seen, before fetching. */
+static int
+imap_flush(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct msgset		 old = { NULL, 0, 0 };
+	size_t			 i;
+	int			 rc;
+
+	imap_cmd(s, "UID SEARCH SEEN UNDELETED");
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, &old,
+	    cause)) != 0)
+		goto out;
+	if (old.n > 0)
+		log_info("%s@%s: flushing %zu old message%s", a->user, a->name,
+		    old.n, old.n == 1 ? "" : "s");
+	for (i = 0; i < old.n && rc == 0; i++)
+		rc = imap_dispose(s, &old.v[i], DISP_DELETE, cause);
+out:
+	msgset_clear(&old);
+	return (rc);
+}
+
 static int
 imap_scan(struct session *s, struct msgset *ms, char **cause)
 {
@@ -584,6 +615,10 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 	size_t			 i, j;
 	int			 rc;
 
+	/* "flush": old (\Seen) messages go first, unread. */
+	if (a->flush == 1 && !a->fetchall && !s->check &&
+	    (rc = imap_flush(s, cause)) != 0)
+		return (rc);
 	/* Without a UID store yet, \Seen is what tells old from new. */
 	imap_cmd(s, "UID SEARCH %s", a->fetchall ? "UNDELETED" :
 	    "UNSEEN UNDELETED");
@@ -719,6 +754,10 @@ imap_dispose(struct session *s, const struct msg *m, enum disposition d,
 		p->deleted = xreallocarray(p->deleted, p->ndeleted + 1,
 		    sizeof(*p->deleted));
 		p->deleted[p->ndeleted++] = m->uid;
+		/* "expunge N": every N deletions, not only at the end. */
+		if (s->account->expunge > 0 &&
+		    p->ndeleted >= (size_t)s->account->expunge)
+			return (imap_expunge(s, cause));
 	}
 	return (0);
 }

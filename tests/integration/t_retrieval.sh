@@ -2,7 +2,8 @@
 # t_retrieval.sh -- retrieval options against Dovecot, each checked by
 # what arrived and what is left on the server: limit (big messages left),
 # limitflush (big messages deleted unread), fetchlimit (exit 13 while mail
-# is left, the rest on the next polls), fetchall and keep.
+# is left, the rest on the next polls), keep; and for IMAP flush (read
+# messages deleted unread first) and expunge N (UID EXPUNGE every N).
 
 . "$top_srcdir/tests/integration/lib.sh"
 
@@ -63,5 +64,33 @@ for pp in pop3:$P_POP3S imap:$P_IMAPS; do
 	is "$(server_count)" 20 "$proto keep: everything stays on the server"
 	is "$(arrived)" 19 "$proto keep: and was delivered (but the big one)"
 done
+
+# --- IMAP: flush and expunge N ----------------------------------------------
+empty_mailbox; seed
+# Messages 16-20 were read before: Maildir keeps \Seen as ":2,S" in cur/.
+for n in 16 17 18 19 20; do
+	f=$(ls "$MAILDIR/new/"*"M${n}P1"*)
+	mv "$f" "$MAILDIR/cur/$(basename "$f"):2,S"
+done
+run imap "$P_IMAPS" "flush limit 1000000"
+is "$?" 0 "imap flush: exit 0"
+is "$(arrived)" 14 "imap flush: the 14 small unread messages arrived"
+! grep -l 'Subject: test message 1[6-9]\|Subject: test message 20' \
+    "$T"/mda/msg.* >/dev/null 2>&1
+ok $? "imap flush: the five read ones were not fetched"
+is "$(server_count)" 1 "imap flush: they were deleted; only the big one is left"
+grep -q 'flushing 5 old messages' "$T/out"
+ok $? "imap flush: a line says so"
+
+empty_mailbox; seed
+rm -rf "$T/mda"; mkdir -p "$T/mda"
+rc=$(rcfile retr "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    mda \"$MDA_SAVE $T/mda %T\" expunge 5")
+"$PULLMAIL" -v -v -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "imap expunge 5: exit 0"
+is "$(grep -c '> A[0-9]* UID EXPUNGE' "$T/out")" 4 \
+    "imap expunge 5: four expunges for twenty deletions"
+is "$(server_count)" 0 "imap expunge 5: the mailbox is empty"
 
 done_testing
