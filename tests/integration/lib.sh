@@ -29,6 +29,7 @@ cleanup() {
 		done
 		kill -9 "$pid" 2>/dev/null
 	done
+	[ -n "${PORT_LOCK:-}" ] && rmdir "$PORT_LOCK" 2>/dev/null
 	if [ "${KEEP_TEST_DIR:-}" = "" ]; then
 		rm -rf "$T"
 	else
@@ -66,9 +67,24 @@ done_testing() {
 }
 
 # --- ports -------------------------------------------------------------
-# A block of ports from our PID; a clash shows as a server that fails to
-# start, which fails the test rather than hiding.
-PORT_BASE=$(( 20000 + ($$ % 2000) * 10 ))
+# A block of ten ports, reserved with an atomic mkdir so that tests running
+# in parallel never share one, and skipped if anything listens there.  A
+# clash left anyway shows as a server that fails to start, which fails the
+# test rather than hiding.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PORT_LOCK=""
+for _ in $(seq 1 200); do
+	PORT_BASE=$(( 20000 + (RANDOM % 4000) * 10 ))
+	mkdir "${TMPDIR:-/tmp}/pullmail-ports-$PORT_BASE" 2>/dev/null || continue
+	PORT_LOCK="${TMPDIR:-/tmp}/pullmail-ports-$PORT_BASE"
+	busy=0
+	for i in 0 1 2 3 4 5 6 9; do
+		port_in_use $((PORT_BASE + i)) && busy=1
+	done
+	[ "$busy" = 0 ] && break
+	rmdir "$PORT_LOCK"
+	PORT_LOCK=""
+done
 P_IMAP=$PORT_BASE
 P_IMAPS=$((PORT_BASE + 1))
 P_POP3=$((PORT_BASE + 2))
