@@ -66,6 +66,20 @@ int		 sasl_step(struct sasl *, const unsigned char *in, size_t inlen,
  */
 int		 sasl_finished(struct sasl *, char **cause);
 
+/*
+ * The same two steps as protocols carry them, in base64.  sasl_start_b64
+ * gives NULL when there is no initial response and "" for an empty one
+ * (an inline protocol sends that as "=").  sasl_answer returns 0 with the
+ * response in *b64, SASL_BAD_CHALLENGE for a challenge that is not
+ * base64, or SASL_REFUSED when the mechanism will not go on (the caller
+ * cancels the exchange).  Results hold secrets: free them with freezero.
+ */
+#define SASL_BAD_CHALLENGE	-2
+#define SASL_REFUSED		-1
+int		 sasl_start_b64(struct sasl *, char **b64, char **cause);
+int		 sasl_answer(struct sasl *, const char *challenge, char **b64,
+		    char **cause);
+
 /* Base64 helpers: allocated results; decode returns -1 on bad input. */
 char		*sasl_b64_encode(const unsigned char *, size_t);
 int		 sasl_b64_decode(const char *, unsigned char **out,

@@ -12,6 +12,7 @@
 
 #include "account.h"
 #include "configdump.h"
+#include "xmalloc.h"
 
 /* fetchmail's escaping: C escapes, other control bytes as \0xHH. */
 static void
@@ -87,9 +88,9 @@ dump_localnames(FILE *f, const char *ind, const struct account *a)
 		if (i > 0)
 			fputs(", ", f);
 		if ((eq = strchr(a->locals.v[i], '=')) != NULL) {
-			left = strndup(a->locals.v[i], eq - a->locals.v[i]);
+			left = xstrndup(a->locals.v[i], eq - a->locals.v[i]);
 			fputc('(', f);
-			dump_quoted(f, left != NULL ? left : "");
+			dump_quoted(f, left);
 			fputs(", ", f);
 			dump_quoted(f, eq + 1);
 			fputc(')', f);

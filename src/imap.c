@@ -258,28 +258,26 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	struct imap		*p = imap_data(s);
 	struct imap_resp	 r;
 	struct sasl		*sa;
-	unsigned char		*out = NULL, *in;
 	const char		*errstr;
-	char			*line, *b64 = NULL, *prefix;
-	size_t			 len, outlen, inlen;
-	int			 rc = PM_AUTHFAIL, pending = 0;
+	char			*line, *init = NULL, *resp, *prefix;
+	size_t			 len;
+	int			 rc = PM_AUTHFAIL;
 
 	sa = sasl_new(m, a->user, a->password, account_host(a),
 	    account_port(a, PROTO_IMAP), NULL);
-	if (sasl_start(sa, &out, &outlen, cause) != 0)
+	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
 	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);
-	if (out != NULL && (p->caps & IMAP_CAP_SASL_IR)) {
+	if (init != NULL && (p->caps & IMAP_CAP_SASL_IR)) {
 		/* RFC 4959: an empty initial response is "=". */
-		b64 = outlen == 0 ? xstrdup("=") : sasl_b64_encode(out, outlen);
 		xasprintf(&prefix, "%s AUTHENTICATE %s ", p->tag, sasl_name(m));
-		conn_send_secret(s->conn, prefix, b64);
+		conn_send_secret(s->conn, prefix, *init ? init : "=");
 		free(prefix);
-	} else {
+		freezero(init, strlen(init));
+		init = NULL;
+	} else
 		conn_printf(s->conn, "%s AUTHENTICATE %s\r\n", p->tag,
 		    sasl_name(m));
-		pending = out != NULL;
-	}
 	for (;;) {
 		if (conn_flush(s->conn, cause) != 0 ||
 		    conn_readline(s->conn, &line, &len, cause) != 0) {
@@ -310,36 +308,25 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 		}
 		if (r.kind != IMAP_CONTINUE)
 			continue;	/* untagged: nothing we need */
-		freezero(b64, b64 != NULL ? strlen(b64) : 0);
-		b64 = NULL;
-		if (pending) {
-			pending = 0;
-		} else {
-			free(out);
-			out = NULL;
-			if (sasl_b64_decode(r.text, &in, &inlen) != 0) {
-				xasprintf(cause, "%s: AUTHENTICATE %s: the "
-				    "challenge is not base64",
-				    conn_label(s->conn), sasl_name(m));
-				rc = PM_PROTOCOL;
-				goto out;
-			}
-			rc = sasl_step(sa, in, inlen, &out, &outlen, cause);
-			free(in);
-			if (rc != 0) {
-				rc = PM_AUTHFAIL;
+		/* Without SASL-IR the initial response answers the first "+". */
+		if (init != NULL) {
+			resp = init;
+			init = NULL;
+		} else if ((rc = sasl_answer(sa, r.text, &resp, cause)) != 0) {
+			if (rc == SASL_REFUSED) {
 				/* Cancel the exchange (RFC 3501 6.2.2). */
 				conn_printf(s->conn, "*\r\n");
 				conn_flush(s->conn, NULL);
-				goto out;
 			}
+			rc = rc == SASL_REFUSED ? PM_AUTHFAIL : PM_PROTOCOL;
+			goto out;
 		}
-		b64 = sasl_b64_encode(out, outlen);
-		conn_send_secret(s->conn, "", b64);
+		conn_send_secret(s->conn, "", resp);
+		freezero(resp, strlen(resp));
 	}
 out:
-	freezero(b64, b64 != NULL ? strlen(b64) : 0);
-	freezero(out, out != NULL ? outlen : 0);
+	if (init != NULL)
+		freezero(init, strlen(init));
 	sasl_free(sa);
 	return (rc);
 }

@@ -69,9 +69,13 @@ pop3_login_failure(const char *text)
 	return (PM_AUTHFAIL);
 }
 
-/* Read a status line; require +OK.  On -ERR *cause names the command. */
+/*
+ * Read a status line; require +OK, and give its text in *text_r (valid
+ * until the next read) if asked.  On -ERR *cause names the command.
+ */
 static int
-pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
+pop3_reply_ok(struct session *s, const char *cmd, int fail,
+    const char **text_r, char **cause)
 {
 	const char	*text;
 	char		*line;
@@ -81,6 +85,8 @@ pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
 		return (PM_SOCKET);
 	switch (pop3_status(line, &text)) {
 	case POP3_OK:
+		if (text_r != NULL)
+			*text_r = text;
 		return (0);
 	case POP3_ERR:
 		xasprintf(cause, "%s: %s: -ERR %s", conn_label(s->conn), cmd,
@@ -91,6 +97,12 @@ pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
 		    conn_label(s->conn), cmd, line);
 		return (PM_PROTOCOL);
 	}
+}
+
+static int
+pop3_expect_ok(struct session *s, const char *cmd, int fail, char **cause)
+{
+	return (pop3_reply_ok(s, cmd, fail, NULL, cause));
 }
 
 static int
@@ -183,28 +195,22 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 {
 	const struct account	*a = s->account;
 	struct sasl		*sa;
-	unsigned char		*out = NULL, *in;
 	const char		*text;
-	char			*line, *b64 = NULL, *prefix;
-	size_t			 len, outlen, inlen;
-	int			 rc = PM_AUTHFAIL, pending = 0;
+	char			*line, *init = NULL, *resp, *prefix;
+	size_t			 len;
+	int			 rc = PM_AUTHFAIL;
 
 	sa = sasl_new(m, a->user, a->password, account_host(a),
 	    account_port(a, PROTO_POP3), NULL);
-	if (sasl_start(sa, &out, &outlen, cause) != 0)
+	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
-	if (out != NULL) {
-		b64 = outlen == 0 ? xstrdup("=") : sasl_b64_encode(out, outlen);
-		if (strlen(b64) + strlen(sasl_name(m)) + 8 > 255) {
-			freezero(b64, strlen(b64));
-			b64 = NULL;
-			pending = 1;
-		}
-	}
-	if (b64 != NULL) {
+	if (init != NULL && strlen(init) + strlen(sasl_name(m)) + 8 <= 255) {
+		/* RFC 5034: an empty initial response is "=". */
 		xasprintf(&prefix, "AUTH %s ", sasl_name(m));
-		conn_send_secret(s->conn, prefix, b64);
+		conn_send_secret(s->conn, prefix, *init ? init : "=");
 		free(prefix);
+		freezero(init, strlen(init));
+		init = NULL;
 	} else
 		conn_printf(s->conn, "AUTH %s\r\n", sasl_name(m));
 	for (;;) {
@@ -231,35 +237,24 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 			rc = PM_PROTOCOL;
 			goto out;
 		}
-		freezero(b64, b64 != NULL ? strlen(b64) : 0);
-		b64 = NULL;
-		if (pending) {
-			pending = 0;
-		} else {
-			free(out);
-			out = NULL;
-			if (sasl_b64_decode(text, &in, &inlen) != 0) {
-				xasprintf(cause, "%s: AUTH %s: the challenge is "
-				    "not base64", conn_label(s->conn),
-				    sasl_name(m));
-				rc = PM_PROTOCOL;
-				goto out;
-			}
-			rc = sasl_step(sa, in, inlen, &out, &outlen, cause);
-			free(in);
-			if (rc != 0) {
-				rc = PM_AUTHFAIL;
+		/* A long initial response answers the first "+". */
+		if (init != NULL) {
+			resp = init;
+			init = NULL;
+		} else if ((rc = sasl_answer(sa, text, &resp, cause)) != 0) {
+			if (rc == SASL_REFUSED) {
 				conn_printf(s->conn, "*\r\n");	/* cancel */
 				conn_flush(s->conn, NULL);
-				goto out;
 			}
+			rc = rc == SASL_REFUSED ? PM_AUTHFAIL : PM_PROTOCOL;
+			goto out;
 		}
-		b64 = sasl_b64_encode(out, outlen);
-		conn_send_secret(s->conn, "", b64);
+		conn_send_secret(s->conn, "", resp);
+		freezero(resp, strlen(resp));
 	}
 out:
-	freezero(b64, b64 != NULL ? strlen(b64) : 0);
-	freezero(out, out != NULL ? outlen : 0);
+	if (init != NULL)
+		freezero(init, strlen(init));
 	sasl_free(sa);
 	if (rc == 0)
 		log_debug("%s@%s: logged in with %s (%s)", a->user, a->name,
@@ -273,23 +268,10 @@ pop3_greeting(struct session *s, char **cause)
 {
 	struct pop3	*p = pop3_data(s);
 	const char	*text, *lt, *gt;
-	char		*line;
-	size_t		 len;
+	int		 rc;
 
-	if (conn_readline(s->conn, &line, &len, cause) != 0)
-		return (PM_SOCKET);
-	switch (pop3_status(line, &text)) {
-	case POP3_OK:
-		break;
-	case POP3_ERR:
-		xasprintf(cause, "%s: greeting: -ERR %s", conn_label(s->conn),
-		    text);
-		return (PM_ERROR);
-	default:
-		xasprintf(cause, "%s: greeting: malformed \"%.80s\"",
-		    conn_label(s->conn), line);
-		return (PM_PROTOCOL);
-	}
+	if ((rc = pop3_reply_ok(s, "greeting", PM_ERROR, &text, cause)) != 0)
+		return (rc);
 	if ((lt = strchr(text, '<')) != NULL &&
 	    (gt = strchr(lt, '>')) != NULL && memchr(lt, '@', gt - lt) != NULL)
 		p->timestamp = xstrndup(lt, gt - lt + 1);

@@ -29,7 +29,6 @@ struct sasl {
 	char		*host;
 	int		 port;
 	int		 step;
-	int		 failed;	/* OAuth: the server sent an error */
 	/* SCRAM */
 	char		*nonce;		/* client nonce */
 	char		*client_first_bare;
@@ -463,7 +462,6 @@ sasl_step(struct sasl *s, const unsigned char *in, size_t inlen,
 		 * A challenge here is the server's JSON error; answer so
 		 * that it can send its final NO (RFC 7628 section 3.2.3).
 		 */
-		s->failed = 1;
 		set_out(s->mech == SASL_OAUTHBEARER ? "\001" : "", out, outlen);
 		break;
 	default:
@@ -474,6 +472,44 @@ sasl_step(struct sasl *s, const unsigned char *in, size_t inlen,
 	}
 	free(msg);
 	return (rc);
+}
+
+int
+sasl_start_b64(struct sasl *s, char **b64, char **cause)
+{
+	unsigned char	*out;
+	size_t		 len;
+
+	*b64 = NULL;
+	if (sasl_start(s, &out, &len, cause) != 0)
+		return (-1);
+	if (out != NULL) {
+		*b64 = sasl_b64_encode(out, len);
+		freezero(out, len);
+	}
+	return (0);
+}
+
+int
+sasl_answer(struct sasl *s, const char *challenge, char **b64, char **cause)
+{
+	unsigned char	*in, *out;
+	size_t		 inlen, outlen;
+	int		 rc;
+
+	*b64 = NULL;
+	if (sasl_b64_decode(challenge, &in, &inlen) != 0) {
+		xasprintf(cause, "%s: the challenge is not base64",
+		    sasl_name(s->mech));
+		return (SASL_BAD_CHALLENGE);
+	}
+	rc = sasl_step(s, in, inlen, &out, &outlen, cause);
+	free(in);
+	if (rc != 0)
+		return (SASL_REFUSED);
+	*b64 = sasl_b64_encode(out, outlen);
+	freezero(out, outlen);
+	return (0);
 }
 
 int

@@ -120,9 +120,12 @@ settings_print(FILE *f, const struct config *cfg)
 	if (cfg->daemon > 0)
 		fprintf(f, "%d seconds (not available in this version: one "
 		    "poll)\n", cfg->daemon);
-	fprintf(f, "State directory: %s\n", cfg->statedir);
-	fprintf(f, "fetchmail idfile (imported once): %s\n", cfg->idfile);
-	fprintf(f, "Parallel polls: %d\n", cfg->jobs);
+	/* Say what is not in use yet rather than promise it. */
+	fprintf(f, "State directory: %s (not used yet: no UID store)\n",
+	    cfg->statedir);
+	fprintf(f, "fetchmail idfile: %s (not imported yet)\n", cfg->idfile);
+	fprintf(f, "Parallel polls: %d (not yet: accounts are polled one "
+	    "after another)\n", cfg->jobs);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
 	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
 	    cfg->syslog == 1 ? "syslog (mail)" : "standard error");

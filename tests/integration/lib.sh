@@ -47,6 +47,8 @@ ok() {	# ok CONDITION-STATUS DESCRIPTION
 		echo "not ok $tap_n - $2"
 		tap_failed=$((tap_failed + 1))
 	fi
+	# The status again, so "ok $? ... || show-why" runs on failure.
+	return "$1"
 }
 is() {	# is GOT WANT DESCRIPTION
 	if [ "$1" = "$2" ]; then
