@@ -20,6 +20,8 @@
 #define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */
 #define PM_SMTP_TIMEOUT_MIN	300	/* RFC 5321 4.5.3.2 minimum waits */
 #define PM_PASSWORD_MAX		1024	/* a password, however obtained */
+#define PM_JOURNAL_MAX		(64 * 1024 * 1024)	/* one UID journal */
+#define PM_FETCHIDS_LINE	512	/* fetchmail's own limit */
 #define PM_CAPS_MAX		256	/* capabilities remembered per server */
 
 #endif

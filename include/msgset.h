@@ -15,6 +15,7 @@ struct msg {
 	uint32_t	uid;		/* IMAP UID */
 	char		uidl[PM_UID_MAX]; /* POP3 UIDL, "" if none */
 	long long	size;		/* as the server reported it */
+	int		recorded;	/* enum uid_state: delivered before? */
 };
 
 struct msgset {

@@ -9,6 +9,8 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
+
 #include "account.h"
 #include "msgset.h"
 #include "result.h"
@@ -50,22 +52,37 @@ struct driver {
 extern const struct driver pop3_driver;
 extern const struct driver imap_driver;
 
+/* How to poll: from the command line and the global settings. */
+struct poll_opts {
+	int		 check;		/* -c: count, change nothing */
+	volatile int	*stop;		/* set by SIGTERM/SIGINT */
+	const char	*statedir;	/* UID journals */
+	const char	*idfile;	/* fetchmail's .fetchids, imported */
+};
+
+struct folder_state;
+
 struct session {
 	const struct account	*account;
+	const struct poll_opts	*opts;
 	const struct driver	*driver;
 	struct conn		*conn;
 	void			*drvdata;	/* the driver's own state */
 	int			 fail;		/* pm_result of the last error */
 	int			 check;		/* -c: count, change nothing */
 	volatile int		*stop;		/* set by SIGTERM/SIGINT */
+	uint32_t		 uidvalidity;	/* IMAP: of the selected folder */
+	struct folder_state	*folders;	/* UID state, one per folder */
+	size_t			 nfolders;
+	unsigned int		 deletions;	/* since the last QUIT */
+	int			 reopen;	/* POP3 "expunge N" reached */
 };
 
 /*
  * Poll one account: fetch, deliver, dispose.  Returns a pm_result.  With
  * check set (-c), only count what is waiting: PM_OK if anything is.
  */
-int	session_poll(const struct account *, int check,
-	    volatile int *stop);
+int	session_poll(const struct account *, const struct poll_opts *);
 
 /* For drivers: connect to the account's server, TLS per policy. */
 int	session_connect(struct session *, int port, char **cause);

@@ -30,7 +30,6 @@ struct imap {
 	unsigned int	 tagno;
 	char		 tag[16];
 	int		 preauth;
-	uint32_t	 uidvalidity;
 	long long	 literal_left;	/* body bytes still to read */
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
@@ -451,7 +450,7 @@ imap_select_cb(struct session *s, const struct imap_resp *r, void *arg,
 	(void)cause;
 	if (r->cond == IMAP_COND_OK &&
 	    (v = imap_resp_code(r->text, "UIDVALIDITY", &len)) != NULL)
-		(void)imap_next_number(&v, &imap_data(s)->uidvalidity);
+		(void)imap_next_number(&v, &s->uidvalidity);
 	return (0);
 }
 
@@ -477,6 +476,7 @@ imap_select(struct session *s, const char *folder, char **cause)
 		xasprintf(cause, "folder name holds a line break");
 		return (PM_SYNTAX);
 	}
+	s->uidvalidity = 0;
 	/* -c looks without touching: EXAMINE opens the folder read-only. */
 	imap_cmd(s, "%s %s", s->check ? "EXAMINE" : "SELECT", q);
 	free(q);

@@ -315,8 +315,10 @@ catch_stop_signals(void)
 }
 
 static int
-poll_accounts(struct account_list *polls, int check)
+poll_accounts(struct account_list *polls, const struct config *cfg, int check)
 {
+	struct poll_opts	 o = { check, &stop_requested, cfg->statedir,
+				    cfg->idfile };
 	const char	*what;
 	char		*cause;
 	size_t		 i;
@@ -348,7 +350,7 @@ poll_accounts(struct account_list *polls, int check)
 		}
 		if (stop_requested)
 			break;
-		rc = session_poll(polls->v[i], check, &stop_requested);
+		rc = session_poll(polls->v[i], &o);
 		if (rc == PM_OK)
 			any_ok = 1;
 		result = rc;
@@ -439,7 +441,7 @@ main(int argc, char **argv)
 		    "logging to standard error", cfg.logfile != NULL ?
 		    "set logfile" : "set syslog");
 	catch_stop_signals();
-	result = poll_accounts(&polls, cl.check);
+	result = poll_accounts(&polls, &cfg, cl.check);
 out:
 	free(polls.v);
 	config_free(&cfg);

@@ -23,6 +23,7 @@
 #include "net.h"
 #include "session.h"
 #include "sink.h"
+#include "uidstore.h"
 #include "xmalloc.h"
 
 #define SESSION_CHUNK	65536
@@ -33,8 +34,16 @@ struct poll_stats {
 	unsigned int	failed;
 	unsigned int	fetched;	/* tried, for fetchlimit */
 	unsigned int	oversized;	/* over "limit", left or flushed */
+	unsigned int	flushed;	/* delivered before, deleted now */
 	int		limited;	/* fetchlimit stopped the poll */
 	long long	octets;
+};
+
+/* The UID journal of one folder during a poll. */
+struct folder_state {
+	char		*folder;
+	struct uidstore	*store;
+	int		 full;	/* the scan listed every message by UID */
 };
 
 ssize_t
@@ -228,19 +237,6 @@ fatal:
 	return (rc != 0 ? rc : PM_PROTOCOL);
 }
 
-/* Is any message of ms small enough to be fetched? */
-static int
-session_wants_one(const struct account *a, const struct msgset *ms)
-{
-	size_t	i;
-
-	for (i = 0; i < ms->n; i++) {
-		if (a->limit <= 0 || ms->v[i].size <= a->limit)
-			return (1);
-	}
-	return (0);
-}
-
 /* A message over "limit": left alone, or deleted with "limitflush". */
 static int
 session_oversized(struct session *s, const struct msg *m,
@@ -267,49 +263,239 @@ session_oversized(struct session *s, const struct msg *m,
 	return (rc);
 }
 
+/* The key a message is recorded under: POP3 UIDL, IMAP UID. */
+static const char *
+session_msg_key(const struct session *s, const struct msg *m, char *buf,
+    size_t size)
+{
+	if (s->driver == &imap_driver) {
+		snprintf(buf, size, "%u", m->uid);
+		return (buf);
+	}
+	return (m->uidl[0] != '\0' ? m->uidl : NULL);
+}
+
+/* The UID journal of a folder, opened on first use and kept open. */
+static struct folder_state *
+session_state(struct session *s, const char *folder, int *rc)
+{
+	const struct account	*a = s->account;
+	const int		 imap = s->driver == &imap_driver;
+	struct folder_state	*fs;
+	struct uidstore		*st;
+	char			*key, *cause = NULL;
+	size_t			 i, bad;
+	int			 n;
+
+	for (i = 0; i < s->nfolders; i++) {
+		if (strcmp(s->folders[i].folder, folder) == 0)
+			return (&s->folders[i]);
+	}
+	xasprintf(&key, "%s %s@%s%s%s", imap ? "imap" : "pop3", a->user,
+	    a->name, imap ? " " : "", imap ? folder : "");
+	*rc = uidstore_open(s->opts->statedir, key, s->check, &st, &cause);
+	free(key);
+	if (*rc != 0) {
+		log_warnx("%s@%s: UID state: %s", a->user, a->name, cause);
+		free(cause);
+		return (NULL);
+	}
+	if ((bad = uidstore_bad_lines(st)) > 0)
+		log_warnx("%s@%s: %s: %zu damaged line%s ignored", a->user,
+		    a->name, uidstore_path(st), bad, bad == 1 ? "" : "s");
+	/* Switching from fetchmail must not fetch its kept mail again. */
+	if (!imap && uidstore_is_new(st) && s->opts->idfile != NULL) {
+		n = uidstore_import_fetchids(st, s->opts->idfile, a->user,
+		    account_host(a), &cause);
+		if (n < 0) {
+			log_warnx("%s@%s: fetchmail's UID file not imported: "
+			    "%s", a->user, a->name, cause);
+			free(cause);
+		} else if (n > 0)
+			log_info("%s@%s: %d UID%s imported from %s: fetchmail "
+			    "already fetched those messages", a->user, a->name,
+			    n, n == 1 ? "" : "s", s->opts->idfile);
+	}
+	s->folders = xreallocarray(s->folders, s->nfolders + 1,
+	    sizeof(*s->folders));
+	fs = &s->folders[s->nfolders++];
+	fs->folder = xstrdup(folder);
+	fs->store = st;
+	fs->full = 0;
+	*rc = 0;
+	return (fs);
+}
+
+/* Look each message up in the journal; returns how many are new. */
+static size_t
+session_classify(struct session *s, struct folder_state *fs,
+    struct msgset *ms)
+{
+	char		 buf[16];
+	const char	*key;
+	size_t		 i, fresh = 0;
+
+	fs->full = s->driver == &pop3_driver;
+	for (i = 0; i < ms->n; i++) {
+		key = session_msg_key(s, &ms->v[i], buf, sizeof(buf));
+		if (key == NULL) {
+			fs->full = 0;
+			ms->v[i].recorded = UID_NONE;
+		} else {
+			ms->v[i].recorded = uidstore_get(fs->store, key);
+			uidstore_mark(fs->store, key);
+		}
+		if (ms->v[i].recorded == UID_NONE)
+			fresh++;
+	}
+	return (fresh);
+}
+
+struct leftover {
+	struct session		*s;
+	const struct msgset	*ms;
+	int			 rc;
+};
+
+static int
+session_leftover(const char *uid, enum uid_state state, void *arg)
+{
+	struct leftover	*lo = arg;
+	struct msg	 m;
+	const char	*errstr;
+	char		*cause = NULL;
+	size_t		 i;
+
+	if (state != UID_DELETE)
+		return (0);
+	memset(&m, 0, sizeof(m));
+	m.uid = m.num = strtonum(uid, 1, UINT32_MAX, &errstr);
+	if (errstr != NULL)
+		return (0);
+	for (i = 0; i < lo->ms->n; i++) {
+		if (lo->ms->v[i].uid == m.uid)
+			return (0);	/* in the scan: handled there */
+	}
+	if ((lo->rc = lo->s->driver->dispose(lo->s, &m, DISP_DELETE,
+	    &cause)) != 0) {
+		log_warnx("%s@%s: %s", lo->s->account->user,
+		    lo->s->account->name, cause);
+		free(cause);
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * IMAP: messages delivered before whose deletion never reached the
+ * server (pullmail was killed before EXPUNGE) are deleted now.  The
+ * scan does not list them when they already carry \Deleted.
+ */
+static int
+session_leftovers(struct session *s, struct folder_state *fs,
+    const struct msgset *ms)
+{
+	struct leftover	lo = { s, ms, 0 };
+
+	if (s->driver != &imap_driver || s->check)
+		return (0);
+	uidstore_each(fs->store, session_leftover, &lo);
+	return (lo.rc);
+}
+
+/* A message delivered on an earlier poll: delete it, or leave it. */
+static int
+session_old(struct session *s, struct folder_state *fs, struct msg *m,
+    struct poll_stats *st)
+{
+	const struct account	*a = s->account;
+	enum disposition	 d = DISP_DELETE;
+	char			 buf[16], *cause = NULL;
+	const char		*key = session_msg_key(s, m, buf, sizeof(buf));
+	int			 rc;
+
+	if (m->recorded == UID_KEPT) {
+		if (a->flush != 1)
+			d = DISP_SEEN;	/* IMAP: set \Seen if it was lost */
+		else if (uidstore_record(fs->store, key, UID_DELETE,
+		    &cause) != 0) {
+			log_warnx("%s@%s: %s", a->user, a->name, cause);
+			free(cause);
+			return (PM_IOERR);
+		}
+	}
+	if (d == DISP_DELETE)
+		st->flushed++;
+	if ((rc = s->driver->dispose(s, m, d, &cause)) != 0) {
+		log_warnx("%s@%s: %s", a->user, a->name, cause);
+		free(cause);
+	}
+	return (rc);
+}
+
 static int
 session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
 {
 	const struct account	*a = s->account;
 	struct msgset		 ms = { NULL, 0, 0 };
+	struct folder_state	*fs;
+	struct msg		*m;
 	enum sink_result	 r;
-	char			*cause = NULL, *buf;
-	size_t			 i;
+	char			*cause = NULL, *buf, kbuf[16];
+	const char		*key;
+	uint32_t		 oldv;
+	size_t			 i, fresh;
 	int			 rc;
 
-	if ((rc = s->driver->select(s, folder, &cause)) != 0 ||
-	    (rc = s->driver->scan(s, &ms, &cause)) != 0) {
-		log_warnx("%s@%s: %s", a->user, a->name, cause);
-		free(cause);
-		msgset_clear(&ms);
+	if ((rc = s->driver->select(s, folder, &cause)) != 0)
+		goto fail;
+	if ((fs = session_state(s, folder, &rc)) == NULL)
 		return (rc);
+	if (s->driver == &imap_driver) {
+		rc = uidstore_validity(fs->store, s->uidvalidity, &oldv,
+		    &cause);
+		if (rc < 0) {
+			rc = PM_IOERR;
+			goto fail;
+		}
+		if (rc > 0)
+			log_info("%s@%s: folder %s: UIDVALIDITY changed from "
+			    "%u to %u; its recorded UIDs are forgotten (the "
+			    "\\Seen flags still tell old mail from new)",
+			    a->user, a->name, folder, oldv, s->uidvalidity);
 	}
-	st->found += ms.n;
+	if ((rc = s->driver->scan(s, &ms, &cause)) != 0)
+		goto fail;
+	fresh = session_classify(s, fs, &ms);
+	st->found += fresh;
 	if (ms.n > 0 || s->check)
-		log_info("%u message%s for %s at %s%s%s", (unsigned)ms.n,
-		    ms.n == 1 ? "" : "s", a->user, a->name,
+		log_info("%zu message%s%s for %s at %s%s%s", fresh,
+		    fresh == 1 ? "" : "s", ms.n > fresh ? " new" : "",
+		    a->user, a->name,
 		    s->driver == &imap_driver ? " folder " : "",
 		    s->driver == &imap_driver ? folder : "");
 	if (s->check) {
 		msgset_clear(&ms);
 		return (0);
 	}
-	if (ms.n > 0 && !*sink_open && session_wants_one(a, &ms)) {
-		if ((rc = sk->ops->open(sk, &cause)) != 0) {
-			log_warnx("%s@%s: %s; nothing fetched", a->user,
-			    a->name, cause);
-			free(cause);
-			msgset_clear(&ms);
-			return (rc);
-		}
-		*sink_open = 1;
+	if ((rc = session_leftovers(s, fs, &ms)) != 0) {
+		msgset_clear(&ms);
+		return (rc);
 	}
 	buf = xmalloc(PM_HEADER_MAX > SESSION_CHUNK ? PM_HEADER_MAX :
 	    SESSION_CHUNK);
 	for (i = 0; i < ms.n; i++) {
-		if (a->limit > 0 && ms.v[i].size > a->limit) {
-			if ((rc = session_oversized(s, &ms.v[i], st)) != 0)
+		m = &ms.v[i];
+		/* Delivered before: the journal says so, the UID proves it. */
+		if (m->recorded == UID_DELETE || (m->recorded == UID_KEPT &&
+		    !a->fetchall)) {
+			if ((rc = session_old(s, fs, m, st)) != 0)
+				break;
+			continue;
+		}
+		if (a->limit > 0 && m->size > a->limit) {
+			if ((rc = session_oversized(s, m, st)) != 0)
 				break;
 			continue;
 		}
@@ -320,27 +506,105 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 			    a->fetchlimit, ms.n - i, ms.n - i == 1 ? "" : "s");
 			break;
 		}
+		if (!*sink_open) {
+			if ((rc = sk->ops->open(sk, &cause)) != 0) {
+				log_warnx("%s@%s: %s; nothing fetched",
+				    a->user, a->name, cause);
+				free(cause);
+				break;
+			}
+			*sink_open = 1;
+		}
 		st->fetched++;
-		if ((rc = session_one(s, sk, &ms.v[i], buf, &r)) != 0)
+		if ((rc = session_one(s, sk, m, buf, &r)) != 0)
 			break;
 		if (r != SINK_OK) {
 			st->failed++;
 			continue;
 		}
 		st->delivered++;
-		st->octets += ms.v[i].size;
+		st->octets += m->size;
 		log_debug("%s@%s: message %u delivered", a->user, a->name,
-		    ms.v[i].num);
-		if ((rc = s->driver->dispose(s, &ms.v[i], a->keep ? DISP_SEEN :
+		    m->num);
+		/*
+		 * Recorded before the server hears of it: killed from here
+		 * on, the message is never delivered again.
+		 */
+		key = session_msg_key(s, m, kbuf, sizeof(kbuf));
+		if (key != NULL && uidstore_record(fs->store, key, a->keep ?
+		    UID_KEPT : UID_DELETE, &cause) != 0) {
+			log_warnx("%s@%s: %s; message %u may be fetched "
+			    "again", a->user, a->name, cause, m->num);
+			free(cause);
+			cause = NULL;
+		}
+		if ((rc = s->driver->dispose(s, m, a->keep ? DISP_SEEN :
 		    DISP_DELETE, &cause)) != 0) {
 			log_warnx("%s@%s: %s", a->user, a->name, cause);
 			free(cause);
+			break;
+		}
+		/* POP3 "expunge N": deletions become real only at QUIT. */
+		if (!a->keep && s->driver == &pop3_driver && a->expunge > 0 &&
+		    ++s->deletions >= (unsigned)a->expunge && i + 1 < ms.n) {
+			s->reopen = 1;
 			break;
 		}
 	}
 	free(buf);
 	msgset_clear(&ms);
 	return (rc);
+
+fail:
+	log_warnx("%s@%s: %s", a->user, a->name, cause);
+	free(cause);
+	msgset_clear(&ms);
+	return (rc);
+}
+
+/* Before the server removes anything for good: the journal on disk. */
+static int
+session_sync(struct session *s)
+{
+	char	*cause = NULL;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < s->nfolders; i++) {
+		if (uidstore_sync(s->folders[i].store, &cause) != 0) {
+			log_warnx("%s@%s: %s", s->account->user,
+			    s->account->name, cause);
+			free(cause);
+			cause = NULL;
+			rc = PM_IOERR;
+		}
+	}
+	return (rc);
+}
+
+/* The server confirmed: forget what it deleted, close the journals. */
+static void
+session_states_close(struct session *s, int confirmed)
+{
+	struct folder_state	*fs;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < s->nfolders; i++) {
+		fs = &s->folders[i];
+		if (confirmed && uidstore_finish(fs->store, fs->full,
+		    &cause) != 0) {
+			log_warnx("%s@%s: %s", s->account->user,
+			    s->account->name, cause);
+			free(cause);
+			cause = NULL;
+		}
+		uidstore_close(fs->store);
+		free(fs->folder);
+	}
+	free(s->folders);
+	s->folders = NULL;
+	s->nfolders = 0;
 }
 
 /*
@@ -386,75 +650,127 @@ fail:
 	return (rc);
 }
 
-int
-session_poll(const struct account *a, int check, volatile int *stop)
+/* Log in, falling back from IMAP to POP3 for "proto auto". */
+static int
+session_open(struct session *s)
 {
-	struct session		 s;
-	struct sink		 sk;
-	struct poll_stats	 st;
+	const struct account	*a = s->account;
 	char			*cause = NULL;
-	size_t			 i;
-	int			 rc, sink_open = 0;
+	int			 rc;
 
-	memset(&s, 0, sizeof(s));
-	memset(&st, 0, sizeof(st));
-	s.account = a;
-	s.check = check;
-	s.stop = stop;
-	s.driver = a->proto == PROTO_POP3 || a->proto == PROTO_APOP ?
-	    &pop3_driver : &imap_driver;
-	if ((rc = s.driver->open(&s, &cause)) != 0 && a->proto == PROTO_AUTO &&
-	    rc == PM_SOCKET && s.conn == NULL) {
+	if ((rc = s->driver->open(s, &cause)) != 0 && a->proto == PROTO_AUTO &&
+	    rc == PM_SOCKET && s->conn == NULL && s->driver == &imap_driver) {
 		/* fetchmail's "auto": IMAP first, then POP3. */
 		log_debug("%s@%s: IMAP: %s; trying POP3", a->user, a->name,
 		    cause);
 		free(cause);
 		cause = NULL;
-		s.driver->free(&s);
-		s.driver = &pop3_driver;
-		rc = s.driver->open(&s, &cause);
+		s->driver->free(s);
+		s->driver = &pop3_driver;
+		rc = s->driver->open(s, &cause);
 	}
 	if (rc != 0) {
 		log_warnx("%s@%s: %s", a->user, a->name, cause);
 		free(cause);
+	}
+	return (rc);
+}
+
+/*
+ * End the mail session: journals synced, then QUIT / EXPUNGE + LOGOUT,
+ * which makes the deletions real.  Only a confirmed close lets the
+ * journals forget the deleted UIDs.
+ */
+static int
+session_close(struct session *s, int rc)
+{
+	const struct account	*a = s->account;
+	char			*cause = NULL;
+	int			 confirmed = 0;
+
+	/* Even after a sink failure: only committed messages were marked. */
+	if (s->conn != NULL && (rc == 0 || rc == PM_SMTP || rc == PM_IOERR) &&
+	    session_sync(s) == 0) {
+		if (s->driver->close(s, 1, &cause) != 0) {
+			log_warnx("%s@%s: %s", a->user, a->name, cause);
+			free(cause);
+			if (rc == 0)
+				rc = PM_PROTOCOL;
+		} else
+			confirmed = !s->check;
+	}
+	session_states_close(s, confirmed);
+	s->driver->free(s);
+	conn_close(&s->conn);
+	return (rc);
+}
+
+static int
+session_folders(struct session *s, struct sink *sk, int *sink_open,
+    struct poll_stats *st)
+{
+	const struct account	*a = s->account;
+	size_t			 i;
+	int			 rc = 0;
+
+	/* No "folder": the server's default, INBOX for IMAP. */
+	if (a->folders.n == 0)
+		return (session_folder(s, sk, sink_open, "INBOX", st));
+	for (i = 0; i < a->folders.n && rc == 0 && !st->limited &&
+	    !s->reopen; i++) {
+		if (s->driver == &pop3_driver && i > 0)
+			break;
+		rc = session_folder(s, sk, sink_open, a->folders.v[i], st);
+	}
+	return (rc);
+}
+
+int
+session_poll(const struct account *a, const struct poll_opts *o)
+{
+	struct session		 s;
+	struct sink		 sk;
+	struct poll_stats	 st;
+	int			 rc, sink_open = 0;
+
+	memset(&s, 0, sizeof(s));
+	memset(&st, 0, sizeof(st));
+	s.account = a;
+	s.opts = o;
+	s.check = o->check;
+	s.stop = o->stop;
+	s.driver = a->proto == PROTO_POP3 || a->proto == PROTO_APOP ?
+	    &pop3_driver : &imap_driver;
+	if ((rc = session_open(&s)) != 0) {
 		s.driver->free(&s);
 		conn_close(&s.conn);
 		return (rc);
 	}
 	sink_init(&sk, a);
-	/* No "folder": the server's default, INBOX for IMAP. */
-	if (a->folders.n == 0)
-		rc = session_folder(&s, &sk, &sink_open, "INBOX", &st);
-	for (i = 0; i < a->folders.n && rc == 0 && !st.limited; i++) {
-		if (s.driver == &pop3_driver && i > 0)
+	for (;;) {
+		rc = session_folders(&s, &sk, &sink_open, &st);
+		if (rc != 0 || !s.reopen)
 			break;
-		rc = session_folder(&s, &sk, &sink_open, a->folders.v[i], &st);
+		/* POP3 "expunge N": QUIT makes N deletions real, log in again. */
+		s.reopen = 0;
+		s.deletions = 0;
+		if ((rc = session_close(&s, rc)) != 0 ||
+		    (rc = session_open(&s)) != 0)
+			break;
 	}
-	if (rc == 0 && a->idle == 1 && !check)
+	if (rc == 0 && a->idle == 1 && !s.check)
 		rc = session_idle(&s, &sk, &sink_open, &st);
-	/*
-	 * Close the mail session even after a sink failure: only messages
-	 * the sink committed were marked, and QUIT/EXPUNGE makes it so.
-	 */
-	if (s.conn != NULL && (rc == 0 || rc == PM_SMTP || rc == PM_IOERR)) {
-		if (s.driver->close(&s, 1, &cause) != 0) {
-			log_warnx("%s@%s: %s", a->user, a->name, cause);
-			free(cause);
-			if (rc == 0)
-				rc = PM_PROTOCOL;
-		}
-	}
+	rc = session_close(&s, rc);
 	if (sink_open)
 		sk.ops->close(&sk);
-	s.driver->free(&s);
-	conn_close(&s.conn);
 
-	if (check)
+	if (s.check)
 		return (rc != 0 ? rc : st.found > 0 ? PM_OK : PM_NOMAIL);
-	if (st.found > 0)
+	if (st.found > 0 || st.flushed > 0)
 		log_info("%s@%s: %u delivered, %u left on the server, "
-		    "%lld octets", a->user, a->name, st.delivered,
-		    st.found - st.delivered, st.octets);
+		    "%lld octets%s", a->user, a->name, st.delivered,
+		    st.found - st.delivered, st.octets, st.flushed == 0 ? "" :
+		    "; old messages deleted");
 	if (st.limited && rc == 0)
 		return (PM_MAXFETCH);	/* fetchmail: not a success */
 	if (st.delivered > 0)

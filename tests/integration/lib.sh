@@ -14,6 +14,12 @@ MDA_SAVE="$top_srcdir/tests/integration/mda-save"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pullmail-test.XXXXXX")
 chmod 755 "$T"
+# A home of our own: UID journals, .netrc and .fetchids stay in the test.
+HOME="$T/userhome"
+mkdir -m 700 "$HOME"
+export HOME
+unset XDG_STATE_HOME FETCHMAILHOME
+STATEDIR="$HOME/.local/state/pullmail"
 PIDS=""
 tap_n=0
 tap_failed=0
@@ -299,6 +305,9 @@ server_count() {
 empty_mailbox() {
 	find "$MAILDIR/new" "$MAILDIR/cur" -type f -delete
 	rm -f "$MAILDIR"/dovecot* "$MAILDIR"/dovecot-uidlist
+	# A new mailbox may get the old UIDVALIDITY (Dovecot takes the
+	# time in seconds): what pullmail recorded is about the old one.
+	rm -rf "$STATEDIR"
 }
 
 # rcfile NAME BODY: a private rcfile at $T/NAME.rc.

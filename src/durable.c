@@ -1,0 +1,107 @@
+/*
+ * durable.c -- files that survive a crash or a power cut (durable.h).
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "xmalloc.h"
+
+int
+durable_mkdirs(const char *path, int mode)
+{
+	char	*copy = xstrdup(path), *p, c;
+	int	 rc = 0;
+
+	for (p = copy + 1; rc == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(copy, mode) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(copy);
+	return (rc);
+}
+
+int
+durable_sync_dir(const char *dir)
+{
+	int	fd, rc, saved;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return (-1);
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return (rc);
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		p += n;
+		len -= n;
+	}
+	return (0);
+}
+
+int
+durable_replace(const char *path, const void *data, size_t len, char **cause)
+{
+	char	*tmp, *copy, *dir;
+	int	 fd;
+
+	xasprintf(&tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return (-1);
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		xasprintf(cause, "rename %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	free(tmp);
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	if (durable_sync_dir(dir) != 0) {
+		xasprintf(cause, "%s: fsync: %s", dir, strerror(errno));
+		free(copy);
+		return (-1);
+	}
+	free(copy);
+	return (0);
+}
