@@ -44,6 +44,8 @@ int		 uidset_each(const struct uidset *,
 
 /* Marks for one poll: which recorded UIDs the server still lists. */
 void		 uidset_mark(struct uidset *, const char *uid);
+int		 uidset_marked(const struct uidset *, const char *uid);
+void		 uidset_unmark(struct uidset *);
 /* Remove every UID that is not marked. */
 void		 uidset_keep_marked(struct uidset *);
 

@@ -318,8 +318,6 @@ account_not_yet(const struct account *a)
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
-	if (a->flush == 1 && a->proto != PROTO_IMAP)
-		return ("flush (IMAP only until the UID store exists)");
 	if (a->smtpaddress != NULL) return ("smtpaddress");
 	if (a->smtpname != NULL) return ("smtpname");
 	if (a->esmtppassword != NULL) return ("esmtppassword");

@@ -446,13 +446,14 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	const char		*key;
 	uint32_t		 oldv;
 	size_t			 i, fresh;
+	const int		 imap = s->driver == &imap_driver;
 	int			 rc;
 
 	if ((rc = s->driver->select(s, folder, &cause)) != 0)
 		goto fail;
 	if ((fs = session_state(s, folder, &rc)) == NULL)
 		return (rc);
-	if (s->driver == &imap_driver) {
+	if (imap) {
 		rc = uidstore_validity(fs->store, s->uidvalidity, &oldv,
 		    &cause);
 		if (rc < 0) {
@@ -469,12 +470,15 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		goto fail;
 	fresh = session_classify(s, fs, &ms);
 	st->found += fresh;
-	if (ms.n > 0 || s->check)
-		log_info("%zu message%s%s for %s at %s%s%s", fresh,
-		    fresh == 1 ? "" : "s", ms.n > fresh ? " new" : "",
-		    a->user, a->name,
-		    s->driver == &imap_driver ? " folder " : "",
-		    s->driver == &imap_driver ? folder : "");
+	if (ms.n > fresh)
+		log_info("%zu new message%s (%zu delivered before) for %s at "
+		    "%s%s%s", fresh, fresh == 1 ? "" : "s", ms.n - fresh,
+		    a->user, a->name, imap ? " folder " : "", imap ? folder :
+		    "");
+	else if (ms.n > 0 || s->check)
+		log_info("%zu message%s for %s at %s%s%s", fresh,
+		    fresh == 1 ? "" : "s", a->user, a->name,
+		    imap ? " folder " : "", imap ? folder : "");
 	if (s->check) {
 		msgset_clear(&ms);
 		return (0);

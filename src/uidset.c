@@ -139,6 +139,23 @@ uidset_mark(struct uidset *s, const char *uid)
 		n->marked = 1;
 }
 
+int
+uidset_marked(const struct uidset *s, const char *uid)
+{
+	struct uidnode	*n = uidset_find(s, uid);
+
+	return (n != NULL && n->marked);
+}
+
+void
+uidset_unmark(struct uidset *s)
+{
+	struct uidnode	*n;
+
+	RB_FOREACH(n, uidtree, &s->tree)
+		n->marked = 0;
+}
+
 void
 uidset_keep_marked(struct uidset *s)
 {

@@ -150,6 +150,7 @@ uidstore_open(const char *dir, const char *key, int readonly,
 	if (readonly) {
 		fd = open(st->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1 && errno == ENOENT) {
+			st->created = 1;
 			*out = st;
 			return (0);
 		}
@@ -312,6 +313,7 @@ uidstore_record(struct uidstore *st, const char *uid, enum uid_state state,
 	if (uidstore_append(st, line, cause) != 0)
 		return (-1);
 	uidset_put(st->j.set, uid, state);
+	uidset_mark(st->j.set, uid);	/* the server has it: we just saw it */
 	return (0);
 }
 
@@ -325,16 +327,6 @@ uidstore_sync(struct uidstore *st, char **cause)
 		return (-1);
 	}
 	st->unsynced = 0;
-	return (0);
-}
-
-static int
-drop_deleted(const char *uid, enum uid_state state, void *arg)
-{
-	struct uidset	*keep = arg;
-
-	if (state == UID_KEPT)
-		uidset_put(keep, uid, state);
 	return (0);
 }
 
@@ -383,24 +375,72 @@ uidstore_compact(struct uidstore *st, char **cause)
 	return (0);
 }
 
+struct gone {
+	FILE			*f;
+	struct uidset		*set;	/* the UIDs to forget */
+	int			 full;
+	const struct uidset	*from;
+};
+
+static int
+collect_gone(const char *uid, enum uid_state state, void *arg)
+{
+	struct gone	*g = arg;
+
+	if (state == UID_DELETE || (g->full && !uidset_marked(g->from, uid))) {
+		fprintf(g->f, "- %s\n", uid);
+		uidset_put(g->set, uid, state);
+	}
+	return (0);
+}
+
+static int
+forget(const char *uid, enum uid_state state, void *arg)
+{
+	(void)state;
+	uidset_put(arg, uid, UID_NONE);
+	return (0);
+}
+
 int
 uidstore_finish(struct uidstore *st, int full_listing, char **cause)
 {
-	struct uidset	*live;
-	size_t		 n;
+	struct gone	 g = { NULL, NULL, full_listing, st->j.set };
+	char		*buf;
+	size_t		 len, live, ngone;
+	ssize_t		 n;
 
 	if (st->fd == -1)
 		return (0);
-	if (full_listing)
-		uidset_keep_marked(st->j.set);
-	live = uidset_new();
-	uidset_each(st->j.set, drop_deleted, live);
-	uidset_free(st->j.set);
-	st->j.set = live;
-	n = uidset_count(live);
-	/* Mostly dead lines: rewrite; otherwise appending stays cheap. */
-	if (st->j.lines > 2 * n + 32 || (n == 0 && st->j.lines > 1))
+	if ((g.f = open_memstream(&buf, &len)) == NULL)
+		return (uidstore_fail(st, cause, "open_memstream"), -1);
+	g.set = uidset_new();
+	uidset_each(st->j.set, collect_gone, &g);
+	fclose(g.f);
+	uidset_each(g.set, forget, st->j.set);
+	ngone = uidset_count(g.set);
+	uidset_free(g.set);
+	uidset_unmark(st->j.set);
+	live = uidset_count(st->j.set);
+	/* Mostly dead lines: rewrite; otherwise say what went, in one write. */
+	if (st->j.lines + ngone > 2 * live + 32 || (live == 0 && ngone > 0)) {
+		free(buf);
 		return (uidstore_compact(st, cause));
+	}
+	if (ngone > 0) {
+		do
+			n = write(st->fd, buf, len);
+		while (n == -1 && errno == EINTR);
+		if (n != (ssize_t)len) {
+			free(buf);
+			(void)ftruncate(st->fd, st->j.good_len);
+			return (uidstore_fail(st, cause, "write"), -1);
+		}
+		st->j.good_len += len;
+		st->j.lines += ngone;
+		st->unsynced += ngone;
+	}
+	free(buf);
 	return (uidstore_sync(st, cause));
 }
 

@@ -233,6 +233,9 @@ CONF
 	DOVECOT_PID=$(cat "$T/run/master.pid")
 	PIDS="$PIDS $DOVECOT_PID"
 }
+dadm() {	# doveadm against our Dovecot
+	doveadm -c "$T/dovecot.conf" "$@"
+}
 stop_dovecot() {
 	kill "$DOVECOT_PID" 2>/dev/null
 	for _ in $(seq 1 50); do
