@@ -16,6 +16,8 @@
 enum sasl_mech {
 	SASL_NONE = -1,
 	SASL_EXTERNAL,
+	SASL_SCRAM_SHA_256_PLUS,
+	SASL_SCRAM_SHA_1_PLUS,
 	SASL_SCRAM_SHA_256,
 	SASL_SCRAM_SHA_1,
 	SASL_CRAM_MD5,
@@ -33,10 +35,13 @@ const char	*sasl_name(enum sasl_mech);
 int		 sasl_plaintext(enum sasl_mech);
 /*
  * The strongest password mechanism in offered (space-separated names,
- * any case), or SASL_NONE.  OAuth and EXTERNAL are never picked here:
- * they need a token or a certificate the user must ask for.
+ * any case), or SASL_NONE; SCRAM-*-PLUS only when can_bind (TLS).  OAuth
+ * and EXTERNAL are never picked here: they need a token or a certificate
+ * the user must ask for.
  */
-enum sasl_mech	 sasl_choose(const char *offered);
+enum sasl_mech	 sasl_choose(const char *offered, int can_bind);
+/* SCRAM-SHA-256 -> SCRAM-SHA-256-PLUS and so on; others unchanged. */
+enum sasl_mech	 sasl_plus(enum sasl_mech);
 int		 sasl_offers(const char *offered, enum sasl_mech);
 
 /*
@@ -47,6 +52,13 @@ struct sasl	*sasl_new(enum sasl_mech, const char *user,
 		    const char *secret, const char *host, int port,
 		    const char *nonce);
 void		 sasl_free(struct sasl *);
+/*
+ * The TLS channel binding (type as in RFC 5056 names).  SCRAM-*-PLUS
+ * binds to it; plain SCRAM then tells the server "y": we could have
+ * bound, so a server that supports binding detects a stripped -PLUS.
+ */
+void		 sasl_channel_binding(struct sasl *, const char *type,
+		    const unsigned char *data, size_t len);
 /*
  * The initial response, sent with the command; *out NULL when the
  * mechanism has none.  Returns -1 with *cause on failure.

@@ -14,6 +14,7 @@
 #include "account.h"
 #include "msgset.h"
 #include "result.h"
+#include "sasl.h"
 
 struct conn;
 
@@ -88,6 +89,8 @@ int	session_poll(const struct account *, const struct poll_opts *);
 int	session_connect(struct session *, int port, char **cause);
 /* For drivers: the STARTTLS step, once the server said go ahead. */
 int	session_starttls(struct session *, char **cause);
+/* For drivers: a SASL exchange, bound to the TLS channel when there is one. */
+struct sasl	*session_sasl(struct session *, enum sasl_mech, int port);
 /* Record why body_read failed. */
 ssize_t	session_fail(struct session *, int result);
 

@@ -97,6 +97,12 @@ char		*tls_weaknesses(struct tls *);
 const char	*tls_version_name(struct tls *);
 /* Days until the server certificate expires (negative: expired). */
 int		 tls_days_left(struct tls *);
+/*
+ * Channel binding for SCRAM-PLUS: "tls-exporter" (RFC 9266) on TLS 1.3,
+ * "tls-unique" (RFC 5929) before.  0, or -1 if the library cannot.
+ */
+int		 tls_channel_binding(struct tls *, const char **type,
+		    unsigned char *buf, size_t size, size_t *len);
 void		 tls_free(struct tls **);
 
 #endif

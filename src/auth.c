@@ -54,11 +54,11 @@ auth_choose(const struct account *a, const char *offered, int tls,
 	case AUTH_ANY:
 	case AUTH_UNSET:
 		if (tls) {
-			*m = sasl_choose(offered);
+			*m = sasl_choose(offered, 1);
 			return (0);
 		}
 		/* In clear text only a mechanism that hides the password. */
-		best = sasl_choose(offered);
+		best = sasl_choose(offered, 0);
 		if (best != SASL_NONE && !sasl_plaintext(best)) {
 			*m = best;
 			return (0);
@@ -76,6 +76,9 @@ auth_choose(const struct account *a, const char *offered, int tls,
 		    "pullmail", auth_name(a->auth));
 		return (PM_AUTHFAIL);
 	}
+	/* "auth scram-sha-256" binds to the TLS channel when it can. */
+	if (tls && sasl_offers(offered, sasl_plus(*m)))
+		*m = sasl_plus(*m);
 	if (!sasl_offers(offered, *m)) {
 		xasprintf(cause, "%s does not offer %s (auth %s); it offers: "
 		    "%s", host, sasl_name(*m), auth_name(a->auth), list);

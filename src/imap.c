@@ -262,8 +262,7 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
-	sa = sasl_new(m, a->user, a->password, account_host(a),
-	    account_port(a, PROTO_IMAP), NULL);
+	sa = session_sasl(s, m, account_port(a, PROTO_IMAP));
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
 	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);

@@ -200,8 +200,7 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
-	sa = sasl_new(m, a->user, a->password, account_host(a),
-	    account_port(a, PROTO_POP3), NULL);
+	sa = session_sasl(s, m, account_port(a, PROTO_POP3));
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
 	if (init != NULL && strlen(init) + strlen(sasl_name(m)) + 8 <= 255) {

@@ -34,6 +34,10 @@ struct sasl {
 	char		*client_first_bare;
 	unsigned char	 server_sig[EVP_MAX_MD_SIZE];
 	size_t		 mdlen;
+	char		*gs2;		/* "n,,", "y,," or "p=type,," */
+	char		*cbtype;
+	unsigned char	 cbdata[64];
+	size_t		 cblen;
 	int		 verified;
 };
 
@@ -42,6 +46,8 @@ static const struct {
 	enum sasl_mech	 mech;
 } mechs[] = {
 	{ "EXTERNAL",		SASL_EXTERNAL },
+	{ "SCRAM-SHA-256-PLUS",	SASL_SCRAM_SHA_256_PLUS },
+	{ "SCRAM-SHA-1-PLUS",	SASL_SCRAM_SHA_1_PLUS },
 	{ "SCRAM-SHA-256",	SASL_SCRAM_SHA_256 },
 	{ "SCRAM-SHA-1",	SASL_SCRAM_SHA_1 },
 	{ "CRAM-MD5",		SASL_CRAM_MD5 },
@@ -90,17 +96,47 @@ sasl_offers(const char *offered, enum sasl_mech m)
 }
 
 enum sasl_mech
-sasl_choose(const char *offered)
+sasl_choose(const char *offered, int can_bind)
 {
-	static const enum sasl_mech order[] = { SASL_SCRAM_SHA_256,
-	    SASL_SCRAM_SHA_1, SASL_CRAM_MD5, SASL_PLAIN, SASL_LOGIN };
+	static const enum sasl_mech order[] = { SASL_SCRAM_SHA_256_PLUS,
+	    SASL_SCRAM_SHA_1_PLUS, SASL_SCRAM_SHA_256, SASL_SCRAM_SHA_1,
+	    SASL_CRAM_MD5, SASL_PLAIN, SASL_LOGIN };
 	size_t	i;
 
-	for (i = 0; i < nitems(order); i++) {
+	for (i = can_bind ? 0 : 2; i < nitems(order); i++) {
 		if (sasl_offers(offered, order[i]))
 			return (order[i]);
 	}
 	return (SASL_NONE);
+}
+
+enum sasl_mech
+sasl_plus(enum sasl_mech m)
+{
+	if (m == SASL_SCRAM_SHA_256)
+		return (SASL_SCRAM_SHA_256_PLUS);
+	if (m == SASL_SCRAM_SHA_1)
+		return (SASL_SCRAM_SHA_1_PLUS);
+	return (m);
+}
+
+static int
+scram_plus(const struct sasl *s)
+{
+	return (s->mech == SASL_SCRAM_SHA_256_PLUS ||
+	    s->mech == SASL_SCRAM_SHA_1_PLUS);
+}
+
+void
+sasl_channel_binding(struct sasl *s, const char *type,
+    const unsigned char *data, size_t len)
+{
+	if (len > sizeof(s->cbdata))
+		return;
+	free(s->cbtype);
+	s->cbtype = xstrdup(type);
+	memcpy(s->cbdata, data, len);
+	s->cblen = len;
 }
 
 char *
@@ -172,6 +208,9 @@ sasl_free(struct sasl *s)
 	free(s->host);
 	free(s->nonce);
 	free(s->client_first_bare);
+	free(s->gs2);
+	free(s->cbtype);
+	explicit_bzero(s->cbdata, sizeof(s->cbdata));
 	explicit_bzero(s->server_sig, sizeof(s->server_sig));
 	free(s);
 }
@@ -225,12 +264,25 @@ sasl_start(struct sasl *s, unsigned char **out, size_t *outlen,
 	case SASL_EXTERNAL:
 		set_out("", out, outlen);	/* empty: no authzid */
 		return (0);
+	case SASL_SCRAM_SHA_1_PLUS:
+	case SASL_SCRAM_SHA_256_PLUS:
+		if (s->cbtype == NULL) {
+			xasprintf(cause, "%s needs TLS channel binding",
+			    sasl_name(s->mech));
+			return (-1);
+		}
+		/* FALLTHROUGH */
 	case SASL_SCRAM_SHA_1:
 	case SASL_SCRAM_SHA_256:
+		free(s->gs2);
+		if (scram_plus(s))
+			xasprintf(&s->gs2, "p=%s,,", s->cbtype);
+		else
+			s->gs2 = xstrdup(s->cbtype != NULL ? "y,," : "n,,");
 		name = scram_name(s->user);
 		xasprintf(&s->client_first_bare, "n=%s,r=%s", name, s->nonce);
 		free(name);
-		xasprintf(&str, "n,,%s", s->client_first_bare);
+		xasprintf(&str, "%s%s", s->gs2, s->client_first_bare);
 		set_out(str, out, outlen);
 		free(str);
 		return (0);
@@ -259,7 +311,8 @@ sasl_start(struct sasl *s, unsigned char **out, size_t *outlen,
 static const EVP_MD *
 scram_md(const struct sasl *s)
 {
-	return (s->mech == SASL_SCRAM_SHA_1 ? EVP_sha1() : EVP_sha256());
+	return (s->mech == SASL_SCRAM_SHA_1 || s->mech ==
+	    SASL_SCRAM_SHA_1_PLUS ? EVP_sha1() : EVP_sha256());
 }
 
 /* The value of attribute c= in a SCRAM message, or NULL. */
@@ -290,7 +343,8 @@ scram_client_final(struct sasl *s, const char *server_first,
 	unsigned char	 stored[EVP_MAX_MD_SIZE], sig[EVP_MAX_MD_SIZE];
 	unsigned char	 server_key[EVP_MAX_MD_SIZE], *salt = NULL;
 	char		*r, *sb64, *ib, *without_proof = NULL, *auth = NULL;
-	char		*proof64, *str;
+	char		*proof64, *str, *cb64;
+	unsigned char	 cbind[sizeof(s->cbdata) + 64];
 	const char	*errstr;
 	size_t		 saltlen, i, mdlen = EVP_MD_get_size(md);
 	unsigned int	 n;
@@ -330,8 +384,16 @@ scram_client_final(struct sasl *s, const char *server_first,
 		xasprintf(cause, "SCRAM: key derivation failed");
 		goto out;
 	}
-	/* "biws" is base64("n,,"): no channel binding. */
-	xasprintf(&without_proof, "c=biws,r=%s", r);
+	/* c= is the gs2 header, and with -PLUS the binding data too. */
+	n = strlen(s->gs2);
+	memcpy(cbind, s->gs2, n);
+	if (scram_plus(s)) {
+		memcpy(cbind + n, s->cbdata, s->cblen);
+		n += s->cblen;
+	}
+	cb64 = sasl_b64_encode(cbind, n);
+	xasprintf(&without_proof, "c=%s,r=%s", cb64, r);
+	free(cb64);
 	xasprintf(&auth, "%s,%s,%s", s->client_first_bare, server_first,
 	    without_proof);
 	if (HMAC(md, stored, (int)mdlen, (unsigned char *)auth, strlen(auth),
@@ -445,6 +507,8 @@ sasl_step(struct sasl *s, const unsigned char *in, size_t inlen,
 		break;
 	case SASL_SCRAM_SHA_1:
 	case SASL_SCRAM_SHA_256:
+	case SASL_SCRAM_SHA_1_PLUS:
+	case SASL_SCRAM_SHA_256_PLUS:
 		if (s->step == 1)
 			rc = scram_client_final(s, msg, out, outlen, cause);
 		else if (s->step == 2) {
@@ -515,8 +579,8 @@ sasl_answer(struct sasl *s, const char *challenge, char **b64, char **cause)
 int
 sasl_finished(struct sasl *s, char **cause)
 {
-	if ((s->mech == SASL_SCRAM_SHA_1 || s->mech == SASL_SCRAM_SHA_256) &&
-	    !s->verified) {
+	if ((s->mech == SASL_SCRAM_SHA_1 || s->mech == SASL_SCRAM_SHA_256 ||
+	    scram_plus(s)) && !s->verified) {
 		xasprintf(cause, "SCRAM: the server said yes without proving "
 		    "it knows the password");
 		return (-1);

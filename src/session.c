@@ -21,8 +21,10 @@
 #include "header.h"
 #include "log.h"
 #include "net.h"
+#include "sasl.h"
 #include "session.h"
 #include "sink.h"
+#include "tls.h"
 #include "uidstore.h"
 #include "xmalloc.h"
 
@@ -104,6 +106,23 @@ session_starttls(struct session *s, char **cause)
 		    a->name, days < 0 ? "has expired" : days == 0 ?
 		    "expires today" : "expires within 30 days");
 	return (0);
+}
+
+struct sasl *
+session_sasl(struct session *s, enum sasl_mech m, int port)
+{
+	const struct account	*a = s->account;
+	struct sasl		*sa;
+	unsigned char		 cb[64];
+	const char		*type;
+	size_t			 len;
+
+	sa = sasl_new(m, a->user, a->password, account_host(a), port, NULL);
+	if (conn_is_tls(s->conn) && tls_channel_binding(conn_tls(s->conn),
+	    &type, cb, sizeof(cb), &len) == 0)
+		sasl_channel_binding(sa, type, cb, len);
+	explicit_bzero(cb, sizeof(cb));
+	return (sa);
 }
 
 /* RFC 5322 date for the Received line. */

@@ -762,3 +762,26 @@ tls_free(struct tls **tp)
 	free(t->pins);
 	free(t);
 }
+
+int
+tls_channel_binding(struct tls *t, const char **type, unsigned char *buf,
+    size_t size, size_t *len)
+{
+	static const char	label[] = "EXPORTER-Channel-Binding";
+
+	*len = 0;
+	if (SSL_version(t->ssl) >= TLS1_3_VERSION) {
+		/* RFC 9266: 32 bytes, no context. */
+		*type = "tls-exporter";
+		if (size < 32 || SSL_export_keying_material(t->ssl, buf, 32,
+		    label, sizeof(label) - 1, NULL, 0, 0) != 1)
+			return (-1);
+		*len = 32;
+		return (0);
+	}
+	/* RFC 5929: the first Finished message of the handshake. */
+	*type = "tls-unique";
+	*len = SSL_session_reused(t->ssl) ? SSL_get_peer_finished(t->ssl, buf,
+	    size) : SSL_get_finished(t->ssl, buf, size);
+	return (*len > 0 && *len <= size ? 0 : -1);
+}

@@ -154,4 +154,34 @@ is "$?" 3 "OAUTHBEARER with a token the server refuses: exit 3"
 grep -q '^AQ==' "$T/scripted.log"
 ok $? "and the error challenge was answered with %x01, as RFC 7628 says"
 
+# --- SCRAM-PLUS: bound to the TLS channel ------------------------------------
+scram_plus() {	# scram_plus TLSMAX AUTH: poll the scripted SCRAM server
+	rm -f "$T/scripted.out" "$T/scripted.log"
+	CERT="$T/server.crt" KEY="$T/server.key" PASS="$MAIL_PASS" TLSMAX=$1 \
+	    python3 "$top_srcdir/tests/tls/scripted_server.py" \
+	    imap-scram-plus "$P_EXTRA" "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/scripted.out"
+	rc=$(rcfile plus "poll localhost via 127.0.0.1 proto imap port $P_EXTRA
+    auth $2 timeout 5 user \"$MAIL_USER\" password '$MAIL_PASS'
+    ssl sslcertfile \"$T/ca.crt\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	status=$?
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+	return $status
+}
+scram_plus 1.2 any
+is "$?" 1 "SCRAM-PLUS on TLS 1.2: logged in (exit 1, empty INBOX)"
+grep -q '^# mech: SCRAM-SHA-256-PLUS' "$T/scripted.log"
+ok $? "auth any picks SCRAM-SHA-256-PLUS over TLS"
+grep -q '^# cb: tls-unique ok' "$T/scripted.log"
+ok $? "the tls-unique binding matches the server's own"
+scram_plus 1.3 scram-sha-256
+is "$?" 1 "SCRAM-PLUS on TLS 1.3: logged in"
+grep -q '^# mech: SCRAM-SHA-256-PLUS' "$T/scripted.log"
+ok $? "auth scram-sha-256 binds to the channel when -PLUS is offered"
+grep -q '^# cb: tls-exporter 32 bytes' "$T/scripted.log"
+ok $? "TLS 1.3 binds with tls-exporter (RFC 9266), 32 bytes"
+
 done_testing

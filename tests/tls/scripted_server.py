@@ -24,9 +24,17 @@ in the clear.  Modes:
                   accepts only the initial response whose bytes equal
                   $EXPECT (Python escapes allowed), else sends an error
                   challenge and NO; then an empty INBOX
+  imap-scram-plus implicit TLS ($CERT/$KEY, at most TLS 1.2 when
+                  $TLSMAX=1.2) offering SCRAM-SHA-256 and -PLUS; checks
+                  the proof against $PASS and the channel binding: on
+                  TLS 1.2 the tls-unique bytes must match ours (Python's
+                  ssl cannot export tls-exporter keys, so on TLS 1.3 only
+                  the type and length are checked); logs "# cb: ..."
 """
 
 import base64
+import hashlib
+import hmac
 import os
 import socket
 import ssl
@@ -94,6 +102,88 @@ def serve_oauth(conn, log):
     conn.close()
 
 
+def scram_server(tls, rfile, log, tag, first):
+    """One SCRAM-SHA-256(-PLUS) exchange; True when the client proved it."""
+    gs2_end = first.index(b",", first.index(b",") + 1) + 1
+    gs2, bare = first[:gs2_end], first[gs2_end:]
+    attrs = dict(kv.split(b"=", 1) for kv in bare.split(b","))
+    nonce = attrs[b"r"] + b"srv0nce"
+    salt, iters = b"pullmail-salt", 4096
+    server_first = b"r=%s,s=%s,i=%d" % (nonce, base64.b64encode(salt), iters)
+    tls.sendall(b"+ " + base64.b64encode(server_first) + b"\r\n")
+    final = base64.b64decode(rfile.readline().strip())
+    without_proof, proof = final.rsplit(b",p=", 1)
+    fattrs = dict(kv.split(b"=", 1) for kv in without_proof.split(b","))
+    cbind = base64.b64decode(fattrs[b"c"])
+    if gs2.startswith(b"p=tls-unique,"):
+        want = gs2 + tls.get_channel_binding("tls-unique")
+        verdict = b"tls-unique " + (b"ok" if cbind == want else b"WRONG")
+    elif gs2.startswith(b"p=tls-exporter,"):
+        verdict = b"tls-exporter %d bytes (unverified)" % (
+            len(cbind) - len(gs2))
+        if len(cbind) - len(gs2) != 32 or not cbind.startswith(gs2):
+            verdict = b"tls-exporter WRONG"
+    else:
+        verdict = b"none, header " + gs2
+        if cbind != gs2:
+            verdict += b" WRONG"
+    log.write(b"# cb: " + verdict + b"\n")
+    log.flush()
+    salted = hashlib.pbkdf2_hmac("sha256", os.environ["PASS"].encode(),
+                                 salt, iters)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    stored = hashlib.sha256(client_key).digest()
+    auth = bare + b"," + server_first + b"," + without_proof
+    sig = hmac.new(stored, auth, "sha256").digest()
+    got_key = bytes(a ^ b for a, b in zip(base64.b64decode(proof), sig))
+    if got_key != client_key or b"WRONG" in verdict:
+        tls.sendall(b"%s NO [AUTHENTICATIONFAILED] no\r\n" % tag)
+        return False
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+    v = base64.b64encode(hmac.new(server_key, auth, "sha256").digest())
+    tls.sendall(b"+ " + base64.b64encode(b"v=" + v) + b"\r\n")
+    rfile.readline()
+    tls.sendall(b"%s OK logged in\r\n" % tag)
+    return True
+
+
+def serve_scram_plus(srv, log):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if os.environ.get("TLSMAX") == "1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
+    conn, _ = srv.accept()
+    conn.settimeout(10)
+    tls = ctx.wrap_socket(conn, server_side=True)
+    tls.sendall(b"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256 "
+                b"AUTH=SCRAM-SHA-256-PLUS AUTH=PLAIN] scripted\r\n")
+    rfile = tls.makefile("rb")
+    for line in rfile:
+        log.write(line)
+        log.flush()
+        words = line.split()
+        if len(words) < 2:
+            continue
+        tag, cmd = words[0], words[1].upper()
+        if cmd == b"AUTHENTICATE" and len(words) > 3:
+            log.write(b"# mech: " + words[2] + b"\n")
+            if not scram_server(tls, rfile, log, tag,
+                                base64.b64decode(words[3])):
+                break
+        elif cmd == b"SELECT":
+            tls.sendall(b"* 0 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n"
+                        b"%s OK [READ-WRITE] selected\r\n" % tag)
+        elif cmd == b"UID":
+            tls.sendall(b"* SEARCH\r\n%s OK done\r\n" % tag)
+        elif cmd == b"LOGOUT":
+            tls.sendall(b"* BYE\r\n%s OK bye\r\n" % tag)
+            break
+        else:
+            tls.sendall(b"%s OK\r\n" % tag)
+    log.flush()
+    tls.close()
+
+
 def serve_pop3_old(conn, log):
     msgs = [b"From: a@example.org\r\nSubject: old one\r\n\r\nbody 1\r\n",
             b"From: b@example.org\r\nSubject: old two\r\n\r\n.dot\r\n"]
@@ -132,6 +222,9 @@ def serve(mode, port, logpath):
     print("ready", flush=True)
     if mode in ("imaps", "imaps-old"):
         serve_imaps(srv, mode == "imaps-old")
+        return
+    if mode == "imap-scram-plus":
+        serve_scram_plus(srv, open(logpath, "ab"))
         return
     conn, _ = srv.accept()
     conn.settimeout(10)

@@ -85,7 +85,7 @@ main(void)
 	char		*got, *b64;
 	int		 rc;
 
-	plan(30);
+	plan(38);
 	/* RFC 5802 section 5. */
 	scram(SASL_SCRAM_SHA_1, "fyko+d2lbbFgONRv9qkxdawL",
 	    "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL",
@@ -179,14 +179,50 @@ main(void)
 	free(got);
 	sasl_free(s);
 
-	is_int(sasl_choose("PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1"),
+	is_int(sasl_choose("PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1", 0),
 	    SASL_SCRAM_SHA_1, "auth any: the strongest offered");
-	is_int(sasl_choose("login plain"), SASL_PLAIN, "any case");
-	is_int(sasl_choose("XOAUTH2 EXTERNAL"), SASL_NONE,
+	is_int(sasl_choose("login plain", 0), SASL_PLAIN, "any case");
+	is_int(sasl_choose("XOAUTH2 EXTERNAL", 0), SASL_NONE,
 	    "never OAuth or EXTERNAL unasked");
 	ok(sasl_b64_decode("AHRpbQ==", &dec, &len) == 0 && len == 4 &&
 	    memcmp(dec, "\0tim", 4) == 0, "base64 decode");
 	free(dec);
 	ok(sasl_b64_decode("AH*pbQ==", &dec, &len) == -1, "bad base64");
+
+	/* Channel binding (RFC 5802 section 6, RFC 5929, RFC 9266). */
+	is_int(sasl_choose("SCRAM-SHA-256 SCRAM-SHA-256-PLUS PLAIN", 1),
+	    SASL_SCRAM_SHA_256_PLUS, "over TLS, -PLUS is the strongest");
+	is_int(sasl_choose("SCRAM-SHA-256 SCRAM-SHA-256-PLUS PLAIN", 0),
+	    SASL_SCRAM_SHA_256, "without TLS there is nothing to bind to");
+	is_int(sasl_plus(SASL_SCRAM_SHA_1), SASL_SCRAM_SHA_1_PLUS,
+	    "SCRAM-SHA-1 has a -PLUS twin");
+	s = sasl_new(SASL_SCRAM_SHA_256_PLUS, "user", "pencil", NULL, 0, "abc");
+	got = start(s, NULL);
+	ok(strstr(got, "channel binding") != NULL, "-PLUS without TLS data "
+	    "is refused");
+	free(got);
+	sasl_free(s);
+	s = sasl_new(SASL_SCRAM_SHA_256_PLUS, "user", "pencil", NULL, 0, "abc");
+	sasl_channel_binding(s, "tls-unique", (const unsigned char *)"ABC", 3);
+	got = start(s, NULL);
+	is_str(got, "p=tls-unique,,n=user,r=abc", "-PLUS: the gs2 header "
+	    "names the binding");
+	free(got);
+	got = step(s, "r=abcdef,s=QSXCR+Q6sek8bf92,i=4096", &rc);
+	ok(rc == 0 && strncmp(got, "c=cD10bHMtdW5pcXVlLCxBQkM=,r=abcdef,p=",
+	    38) == 0, "-PLUS: c= carries the header and the binding data");
+	free(got);
+	sasl_free(s);
+	s = sasl_new(SASL_SCRAM_SHA_256, "user", "pencil", NULL, 0, "abc");
+	sasl_channel_binding(s, "tls-exporter", (const unsigned char *)"X", 1);
+	got = start(s, NULL);
+	is_str(got, "y,,n=user,r=abc", "plain SCRAM over TLS says \"y\": "
+	    "a stripped -PLUS would show");
+	free(got);
+	got = step(s, "r=abcdef,s=QSXCR+Q6sek8bf92,i=4096", &rc);
+	ok(rc == 0 && strncmp(got, "c=eSws,r=abcdef,", 16) == 0,
+	    "plain SCRAM: c= is the \"y\" header alone");
+	free(got);
+	sasl_free(s);
 	return (done_testing());
 }
