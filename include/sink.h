@@ -45,8 +45,10 @@ struct sink {
 
 extern const struct sink_ops sink_smtp_ops;
 extern const struct sink_ops sink_mda_ops;
+extern const struct sink_ops sink_maildir_ops;
+extern const struct sink_ops sink_mbox_ops;
 
-/* The sink the account asks for (mda, else SMTP). */
+/* The sink the account asks for: maildir, mbox, mda, else SMTP/LMTP. */
 void	sink_init(struct sink *, const struct account *);
 
 #endif

@@ -304,9 +304,6 @@ account_not_yet(const struct account *a)
 	/* Options whose absence would change where mail goes or what is
 	 * deleted: refused until the engine honours them. */
 	if (a->bsmtp != NULL) return ("bsmtp");
-	if (a->lmtp == 1) return ("lmtp");
-	if (a->maildir != NULL) return ("maildir");
-	if (a->mbox != NULL) return ("mbox");
 	if (a->plugin != NULL) return ("plugin");
 	if (a->plugout != NULL) return ("plugout");
 	if (a->preconnect != NULL) return ("preconnect");
@@ -584,6 +581,13 @@ account_finish(struct account *a, char **cause)
 		pos = &a->pos_auth;
 		xasprintf(cause, "Kerberos IV authentication (\"kerberos\" in "
 		    "an rcfile) is not supported; use kerberos_v5 or gssapi");
+		goto bad;
+	}
+	/* fetchmail lets bsmtp win over mda; ours must stand alone. */
+	if ((a->maildir != NULL) + (a->mbox != NULL) + (a->mda != NULL ||
+	    a->bsmtp != NULL) > 1) {
+		xasprintf(cause, "maildir and mbox do not go with each other "
+		    "or with mda or bsmtp: where should the mail go?");
 		goto bad;
 	}
 	if (a->lmtp == 1 && (i = lmtp_default_port(a)) < a->smtphosts.n) {

@@ -13,7 +13,13 @@ sink_init(struct sink *s, const struct account *a)
 {
 	memset(s, 0, sizeof(*s));
 	s->account = a;
-	if (a->mda != NULL) {
+	if (a->maildir != NULL) {
+		s->ops = &sink_maildir_ops;
+		s->fail = PM_IOERR;
+	} else if (a->mbox != NULL) {
+		s->ops = &sink_mbox_ops;
+		s->fail = PM_IOERR;
+	} else if (a->mda != NULL) {
 		s->ops = &sink_mda_ops;
 		s->fail = PM_IOERR;
 	} else {

@@ -1,10 +1,13 @@
 /*
- * sink_smtp.c -- forward messages to an SMTP server, one session per poll.
+ * sink_smtp.c -- forward messages to an SMTP or LMTP server, one session
+ * per poll.
  *
  * MAIL, RCPT and DATA go out together when the server offers PIPELINING
  * (RFC 2920) and their replies are read in order.  The body is
  * dot-stuffed on the fly into large writes.  Only a 2xx reply to the
- * final dot lets the message leave the mail server.
+ * final dot lets the message leave the mail server.  LMTP (RFC 2033)
+ * answers the dot once per accepted recipient: the message is committed
+ * only when every one of them took it.
  */
 
 #include <sys/types.h>
@@ -37,6 +40,8 @@ struct smtp {
 	int			 eightbitmime;
 	int			 in_data;	/* after 354, before the dot */
 	int			 dirty;		/* needs RSET before MAIL */
+	int			 lmtp;
+	size_t			 accepted;	/* RCPTs answered 2xx */
 	struct dot_encoder	 enc;
 	char			 out[2 * SMTP_CHUNK + 8];
 	char			 last[512];	/* last reply, for messages */
@@ -114,6 +119,9 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 		xasprintf(cause, "%s: host name too long", spec);
 		return (-1);
 	}
+	free(s->host);
+	free(s->domain);
+	s->host = s->domain = NULL;
 	s->conn = conn_connect(host, port, a->timeout > PM_SMTP_TIMEOUT_MIN ?
 	    a->timeout : PM_SMTP_TIMEOUT_MIN, spec, &dns, cause);
 	if (s->conn == NULL)
@@ -127,10 +135,14 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 		goto fail;
 	}
 	net_local_hostname(me, sizeof(me));
-	conn_printf(s->conn, "EHLO %s\r\n", me);
+	conn_printf(s->conn, "%s %s\r\n", s->lmtp ? "LHLO" : "EHLO", me);
 	if (conn_flush(s->conn, cause) != 0 ||
 	    (code = smtp_reply(s, &ext, cause)) == -1)
 		goto fail;
+	if (code / 100 != 2 && s->lmtp) {
+		xasprintf(cause, "%s: LHLO: %s", spec, s->last);
+		goto fail;
+	}
 	if (code / 100 != 2) {
 		conn_printf(s->conn, "HELO %s\r\n", me);
 		if (conn_flush(s->conn, cause) != 0 ||
@@ -145,7 +157,7 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 	s->pipelining = (ext & 1) != 0;
 	s->size = (ext & 2) != 0;
 	s->eightbitmime = (ext & 4) != 0;
-	log_debug("%s: SMTP session open%s", spec,
+	log_debug("%s: %s session open%s", spec, s->lmtp ? "LMTP" : "SMTP",
 	    s->pipelining ? ", pipelining" : "");
 	return (0);
 
@@ -165,11 +177,15 @@ smtp_open(struct sink *sk, char **cause)
 	char			*why = NULL, *all = NULL, *tmp;
 	size_t			 i;
 
-	s = xcalloc(1, sizeof(*s));
+	if ((s = sk->data) == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->lmtp = a->lmtp == 1;
+	}
 	for (i = 0; i < a->smtphosts.n; i++) {
 		if (smtp_try(s, a, a->smtphosts.v[i], &why) == 0) {
 			free(all);
 			sk->data = s;
+			s->dirty = 0;
 			return (0);
 		}
 		if (all == NULL)
@@ -182,10 +198,11 @@ smtp_open(struct sink *sk, char **cause)
 		}
 		why = NULL;
 	}
-	xasprintf(cause, "no SMTP server reachable: %s", all != NULL ? all :
-	    "none configured");
+	xasprintf(cause, "no %s server reachable: %s", s->lmtp ? "LMTP" :
+	    "SMTP", all != NULL ? all : "none configured");
 	free(all);
-	free(s);
+	if (sk->data == NULL)
+		free(s);
 	return (PM_SMTP);
 }
 
@@ -205,8 +222,11 @@ smtp_fold(struct smtp *s, enum sink_result *r, int code, int want,
 {
 	enum sink_result	this;
 
-	if (code == want || (want == 250 && code / 100 == 2))
+	if (code == want || (want == 250 && code / 100 == 2)) {
+		if (strcmp(step, "RCPT TO") == 0)
+			s->accepted++;
 		return;
+	}
 	this = code / 100 == 4 ? SINK_TEMPFAIL : SINK_PERMFAIL;
 	if (*r == SINK_OK)
 		snprintf(why, whysize, "%s: %s", step, s->last);
@@ -224,11 +244,11 @@ smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 	size_t			 i;
 	int			 code, rset = s->dirty;
 
-	if (s->conn == NULL) {
-		xasprintf(cause, "SMTP connection lost earlier in this poll");
+	/* Hung up on purpose (a refused message in DATA): dial again. */
+	if (s->conn == NULL && smtp_open(sk, cause) != 0)
 		return (SINK_FATAL);
-	}
 	s->dirty = 1;
+	s->accepted = 0;
 	if (rset)
 		conn_printf(s->conn, "RSET\r\n");
 	if (rset && !s->pipelining && (conn_flush(s->conn, cause) != 0 ||
@@ -323,22 +343,39 @@ smtp_commit(struct sink *sk, char **cause)
 {
 	struct smtp		*s = sk->data;
 	enum sink_result	 r;
-	size_t			 o;
+	char			 why[512];
+	size_t			 o, i;
 	int			 code;
 
 	o = dot_encode_end(&s->enc, s->out);
 	conn_write(s->conn, s->out, o);
 	s->in_data = 0;
-	if (conn_flush(s->conn, cause) != 0 ||
-	    (code = smtp_reply(s, NULL, cause)) == -1) {
+	if (conn_flush(s->conn, cause) != 0) {
 		conn_close(&s->conn);
 		return (SINK_FATAL);
 	}
-	r = code / 100 == 2 ? SINK_OK : code / 100 == 4 ? SINK_TEMPFAIL :
-	    SINK_PERMFAIL;
+	r = SINK_OK;
+	/* SMTP: one reply.  LMTP: one per accepted recipient. */
+	for (i = 0; i < (s->lmtp ? s->accepted : 1); i++) {
+		if ((code = smtp_reply(s, NULL, cause)) == -1) {
+			conn_close(&s->conn);
+			return (SINK_FATAL);
+		}
+		if (code / 100 == 2)
+			continue;
+		if (r == SINK_OK)
+			strlcpy(why, s->last, sizeof(why));
+		/* Any temporary failure keeps the message for all. */
+		if (code / 100 == 4)
+			r = SINK_TEMPFAIL;
+		else if (r == SINK_OK)
+			r = SINK_PERMFAIL;
+	}
 	if (r != SINK_OK)
-		xasprintf(cause, "%s refused the message after DATA: %s",
-		    s->host, s->last);
+		xasprintf(cause, "%s refused the message after DATA: %s%s",
+		    s->host, why, s->lmtp && s->accepted > 1 ? " (kept for "
+		    "every recipient; those who took it may get it twice)" :
+		    "");
 	else
 		s->dirty = 0;
 	return (r);

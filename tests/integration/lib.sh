@@ -170,6 +170,12 @@ start_dovecot() {
 	chown -R "$MAIL_UID:$MAIL_GID" "$T/home"
 	printf '%s:{PLAIN}%s:%s:%s::%s::\n' "$MAIL_USER" "$MAIL_PASS" \
 	    "$MAIL_UID" "$MAIL_GID" "$T/home/$MAIL_USER" >"$T/passwd"
+	# LMTP targets: "dest", and "full" whose quota (when a test turns
+	# the quota plugin on) is too small for any message.
+	printf 'dest:{PLAIN}x:%s:%s::%s::\n' "$MAIL_UID" "$MAIL_GID" \
+	    "$T/home/dest" >>"$T/passwd"
+	printf 'full:{PLAIN}x:%s:%s::%s::userdb_quota_rule=*:storage=1B\n' \
+	    "$MAIL_UID" "$MAIL_GID" "$T/home/full" >>"$T/passwd"
 	dh=""
 	[ -f /usr/share/dovecot/dh.pem ] &&
 	    dh="ssl_dh = </usr/share/dovecot/dh.pem"

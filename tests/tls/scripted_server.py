@@ -24,6 +24,8 @@ in the clear.  Modes:
                   accepts only the initial response whose bytes equal
                   $EXPECT (Python escapes allowed), else sends an error
                   challenge and NO; then an empty INBOX
+  pop3-drop       plain POP3 with one message of 36 KB whose RETR stops
+                  halfway: the connection is closed mid-message
   imap-scram-plus implicit TLS ($CERT/$KEY, at most TLS 1.2 when
                   $TLSMAX=1.2) offering SCRAM-SHA-256 and -PLUS; checks
                   the proof against $PASS and the channel binding: on
@@ -214,6 +216,31 @@ def serve_pop3_old(conn, log):
     conn.close()
 
 
+def serve_pop3_drop(conn, log):
+    msg = (b"From: a@example.org\r\nSubject: cut short\r\n\r\n" +
+           b"a line of the body that never ends well\r\n" * 900)
+    conn.sendall(b"+OK dropping server\r\n")
+    for line in conn.makefile("rb"):
+        log.write(line)
+        log.flush()
+        words = line.split()
+        cmd = words[0].upper() if words else b""
+        if cmd == b"CAPA":
+            conn.sendall(b"+OK\r\nUIDL\r\nUSER\r\n.\r\n")
+        elif cmd in (b"USER", b"PASS", b"NOOP"):
+            conn.sendall(b"+OK\r\n")
+        elif cmd == b"LIST":
+            conn.sendall(b"+OK\r\n1 %d\r\n.\r\n" % len(msg))
+        elif cmd == b"UIDL":
+            conn.sendall(b"+OK\r\n1 cut-1\r\n.\r\n")
+        elif cmd == b"RETR":
+            conn.sendall(b"+OK\r\n" + msg[:len(msg) // 2])
+            break
+        else:
+            conn.sendall(b"-ERR no\r\n")
+    conn.close()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -246,6 +273,9 @@ def serve(mode, port, logpath):
         return
     if mode == "pop3-old":
         serve_pop3_old(conn, log)
+        return
+    if mode == "pop3-drop":
+        serve_pop3_drop(conn, log)
         return
     if mode == "imap-preauth":
         conn.sendall(b"* PREAUTH [CAPABILITY IMAP4rev1] logged in already\r\n")

@@ -1,0 +1,29 @@
+/*
+ * mboxrd.h -- "From " quoting for mbox files, the mboxrd way: a line
+ * that starts with any number of '>' and then "From " gets one more '>',
+ * so a reader can undo it exactly.  Pure and streaming: input may be cut
+ * anywhere.  Input has LF line ends.
+ */
+
+#ifndef PM_MBOXRD_H
+#define PM_MBOXRD_H
+
+#include <stddef.h>
+
+struct mboxrd {
+	int	mid;		/* inside a line, not at its '>' prefix */
+	size_t	matched;	/* bytes of "From " held back */
+	char	last;		/* last byte written, 0 before any */
+};
+
+void	mboxrd_init(struct mboxrd *);
+/* out needs len + 8 bytes. */
+size_t	mboxrd_quote(struct mboxrd *, const char *in, size_t len, char *out);
+/*
+ * End of message: what was held back, then line ends so the message
+ * finishes with an empty line (the separator before the next "From ").
+ * out needs 8 bytes.
+ */
+size_t	mboxrd_end(struct mboxrd *, char *out);
+
+#endif

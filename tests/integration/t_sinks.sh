@@ -1,0 +1,182 @@
+#!/bin/bash
+# t_sinks.sh -- the local sinks and LMTP against a real Dovecot: Maildir
+# and mbox receive the messages unchanged apart from the added Received
+# header; LMTP delivers into another Dovecot user's mailbox (checked with
+# doveadm) and a 4xx for the recipient keeps the message; a connection
+# that drops mid-message leaves nothing in Maildir or mbox; a Maildir that
+# cannot be written keeps everything on the server.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+P_EXTRA=$((PORT_BASE + 6))
+setup_certs
+make_messages
+# The quota plugin, for the "full" user's 4xx.
+DOVECOT_EXTRA='mail_plugins = $mail_plugins quota
+protocol lmtp {
+  mail_plugins = $mail_plugins quota
+}
+plugin {
+  quota = maildir:User quota
+}
+quota_full_tempfail = yes
+auth_username_format = %Ln'
+start_dovecot
+
+run() {	# run NAME OPTIONS [proto]: one POP3S poll; exit status
+	rc=$(rcfile "$1" "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    $2")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+# strip_received FILE: the message without the header pullmail added.
+strip_received() {
+	awk 'NR == 1 && /^Received: from .*/ { skip = 1; next }
+	    skip && /^\t/ { next } { skip = 0; print }' "$1"
+}
+# same_as_source FILE...: each is one of $SRC's messages, byte for byte
+# (LF line ends) apart from our Received header.
+same_as_source() {
+	bad=0
+	for f in "$@"; do
+		n=$(grep -m1 '^Subject: test message' "$f" | awk '{print $4}')
+		strip_received "$f" | cmp -s - "$SRC/$n.eml" || {
+			echo "# differs: $f (message $n)"
+			bad=1
+		}
+	done
+	return $bad
+}
+
+# --- Maildir --------------------------------------------------------------
+empty_mailbox; seed
+run maildir "maildir \"$T/md\""
+is "$?" 0 "maildir: exit 0"
+is "$(ls "$T/md/new" | wc -l)" 20 "maildir: 20 messages in new/"
+is "$(ls "$T/md/tmp" | wc -l)" 0 "maildir: nothing left in tmp/"
+is "$(server_count)" 0 "maildir: all deleted from the server"
+same_as_source "$T"/md/new/*
+ok $? "maildir: every message identical to the source but the Received line"
+ok "$(ls "$T/md/new" | grep -vc ',S=[0-9]*$')" "maildir: file names carry \
+,S=size"
+f=$(ls "$T"/md/new/* | head -1)
+is "$(stat -c %s "$f")" "$(echo "$f" | sed 's/.*,S=//')" "maildir: and the \
+size is right"
+is "$(stat -c %a "$f")" 600 "maildir: files are 0600"
+
+# A path that cannot be a directory (as root, permissions do not stop us).
+empty_mailbox; seed
+touch "$T/plainfile"
+run maildir-bad "maildir \"$T/plainfile/md\""
+is "$?" 6 "maildir not creatable: exit 6 (IOERR)"
+is "$(server_count)" 20 "maildir not creatable: nothing deleted"
+grep -q "maildir $T/plainfile/md/tmp: Not a directory" "$T/out"
+ok $? "maildir not creatable: the message says where and why"
+
+# The same as an unprivileged user, for a Maildir it may not write.
+if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+	mkdir -p "$T/rootmd/new" "$T/rootmd/cur" "$T/rootmd/tmp"
+	chmod 755 "$T/rootmd"
+	mkdir -p "$T/nobody"
+	chown nobody "$T/nobody"
+	cp "$T/ca.crt" "$T/nobody/"
+	cat >"$T/nobody/rc" <<RC
+poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user "$MAIL_USER" password '$MAIL_PASS' ssl sslcertfile "$T/nobody/ca.crt"
+    maildir "$T/rootmd"
+RC
+	chown nobody "$T/nobody/rc"
+	chmod 600 "$T/nobody/rc"
+	HOME="$T/nobody" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$PULLMAIL" -f "$T/nobody/rc" >"$T/out" 2>&1
+	is "$?" 6 "maildir not writable (as nobody): exit 6"
+	is "$(server_count)" 20 "maildir not writable: nothing deleted"
+	grep -q 'Permission denied' "$T/out"
+	ok $? "maildir not writable: says permission denied"
+else
+	ok 1 "setpriv and user nobody are needed for the unwritable maildir test"
+fi
+
+# --- mbox -----------------------------------------------------------------
+empty_mailbox; seed
+printf 'From me\n>From you\n>>From them\nFrom: not a separator\n' \
+    >"$MAILDIR/new/3000.M1P3.fromtest"
+{ printf 'Subject: quoting\n\n'; cat "$MAILDIR/new/3000.M1P3.fromtest"; } \
+    >"$T/q" && mv "$T/q" "$MAILDIR/new/3000.M1P3.fromtest"
+chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+printf 'From old@example.org Mon Nov 23 10:00:00 2026\nSubject: old\n\nold\n' \
+    >"$T/mbox"
+run mbox "mbox \"$T/mbox\""
+is "$?" 0 "mbox: exit 0"
+is "$(grep -c '^From ' "$T/mbox")" 22 "mbox: 22 From lines (1 old + 21 new)"
+grep -q '^>From me$' "$T/mbox" && grep -q '^>>From you$' "$T/mbox" &&
+    grep -q '^>>>From them$' "$T/mbox" && grep -q '^From: not a sep' "$T/mbox"
+ok $? "mbox: From lines in bodies quoted the mboxrd way"
+head -4 "$T/mbox" | grep -q '^old$'
+ok $? "mbox: the old message is still first"
+[ -z "$(tail -c 2 "$T/mbox" | tr -d '\n')" ] && [ "$(tail -c 2 "$T/mbox" | wc -l)" = 2 ]
+ok $? "mbox: the file ends with an empty line"
+[ ! -e "$T/mbox.lock" ]
+ok $? "mbox: the dot-lock is gone"
+# Split it again and compare with the source (undo mboxrd: drop one >).
+rm -rf "$T/split"; mkdir "$T/split"
+awk -v d="$T/split" '/^From / { n++; f = d "/" n; next }
+    { sub(/^>(>*From )/, "&"); if ($0 ~ /^>+From /) $0 = substr($0, 2);
+      print > f }' "$T/mbox"
+for f in "$T"/split/*; do	# each piece ends with the separator line
+	sed -i '$ d' "$f"
+done
+same_as_source $(grep -l '^Subject: test message' "$T"/split/*)
+ok $? "mbox: every message identical to the source but the Received line"
+
+# --- a connection that drops mid-message ------------------------------------
+for sink in maildir mbox; do
+	rm -f "$T/scripted.out" "$T/scripted.log"
+	python3 "$top_srcdir/tests/tls/scripted_server.py" pop3-drop \
+	    "$P_EXTRA" "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/scripted.out"
+	before=$(cat "$T/mbox" | md5sum)
+	rc=$(rcfile drop "poll localhost via 127.0.0.1 proto pop3
+    port $P_EXTRA auth password timeout 5 user u password p sslproto ''
+   
+    $sink \"$T/$([ $sink = mbox ] && echo mbox || echo md)\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	is "$?" 2 "$sink, connection lost mid-message: exit 2"
+	if [ $sink = mbox ]; then
+		is "$(md5sum <"$T/mbox")" "$before" "mbox: cut back to what it was"
+	else
+		is "$(ls "$T/md/tmp" "$T/md/new" | grep -c cut)" 0 \
+		    "maildir: no partial file in tmp/ or new/"
+		is "$(ls "$T/md/tmp" | wc -l)" 0 "maildir: tmp/ is empty"
+	fi
+	! grep -q '^DELE' "$T/scripted.log"
+	ok $? "$sink, connection lost: nothing deleted"
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+done
+
+# --- LMTP into Dovecot ------------------------------------------------------
+empty_mailbox; seed
+run lmtp "smtphost 127.0.0.1/$P_LMTP lmtp is dest here"
+is "$?" 0 "lmtp: exit 0"
+is "$(dadm search -u dest mailbox INBOX ALL | wc -l)" 20 "lmtp: doveadm \
+finds 20 messages in dest's INBOX"
+is "$(server_count)" 0 "lmtp: all deleted from the source"
+bad=0
+for f in "$T"/home/dest/Maildir/new/* "$T"/home/dest/Maildir/cur/*; do
+	[ -f "$f" ] || continue
+	n=$(grep -m1 '^Subject: test message' "$f" | awk '{print $4}')
+	# Dovecot adds its own lines on top; the body must be the source's.
+	cmp -s <(sed '1,/^$/d' "$f") <(sed '1,/^$/d' "$SRC/$n.eml") || bad=1
+done
+is "$bad" 0 "lmtp: every body arrived unchanged"
+
+empty_mailbox; seed
+run lmtp-full "smtphost 127.0.0.1/$P_LMTP lmtp is full here"
+is "$?" 10 "lmtp, the recipient's mailbox is full (4xx): exit 10"
+is "$(server_count)" 20 "lmtp 4xx: nothing deleted"
+grep -q ' 4[0-9][0-9] ' "$T/out"
+ok $? "lmtp 4xx: the reply is in the log"
+
+done_testing
