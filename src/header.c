@@ -69,8 +69,9 @@ header_get(const char *hdr, size_t len, const char *name, char *out,
 int
 header_address(const char *value, char *out, size_t size)
 {
-	const char	*lt, *gt, *at, *start, *end;
+	const char	*lt, *gt, *at, *start, *end, *p;
 	size_t		 n;
+	int		 quoted = 0;
 
 	if ((lt = strchr(value, '<')) != NULL &&
 	    (gt = strchr(lt, '>')) != NULL) {
@@ -89,11 +90,21 @@ header_address(const char *value, char *out, size_t size)
 	n = end - start;
 	if (n >= size)
 		return (-1);
-	/* An address never holds controls or spaces; refuse a forged one. */
-	for (const char *p = start; p < end; p++) {
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>')
+	/*
+	 * An address never holds controls, nor spaces outside a quoted
+	 * local part ("a b"@example.org is valid); refuse a forged one.
+	 */
+	for (p = start; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '\\' && quoted && p + 1 < end)
+			p++;
+		else if ((unsigned char)*p < ' ' || *p == 0x7f ||
+		    (*p == ' ' && !quoted) || *p == '<' || *p == '>')
 			return (-1);
 	}
+	if (quoted)
+		return (-1);
 	memcpy(out, start, n);
 	out[n] = '\0';
 	return (0);

@@ -90,6 +90,19 @@ mda_quote(char **buf, size_t *len, const char *s)
 	*len = olen;
 }
 
+/*
+ * fetchmail's legacy "%s" means %T, but fetchmail also clobbers the %s
+ * of a printf inside the command.  Here it counts only as a word of its
+ * own, outside quotes.
+ */
+static int
+mda_legacy_s(const char *cmd, const char *p)
+{
+	return (p[1] == 's' && (p == cmd || p[-1] == ' ' || p[-1] == '\t') &&
+	    (p[2] == '\0' || p[2] == ' ' || p[2] == '\t' || p[2] == ';' ||
+	    p[2] == '|'));
+}
+
 static void
 mda_build(const char *cmd, const struct envelope *e, struct argv *av)
 {
@@ -101,10 +114,11 @@ mda_build(const char *cmd, const struct envelope *e, struct argv *av)
 		sh = xstrdup("");
 		len = 0;
 		for (p = cmd; *p != '\0'; p++) {
-			if (p[0] == '%' && (p[1] == 'T' || p[1] == 'F')) {
+			if (p[0] == '%' && (p[1] == 'T' || p[1] == 'F' ||
+			    mda_legacy_s(cmd, p))) {
 				if (p[1] == 'F')
 					mda_quote(&sh, &len, e->from);
-				for (i = 0; p[1] == 'T' && i < e->rcpts.n; i++) {
+				for (i = 0; p[1] != 'F' && i < e->rcpts.n; i++) {
 					if (i > 0) {
 						sh = xreallocarray(sh, len + 2, 1);
 						sh[len++] = ' ';
@@ -133,7 +147,7 @@ mda_build(const char *cmd, const struct envelope *e, struct argv *av)
 		while (*p != '\0' && *p != ' ' && *p != '\t')
 			p++;
 		word = xstrndup(start, p - start);
-		if (strcmp(word, "%T") == 0) {
+		if (strcmp(word, "%T") == 0 || strcmp(word, "%s") == 0) {
 			for (i = 0; i < e->rcpts.n; i++)
 				argv_add(av, xstrdup(e->rcpts.v[i]));
 			free(word);

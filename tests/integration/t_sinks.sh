@@ -156,6 +156,29 @@ for sink in maildir mbox; do
 	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 done
 
+# --- MDA arguments: hostile addresses stay single literal words -----------
+MDA_ARGS="$top_srcdir/tests/integration/mda-args"
+evil="it's; \$(touch $T/pwned) \`touch $T/pwned2\` a  b"
+for shape in plain shell legacy; do
+	empty_mailbox
+	printf 'Return-Path: <"%s"@example.org>\nSubject: args\n\nbody\n' \
+	    "$evil" >"$MAILDIR/new/4000.M1P4.args"
+	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+	case $shape in
+	plain)	cmd="$MDA_ARGS $T/args %F %T" ;;
+	shell)	cmd="$MDA_ARGS $T/args %F %T; true" ;;
+	legacy)	cmd="$MDA_ARGS $T/args %F %s" ;;
+	esac
+	rm -f "$T/args"
+	run "mda-$shape" "is \"o'brien; \$(id) x\" here mda \"$cmd\""
+	is "$?" 0 "mda ($shape): delivered"
+	want=$(printf '"%s"@example.org#o'"'"'brien; $(id) x#' "$evil")
+	is "$(tr '\0' '#' <"$T/args")" "$want" "mda ($shape): %F and %T arrive \
+as two literal arguments"
+	[ ! -e "$T/pwned" ] && [ ! -e "$T/pwned2" ]
+	ok $? "mda ($shape): nothing in them was run"
+done
+
 # --- LMTP into Dovecot ------------------------------------------------------
 empty_mailbox; seed
 run lmtp "smtphost 127.0.0.1/$P_LMTP lmtp is dest here"

@@ -13,7 +13,7 @@ main(void)
 	    "Return-Path: <>\r\n\r\nbody";
 	char		 v[64], addr[64];
 
-	plan(12);
+	plan(16);
 	is_int(header_end(h, strlen(h)), strlen(h) - 4, "end after CRLF CRLF");
 	is_int(header_end("a: b\n\nx", 7), 6, "end after LF LF");
 	is_int(header_end("a: b\r\n", 6), 0, "no end yet");
@@ -31,5 +31,12 @@ main(void)
 	    "space in address refused");
 	header_address("bare@host.example (Name)", addr, sizeof(addr));
 	is_str(addr, "bare@host.example", "bare address");
+	is_int(header_address("<\"a b\"@c>", addr, sizeof(addr)), 0,
+	    "a space inside a quoted local part is valid");
+	is_str(addr, "\"a b\"@c", "and kept with its quotes");
+	is_int(header_address("<\"a b@c>", addr, sizeof(addr)), -1,
+	    "an unterminated quote is refused");
+	is_int(header_address("<\"a\nb\"@c>", addr, sizeof(addr)), -1,
+	    "a control character is refused even quoted");
 	return (done_testing());
 }
