@@ -80,16 +80,47 @@ is "$(server_count)" 20 "MDA exiting 1: nothing deleted"
 MDA_EXIT=75 poll mdatemp "mda \"$MDA_SAVE $T/mda %T\""
 is "$(server_count)" 20 "MDA exiting 75: nothing deleted"
 
-# smtp-sink refusing after DATA (5xx) and at RCPT (4xx) keeps the mail.
+# The MDA is killed by a signal.
+MDA_KILL='kill -9 $$'
+poll mdakill "mda \"$MDA_KILL\""
+is "$status" 6 "MDA killed by a signal: exit 6"
+is "$(server_count)" 20 "MDA killed by a signal: nothing deleted"
+grep -q 'killed by signal 9' "$T/out"
+ok $? "MDA killed by a signal: the log says so"
+
+# smtp-sink refusing at each step; softbounce (the default) keeps 5xx too.
+sink_case() {	# sink_case SMTP-SINK-OPTION WHAT
+	stop_sink
+	rm -rf "$SINK_DIR"
+	start_sink "$1"
+	poll "smtp$1" "smtphost 127.0.0.1/$P_SMTP"
+	is "$status" 10 "SMTP $2: exit 10"
+	is "$(server_count)" 20 "SMTP $2: nothing deleted"
+}
+sink_case "-rMAIL" "4xx at MAIL"
+sink_case "-rRCPT" "4xx at RCPT"
+sink_case "-r." "4xx after DATA"
+sink_case "-fMAIL" "5xx at MAIL (softbounce)"
+sink_case "-fRCPT" "5xx at RCPT (softbounce)"
+sink_case "-f." "5xx after DATA (softbounce)"
+sink_case "-QMAIL" "421 and hang-up at MAIL"
+sink_case "-q." "hang-up instead of the reply to the final dot"
 stop_sink
-start_sink -f .
-poll smtp5xx "smtphost 127.0.0.1/$P_SMTP"
-is "$status" 10 "SMTP 5xx after DATA: exit 10"
-is "$(server_count)" 20 "SMTP 5xx after DATA: nothing deleted"
-stop_sink
-start_sink -r RCPT
-poll smtp4xx "smtphost 127.0.0.1/$P_SMTP"
-is "$(server_count)" 20 "SMTP 4xx at RCPT: nothing deleted"
+
+# A server that hangs up in the middle of DATA.
+P_EXTRA=$((PORT_BASE + 6))
+rm -f "$T/scripted.out" "$T/scripted.log"
+python3 "$top_srcdir/tests/tls/scripted_server.py" smtp-drop "$P_EXTRA" \
+    "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+SPID=$!
+PIDS="$PIDS $SPID"
+wait_ready "$T/scripted.out"
+poll smtpdrop "smtphost 127.0.0.1/$P_EXTRA"
+is "$status" 10 "SMTP connection dropped mid-DATA: exit 10"
+is "$(server_count)" 20 "SMTP connection dropped mid-DATA: nothing deleted"
+grep -q '^DATA' "$T/scripted.log"
+ok $? "SMTP connection dropped mid-DATA: it did get that far"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
 # A bad rcfile: exit 5 with file:line:col.
 rc=$(rcfile syntax "poll localhost proto imap

@@ -26,6 +26,8 @@ in the clear.  Modes:
                   challenge and NO; then an empty INBOX
   pop3-drop       plain POP3 with one message of 36 KB whose RETR stops
                   halfway: the connection is closed mid-message
+  smtp-drop       an SMTP server that takes MAIL, RCPT and DATA, reads a
+                  few hundred bytes of the message and hangs up
   imap-scram-plus implicit TLS ($CERT/$KEY, at most TLS 1.2 when
                   $TLSMAX=1.2) offering SCRAM-SHA-256 and -PLUS; checks
                   the proof against $PASS and the channel binding: on
@@ -241,6 +243,24 @@ def serve_pop3_drop(conn, log):
     conn.close()
 
 
+def serve_smtp_drop(conn, log):
+    conn.sendall(b"220 scripted ESMTP\r\n")
+    rfile = conn.makefile("rb")
+    for line in rfile:
+        log.write(line)
+        log.flush()
+        cmd = line[:4].upper()
+        if cmd in (b"EHLO", b"HELO"):
+            conn.sendall(b"250-scripted\r\n250 PIPELINING\r\n")
+        elif cmd == b"DATA":
+            conn.sendall(b"354 go on\r\n")
+            rfile.read(300)
+            break
+        else:
+            conn.sendall(b"250 ok\r\n")
+    conn.close()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -273,6 +293,9 @@ def serve(mode, port, logpath):
         return
     if mode == "pop3-old":
         serve_pop3_old(conn, log)
+        return
+    if mode == "smtp-drop":
+        serve_smtp_drop(conn, log)
         return
     if mode == "pop3-drop":
         serve_pop3_drop(conn, log)
