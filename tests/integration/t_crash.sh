@@ -1,0 +1,80 @@
+#!/bin/bash
+# t_crash.sh -- kill -9 at random moments: pullmail is killed with SIGKILL
+# during polls of 500 messages (ten times over POP3, ten over IMAP); after
+# each kill a normal run completes.  No message may be lost; a message may
+# be delivered twice only when the kill fell between its delivery and the
+# journal line, so at most once per kill.  The duplicates are reported.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+N=500
+KILLS=${CRASH_KILLS:-10}	# per protocol
+setup_certs
+start_dovecot
+RANDOM=$$
+
+seed_round() {	# seed_round TAG: N messages with Message-IDs <TAG-i@crash>
+	for i in $(seq 1 $N); do
+		printf 'From: s@example.org\nSubject: %s %s\nMessage-ID: <%s-%s@crash>\n\nbody %s\n' \
+		    "$1" "$i" "$1" "$i" "$i"
+	done | awk -v d="$MAILDIR/new" -v t="$1" '
+	    /^From: / { n++; f = sprintf("%s/%d.M%dP9.%s", d, 5000 + n, n, t) }
+	    { print > f }'
+	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+}
+rcfor() {	# rcfor PROTO DIR
+	port=$P_POP3S
+	[ "$1" = imap ] && port=$P_IMAPS
+	rcfile "crash-$1" "poll localhost via 127.0.0.1 proto $1 port $port
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    maildir \"$2\""
+}
+now_ms() { date +%s%3N; }
+
+lost=0 dups=0 real_kills=0 bad_runs=0 left=0
+for proto in pop3 imap; do
+	# How long does an undisturbed poll take?  Kills land inside it.
+	empty_mailbox; seed_round "cal-$proto"
+	rc=$(rcfor "$proto" "$T/md-cal-$proto")
+	t0=$(now_ms)
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1 || bail "calibration poll failed"
+	span=$(( $(now_ms) - t0 ))
+	echo "# $proto: an undisturbed poll of $N messages takes ${span} ms"
+	for k in $(seq 1 "$KILLS"); do
+		tag="$proto-$k"
+		md="$T/md-$tag"
+		empty_mailbox; seed_round "$tag"
+		rc=$(rcfor "$proto" "$md")
+		delay=$(( 20 + RANDOM % (span > 40 ? span - 20 : 20) ))
+		"$PULLMAIL" -f "$rc" >"$T/out-$tag" 2>&1 &
+		pid=$!
+		sleep "$(printf '0.%03d' "$delay")" 2>/dev/null ||
+		    sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
+		if kill -9 "$pid" 2>/dev/null; then
+			real_kills=$((real_kills + 1))
+		fi
+		wait "$pid" 2>/dev/null
+		got_before=$(ls "$md/new" 2>/dev/null | wc -l)
+		"$PULLMAIL" -f "$rc" >>"$T/out-$tag" 2>&1
+		st=$?
+		[ "$st" -le 1 ] || { bad_runs=$((bad_runs + 1)); echo "# $tag: run after the kill exited $st"; }
+		ids=$(cat "$md"/new/* 2>/dev/null | grep '^Message-ID: ' | sort)
+		uniq=$(echo "$ids" | sort -u | grep -c .)
+		total=$(echo "$ids" | grep -c .)
+		lost=$((lost + N - uniq))
+		dups=$((dups + total - uniq))
+		left=$((left + $(server_count)))
+		echo "# $tag: killed after ${delay} ms with $got_before delivered; then $uniq of $N delivered, $((total - uniq)) twice"
+	done
+done
+
+is "$lost" 0 "no message lost in $((2 * KILLS)) kill -9 rounds"
+is "$left" 0 "the run after each kill emptied the mailbox"
+is "$bad_runs" 0 "every run after a kill succeeded"
+[ "$dups" -le "$real_kills" ]
+ok $? "duplicates: $dups in $real_kills kills that hit a running poll \
+(at most one per kill)"
+[ "$real_kills" -ge "$KILLS" ]
+ok $? "most kills hit a poll in progress ($real_kills of $((2 * KILLS)))"
+
+done_testing
