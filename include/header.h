@@ -25,4 +25,13 @@ int	header_get(const char *hdr, size_t len, const char *name, char *out,
  */
 int	header_address(const char *value, char *out, size_t size);
 
+/*
+ * Drop fields from the header block hdr[0..len) in place, each with its
+ * continuation lines, as fetchmail does: empty Status: and
+ * X-Mozilla-Status: always, non-empty ones with dropstatus, and
+ * Delivered-To: with dropdelivered.  Returns the new length.
+ */
+size_t	header_filter(char *hdr, size_t len, int dropstatus,
+	    int dropdelivered);
+
 #endif

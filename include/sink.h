@@ -47,8 +47,10 @@ extern const struct sink_ops sink_smtp_ops;
 extern const struct sink_ops sink_mda_ops;
 extern const struct sink_ops sink_maildir_ops;
 extern const struct sink_ops sink_mbox_ops;
+extern const struct sink_ops sink_bsmtp_ops;
 
-/* The sink the account asks for: maildir, mbox, mda, else SMTP/LMTP. */
+/* The sink the account asks for: maildir, mbox, bsmtp, mda, else
+ * SMTP/LMTP. */
 void	sink_init(struct sink *, const struct account *);
 
 #endif

@@ -303,7 +303,6 @@ account_not_yet(const struct account *a)
 {
 	/* Options whose absence would change where mail goes or what is
 	 * deleted: refused until the engine honours them. */
-	if (a->bsmtp != NULL) return ("bsmtp");
 	if (a->plugin != NULL) return ("plugin");
 	if (a->plugout != NULL) return ("plugout");
 	if (a->preconnect != NULL) return ("preconnect");
@@ -315,8 +314,6 @@ account_not_yet(const struct account *a)
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
 	if (account_multidrop(a)) return ("multidrop (several local names)");
-	if (a->smtpaddress != NULL) return ("smtpaddress");
-	if (a->smtpname != NULL) return ("smtpname");
 	if (a->esmtppassword != NULL) return ("esmtppassword");
 	if (a->interface != NULL) return ("interface");
 	if (a->monitor != NULL) return ("monitor");

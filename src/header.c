@@ -109,3 +109,58 @@ header_address(const char *value, char *out, size_t size)
 	out[n] = '\0';
 	return (0);
 }
+
+/* Does the field at line (len bytes, up to its end) start with name:? */
+static int
+field_is(const char *line, size_t len, const char *name)
+{
+	size_t	n = strlen(name);
+
+	return (len > n && strncasecmp(line, name, n) == 0 && line[n] == ':');
+}
+
+/* Is the value after "name:" empty (only blanks, line ends)? */
+static int
+field_empty(const char *line, size_t len, const char *name)
+{
+	size_t	i;
+
+	for (i = strlen(name) + 1; i < len; i++) {
+		if (!isspace((unsigned char)line[i]))
+			return (0);
+	}
+	return (1);
+}
+
+size_t
+header_filter(char *hdr, size_t len, int dropstatus, int dropdelivered)
+{
+	size_t	in = 0, out = 0, end, flen;
+	int	drop;
+
+	while (in < len) {
+		/* One field: its line and every continuation line. */
+		end = in;
+		do {
+			while (end < len && hdr[end] != '\n')
+				end++;
+			if (end < len)
+				end++;
+		} while (end < len && (hdr[end] == ' ' || hdr[end] == '\t'));
+		flen = end - in;
+		drop = 0;
+		if (field_is(hdr + in, flen, "Status") ||
+		    field_is(hdr + in, flen, "X-Mozilla-Status"))
+			drop = dropstatus || field_empty(hdr + in, flen,
+			    field_is(hdr + in, flen, "Status") ? "Status" :
+			    "X-Mozilla-Status");
+		else if (field_is(hdr + in, flen, "Delivered-To"))
+			drop = dropdelivered;
+		if (!drop) {
+			memmove(hdr + out, hdr + in, flen);
+			out += flen;
+		}
+		in = end;
+	}
+	return (out);
+}

@@ -176,7 +176,7 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	const struct account	*a = s->account;
 	struct envelope		 env;
 	enum sink_result	 r;
-	size_t			 have = 0, hend = 0;
+	size_t			 have = 0, hend = 0, kept;
 	ssize_t			 n = 1;
 	char			*cause = NULL, *received;
 	int			 rc;
@@ -199,6 +199,13 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		hend = header_end(buf, have);
 	}
 	envelope_build(&env, a, buf, hend != 0 ? hend : have, m->size);
+	if (hend != 0) {
+		/* Status and Delivered-To lines, as fetchmail drops them. */
+		kept = header_filter(buf, hend, a->dropstatus == 1,
+		    a->dropdelivered == 1);
+		memmove(buf + kept, buf + hend, have - hend);
+		have -= hend - kept;
+	}
 
 	r = sk->ops->begin(sk, &env, &cause);
 	if (r != SINK_OK) {

@@ -19,6 +19,9 @@ sink_init(struct sink *s, const struct account *a)
 	} else if (a->mbox != NULL) {
 		s->ops = &sink_mbox_ops;
 		s->fail = PM_IOERR;
+	} else if (a->bsmtp != NULL) {	/* fetchmail: bsmtp wins over mda */
+		s->ops = &sink_bsmtp_ops;
+		s->fail = PM_BSMTP;
 	} else if (a->mda != NULL) {
 		s->ops = &sink_mda_ops;
 		s->fail = PM_IOERR;

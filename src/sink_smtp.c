@@ -42,6 +42,7 @@ struct smtp {
 	int			 dirty;		/* needs RSET before MAIL */
 	int			 lmtp;
 	size_t			 accepted;	/* RCPTs answered 2xx */
+	int			 batch;		/* messages in this session */
 	struct dot_encoder	 enc;
 	char			 out[2 * SMTP_CHUNK + 8];
 	char			 last[512];	/* last reply, for messages */
@@ -127,7 +128,9 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 	if (s->conn == NULL)
 		return (-1);
 	s->host = xstrdup(spec);
-	s->domain = xstrdup(host[0] == '/' ? "localhost" : host);
+	/* Bare local names get smtpaddress, else the host we talk to. */
+	s->domain = xstrdup(a->smtpaddress != NULL ? a->smtpaddress :
+	    host[0] == '/' ? "localhost" : host);
 	if ((code = smtp_reply(s, NULL, cause)) == -1)
 		goto fail;
 	if (code != 220) {
@@ -207,9 +210,12 @@ smtp_open(struct sink *sk, char **cause)
 }
 
 static void
-smtp_send_rcpt(struct smtp *s, const char *rcpt)
+smtp_send_rcpt(struct smtp *s, const struct account *a, const char *rcpt)
 {
-	if (strchr(rcpt, '@') != NULL)
+	/* fetchmail's smtpname: one full address for every recipient. */
+	if (a->smtpname != NULL)
+		conn_printf(s->conn, "RCPT TO:<%s>\r\n", a->smtpname);
+	else if (strchr(rcpt, '@') != NULL)
 		conn_printf(s->conn, "RCPT TO:<%s>\r\n", rcpt);
 	else
 		conn_printf(s->conn, "RCPT TO:<%s@%s>\r\n", rcpt, s->domain);
@@ -264,7 +270,7 @@ smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 	if (s->pipelining) {
 		/* RFC 2920: send it all, then read the replies in order. */
 		for (i = 0; i < e->rcpts.n; i++)
-			smtp_send_rcpt(s, e->rcpts.v[i]);
+			smtp_send_rcpt(s, sk->account, e->rcpts.v[i]);
 		conn_printf(s->conn, "DATA\r\n");
 		if (conn_flush(s->conn, cause) != 0)
 			goto lost;
@@ -292,7 +298,7 @@ smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 			goto lost;
 		smtp_fold(s, &r, code, 250, "MAIL FROM", why, sizeof(why));
 		for (i = 0; i < e->rcpts.n && r == SINK_OK; i++) {
-			smtp_send_rcpt(s, e->rcpts.v[i]);
+			smtp_send_rcpt(s, sk->account, e->rcpts.v[i]);
 			if (conn_flush(s->conn, cause) != 0 ||
 			    (code = smtp_reply(s, NULL, cause)) == -1)
 				goto lost;
@@ -338,6 +344,21 @@ smtp_write(struct sink *sk, const void *data, size_t len, char **cause)
 	return (SINK_OK);
 }
 
+static void
+smtp_quit(struct smtp *s)
+{
+	char	*cause = NULL;
+
+	if (s->conn == NULL)
+		return;
+	conn_printf(s->conn, "QUIT\r\n");
+	if (conn_flush(s->conn, &cause) == 0)
+		(void)smtp_reply(s, NULL, &cause);
+	free(cause);
+	conn_close(&s->conn);
+	s->batch = 0;
+}
+
 static enum sink_result
 smtp_commit(struct sink *sk, char **cause)
 {
@@ -376,8 +397,13 @@ smtp_commit(struct sink *sk, char **cause)
 		    s->host, why, s->lmtp && s->accepted > 1 ? " (kept for "
 		    "every recipient; those who took it may get it twice)" :
 		    "");
-	else
+	else {
 		s->dirty = 0;
+		/* batchlimit: a new session every N messages. */
+		if (sk->account->batchlimit > 0 &&
+		    ++s->batch >= sk->account->batchlimit)
+			smtp_quit(s);
+	}
 	return (r);
 }
 
@@ -396,17 +422,10 @@ static void
 smtp_close(struct sink *sk)
 {
 	struct smtp	*s = sk->data;
-	char		*cause = NULL;
 
 	if (s == NULL)
 		return;
-	if (s->conn != NULL) {
-		conn_printf(s->conn, "QUIT\r\n");
-		if (conn_flush(s->conn, &cause) == 0)
-			(void)smtp_reply(s, NULL, &cause);
-		free(cause);
-		conn_close(&s->conn);
-	}
+	smtp_quit(s);
 	free(s->host);
 	free(s->domain);
 	free(s);

@@ -156,6 +156,53 @@ for sink in maildir mbox; do
 	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 done
 
+# --- BSMTP ---------------------------------------------------------------
+empty_mailbox; seed
+run bsmtp "bsmtp \"$T/out.bsmtp\" smtpaddress example.net"
+is "$?" 0 "bsmtp: exit 0"
+is "$(grep -c '^MAIL FROM:<sender[0-9]*@example.org>'$'\r''$' "$T/out.bsmtp")" 20 \
+    "bsmtp: 20 MAIL FROM lines with the senders, CR LF ended"
+is "$(grep -c '^RCPT TO:<'"$(id -un)"'@example.net>'$'\r''$' "$T/out.bsmtp")" 20 \
+    "bsmtp: RCPT TO with smtpaddress as the domain"
+is "$(grep -c '^\.'$'\r''$' "$T/out.bsmtp")" 20 "bsmtp: 20 final dots"
+grep -q '^\.\.\.two dots'$'\r''$' "$T/out.bsmtp"
+ok $? "bsmtp: lines starting with a dot are dot-stuffed"
+is "$(server_count)" 0 "bsmtp: all deleted from the server"
+empty_mailbox; add_one() {
+	printf 'Status: RO\nX-Mozilla-Status: \nDelivered-To: x@example.org\nSubject: s\n\nbody\n' \
+	    >"$MAILDIR/new/6000.M1P6.status"
+	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+}
+add_one
+rc=$(rcfile bsmtp-out "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    bsmtp - smtpname joe@example.com")
+"$PULLMAIL" -s -f "$rc" >"$T/stdout" 2>"$T/out"
+is "$?" 0 "bsmtp -: exit 0"
+grep -q '^RCPT TO:<joe@example.com>'$'\r''$' "$T/stdout"
+ok $? "bsmtp -: written to standard output, smtpname as the recipient"
+grep -q '^Status: RO' "$T/stdout" && grep -q '^Delivered-To:' "$T/stdout" &&
+    ! grep -q '^X-Mozilla-Status:' "$T/stdout"
+ok $? "an empty X-Mozilla-Status: is dropped, the others are kept"
+add_one
+run drops "bsmtp \"$T/drops.bsmtp\" dropstatus dropdelivered"
+! grep -q '^Status:\|^Delivered-To:' "$T/drops.bsmtp" &&
+    grep -q '^Subject: s' "$T/drops.bsmtp"
+ok $? "dropstatus and dropdelivered remove those lines"
+
+# --- batchlimit -----------------------------------------------------------
+start_sink
+empty_mailbox; seed
+rc=$(rcfile batch "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    smtphost 127.0.0.1/$P_SMTP batchlimit 6")
+"$PULLMAIL" -v -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "batchlimit 6: exit 0"
+is "$(grep -c 'SMTP session open' "$T/out")" 4 "batchlimit 6: 20 messages \
+in four SMTP sessions"
+is "$(ls "$SINK_DIR" | wc -l)" 20 "batchlimit 6: all 20 arrived"
+stop_sink
+
 # --- MDA arguments: hostile addresses stay single literal words -----------
 MDA_ARGS="$top_srcdir/tests/integration/mda-args"
 evil="it's; \$(touch $T/pwned) \`touch $T/pwned2\` a  b"

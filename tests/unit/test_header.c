@@ -1,5 +1,6 @@
 /* test_header.c -- header block helpers. */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "header.h"
@@ -11,9 +12,10 @@ main(void)
 {
 	const char	*h = "From: A <a@b.example>\r\nSubject: one\r\n two\r\n"
 	    "Return-Path: <>\r\n\r\nbody";
-	char		 v[64], addr[64];
+	char		 v[64], addr[64], *f;
+	size_t		 n;
 
-	plan(16);
+	plan(18);
 	is_int(header_end(h, strlen(h)), strlen(h) - 4, "end after CRLF CRLF");
 	is_int(header_end("a: b\n\nx", 7), 6, "end after LF LF");
 	is_int(header_end("a: b\r\n", 6), 0, "no end yet");
@@ -38,5 +40,18 @@ main(void)
 	    "an unterminated quote is refused");
 	is_int(header_address("<\"a\nb\"@c>", addr, sizeof(addr)), -1,
 	    "a control character is refused even quoted");
+	f = strdup("From: a\r\nStatus: RO\r\nX-Mozilla-Status: \r\n"
+	    "Delivered-To: x@y\r\n\tcontinued\r\nStatus:\r\nSubject: s\r\n"
+	    "\r\n");
+	n = header_filter(f, strlen(f), 0, 0);
+	f[n] = '\0';
+	is_str(f, "From: a\r\nStatus: RO\r\nDelivered-To: x@y\r\n"
+	    "\tcontinued\r\nSubject: s\r\n\r\n", "empty Status lines "
+	    "always go");
+	n = header_filter(f, strlen(f), 1, 1);
+	f[n] = '\0';
+	is_str(f, "From: a\r\nSubject: s\r\n\r\n", "dropstatus and "
+	    "dropdelivered take the rest, continuation lines too");
+	free(f);
 	return (done_testing());
 }
