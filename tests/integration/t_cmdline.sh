@@ -122,10 +122,10 @@ else
 fi
 
 # --- options understood but not carried out yet are refused, not ignored ---
-rc=$(rcfile notyet 'poll localhost user u pass p maildir Mail')
+rc=$(rcfile notyet 'poll localhost plugin "nc %h %p" user u pass p')
 pm -f "$rc" >/dev/null 2>"$T/err"
-is "$?" 5 "an account using maildir is not polled (not built yet)"
-grep -q 'maildir is understood but not carried out' "$T/err"
+is "$?" 5 "an account using plugin is not polled (not built yet)"
+grep -q 'plugin is understood but not carried out' "$T/err"
 ok $? "and the message names the option"
 
 # --- password sources against a real server -------------------------------
