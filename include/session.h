@@ -59,6 +59,10 @@ struct poll_opts {
 	volatile int	*stop;		/* set by SIGTERM/SIGINT */
 	const char	*statedir;	/* UID journals */
 	const char	*idfile;	/* fetchmail's .fetchids, imported */
+	int		 softbounce;	/* keep mail refused for good */
+	int		 spambounce;	/* bounce antispam refusals too */
+	int		 bouncemail;	/* bounce to the sender, else: */
+	const char	*postmaster;
 };
 
 struct folder_state;

@@ -41,6 +41,8 @@ struct sink {
 	const struct account	*account;
 	void			*data;
 	int			 fail;	/* pm_result when a message fails */
+	int			 code;	/* SMTP/LMTP reply code of the last
+					 * refusal; 0 for other sinks */
 };
 
 extern const struct sink_ops sink_smtp_ops;

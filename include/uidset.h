@@ -8,6 +8,7 @@
  *	V 1700000000		IMAP UIDVALIDITY; a new value forgets every UID
  *	K <uid>			delivered and kept on the server ("keep")
  *	D <uid>			delivered, to be deleted from the server
+ *	B <uid>			refused for good; a bounce is on its way
  *	- <uid>			gone from the server
  *
  * A line counts only when its newline is there, so a write torn by a
@@ -27,6 +28,8 @@ enum uid_state {
 	UID_NONE = 0,		/* not recorded */
 	UID_KEPT = 'K',		/* delivered, left on the server */
 	UID_DELETE = 'D',	/* delivered, deletion not yet confirmed */
+	UID_BOUNCE = 'B',	/* refused; bounced (or about to be): never
+				 * bounce it again, never delete it unsent */
 };
 
 struct uidset;

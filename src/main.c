@@ -318,7 +318,8 @@ static int
 poll_accounts(struct account_list *polls, const struct config *cfg, int check)
 {
 	struct poll_opts	 o = { check, &stop_requested, cfg->statedir,
-				    cfg->idfile };
+				    cfg->idfile, cfg->softbounce, cfg->spambounce,
+				    cfg->bouncemail, cfg->postmaster };
 	const char	*what;
 	char		*cause;
 	size_t		 i;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounce.h"
 #include "bounds.h"
 #include "config.h"
 #include "conn.h"
@@ -169,9 +170,42 @@ session_drain(struct session *s, char *buf, char **cause)
  * Deliver one message.  Returns 0 when the poll may go on (whatever
  * happened to this message; *result_r says), or a pm_result that ends it.
  */
+/* What a bounce needs from a message the forwarder refused for good. */
+struct refusal {
+	char	*from;
+	char	*rcpt;
+	char	*hdr;
+	size_t	 hdrlen;
+	char	*reply;
+};
+
+static void
+refusal_free(struct refusal *rf)
+{
+	free(rf->from);
+	free(rf->rcpt);
+	free(rf->hdr);
+	free(rf->reply);
+	memset(rf, 0, sizeof(*rf));
+}
+
+/* Keep what a bounce would need, only when one may be sent. */
+static void
+refusal_note(struct session *s, struct refusal *rf, const struct envelope *e,
+    const char *hdr, size_t hdrlen)
+{
+	if (s->opts->softbounce)
+		return;
+	refusal_free(rf);
+	rf->from = xstrdup(e->from);
+	rf->rcpt = xstrdup(e->rcpts.n > 0 ? e->rcpts.v[0] : s->account->user);
+	rf->hdr = xstrndup(hdr, hdrlen);
+	rf->hdrlen = strlen(rf->hdr);
+}
+
 static int
 session_one(struct session *s, struct sink *sk, const struct msg *m,
-    char *buf, enum sink_result *result_r)
+    char *buf, enum sink_result *result_r, struct refusal *rf)
 {
 	const struct account	*a = s->account;
 	struct envelope		 env;
@@ -205,12 +239,16 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		    a->dropdelivered == 1);
 		memmove(buf + kept, buf + hend, have - hend);
 		have -= hend - kept;
+		hend = kept;
 	}
 
+	refusal_note(s, rf, &env, buf, hend);
 	r = sk->ops->begin(sk, &env, &cause);
 	if (r != SINK_OK) {
 		log_warnx("%s@%s: message %u: %s", a->user, a->name,
 		    m->num, cause);
+		if (r == SINK_PERMFAIL && rf->from != NULL)
+			rf->reply = xstrdup(cause);
 		free(cause);
 		cause = NULL;
 		envelope_free(&env);
@@ -252,6 +290,8 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	if (r != SINK_OK) {
 		log_warnx("%s@%s: message %u not delivered, left on the "
 		    "server: %s", a->user, a->name, m->num, cause);
+		if (r == SINK_PERMFAIL && rf->from != NULL)
+			rf->reply = xstrdup(cause);
 		free(cause);
 		return (r == SINK_FATAL ? sk->fail : 0);
 	}
@@ -460,6 +500,132 @@ session_old(struct session *s, struct folder_state *fs, struct msg *m,
 }
 
 static int
+session_is_spam(const struct account *a, int code)
+{
+	size_t	i;
+
+	for (i = 0; i < a->antispam.n; i++) {
+		if (code > 0 && atoi(a->antispam.v[i]) == code)
+			return (1);
+	}
+	return (0);
+}
+
+/* Send the notice through the sink that refused the message. */
+static int
+session_bounce(struct session *s, struct sink *sk, const struct refusal *rf,
+    const char *to, char **cause)
+{
+	const struct account	*a = s->account;
+	struct bounce_info	 b;
+	struct envelope		 env;
+	char			 me[256], date[64], boundary[64], acct[512];
+	char			*text;
+	size_t			 len;
+	enum sink_result	 r;
+
+	net_local_hostname(me, sizeof(me));
+	session_date(date, sizeof(date));
+	snprintf(boundary, sizeof(boundary), "pullmail-%ld-%lld",
+	    (long)getpid(), (long long)time(NULL));
+	snprintf(acct, sizeof(acct), "%s@%s", a->user, a->name);
+	memset(&b, 0, sizeof(b));
+	b.me = me;
+	b.to = to;
+	b.rcpt = rf->rcpt;
+	b.reply = rf->reply != NULL ? rf->reply : "refused";
+	b.account = acct;
+	b.hdr = rf->hdr;
+	b.hdrlen = rf->hdrlen;
+	b.date = date;
+	b.boundary = boundary;
+	if ((text = bounce_build(&b, &len)) == NULL) {
+		xasprintf(cause, "cannot build the bounce");
+		return (-1);
+	}
+	memset(&env, 0, sizeof(env));
+	env.from = xstrdup("");		/* a bounce never bounces */
+	strlist_add(&env.rcpts, to);
+	env.size = len;
+	if ((r = sk->ops->begin(sk, &env, cause)) == SINK_OK) {
+		if ((r = sk->ops->write(sk, text, len, cause)) == SINK_OK)
+			r = sk->ops->commit(sk, cause);
+		else
+			sk->ops->abort(sk);
+	}
+	if (r != SINK_OK && *cause == NULL)
+		xasprintf(cause, "refused");
+	envelope_free(&env);
+	free(text);
+	return (r == SINK_OK ? 0 : -1);
+}
+
+/*
+ * The forwarder refused a message for good and softbounce is off
+ * (fetchmail's rules): an antispam code deletes it without a word unless
+ * spambounce; anything else is bounced to the sender (the postmaster
+ * with "no bouncemail"), at most once, and deleted only once the bounce
+ * was accepted.  Other sinks' refusals are kept: there is no bounce path.
+ */
+static int
+session_refused(struct session *s, struct sink *sk, struct folder_state *fs,
+    const struct msg *m, const struct refusal *rf)
+{
+	const struct account	*a = s->account;
+	const struct poll_opts	*o = s->opts;
+	char			 kbuf[16], *cause = NULL;
+	const char		*key = session_msg_key(s, m, kbuf, sizeof(kbuf));
+	const char		*to;
+	int			 rc;
+
+	if (sk->code == 0 || rf->from == NULL)
+		return (0);
+	if (session_is_spam(a, sk->code) && !o->spambounce) {
+		log_info("%s@%s: message %u refused as spam (%d); deleted "
+		    "without a bounce (no softbounce)", a->user, a->name,
+		    m->num, sk->code);
+	} else {
+		to = o->bouncemail && rf->from[0] != '\0' ? rf->from :
+		    o->postmaster;
+		if (to == NULL || *to == '\0') {
+			log_warnx("%s@%s: message %u: nobody to bounce it to; "
+			    "left on the server", a->user, a->name, m->num);
+			return (0);
+		}
+		/* Written first: killed during the bounce, never again. */
+		if (key != NULL && uidstore_record(fs->store, key, UID_BOUNCE,
+		    &cause) != 0)
+			goto fail;
+		if (session_bounce(s, sk, rf, to, &cause) != 0) {
+			log_warnx("%s@%s: message %u: the bounce to <%s> was "
+			    "not sent (%s); the message stays on the server",
+			    a->user, a->name, m->num, to, cause);
+			free(cause);
+			cause = NULL;
+			if (key != NULL && uidstore_record(fs->store, key,
+			    UID_NONE, &cause) != 0)
+				goto fail;
+			return (0);
+		}
+		log_info("%s@%s: message %u bounced to <%s> and deleted (no "
+		    "softbounce)", a->user, a->name, m->num, to);
+	}
+	if (key != NULL && uidstore_record(fs->store, key, UID_DELETE,
+	    &cause) != 0)
+		goto fail;
+	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0) {
+		log_warnx("%s@%s: %s", a->user, a->name, cause);
+		free(cause);
+		return (rc);
+	}
+	return (0);
+fail:
+	log_warnx("%s@%s: %s", a->user, a->name, cause);
+	free(cause);
+	return (PM_IOERR);
+}
+
+static int
 session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
 {
@@ -467,6 +633,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	struct msgset		 ms = { NULL, 0, 0 };
 	struct folder_state	*fs;
 	struct msg		*m;
+	struct refusal		 rf;
 	enum sink_result	 r;
 	char			*cause = NULL, *buf, kbuf[16];
 	const char		*key;
@@ -475,6 +642,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	const int		 imap = s->driver == &imap_driver;
 	int			 rc;
 
+	memset(&rf, 0, sizeof(rf));
 	if ((rc = s->driver->select(s, folder, &cause)) != 0)
 		goto fail;
 	if ((fs = session_state(s, folder, &rc)) == NULL)
@@ -517,6 +685,12 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	    SESSION_CHUNK);
 	for (i = 0; i < ms.n; i++) {
 		m = &ms.v[i];
+		if (m->recorded == UID_BOUNCE) {
+			log_warnx("%s@%s: message %u was refused and pullmail "
+			    "stopped while bouncing it; left on the server, "
+			    "never bounced twice", a->user, a->name, m->num);
+			continue;
+		}
 		/* Delivered before: the journal says so, the UID proves it. */
 		if (m->recorded == UID_DELETE || (m->recorded == UID_KEPT &&
 		    !a->fetchall)) {
@@ -546,7 +720,11 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 			*sink_open = 1;
 		}
 		st->fetched++;
-		if ((rc = session_one(s, sk, m, buf, &r)) != 0)
+		rc = session_one(s, sk, m, buf, &r, &rf);
+		if (rc == 0 && r == SINK_PERMFAIL && !s->opts->softbounce)
+			rc = session_refused(s, sk, fs, m, &rf);
+		refusal_free(&rf);
+		if (rc != 0)
 			break;
 		if (r != SINK_OK) {
 			st->failed++;

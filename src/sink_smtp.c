@@ -43,6 +43,7 @@ struct smtp {
 	int			 lmtp;
 	size_t			 accepted;	/* RCPTs answered 2xx */
 	int			 batch;		/* messages in this session */
+	int			 refused;	/* code of the first refusal */
 	struct dot_encoder	 enc;
 	char			 out[2 * SMTP_CHUNK + 8];
 	char			 last[512];	/* last reply, for messages */
@@ -234,8 +235,10 @@ smtp_fold(struct smtp *s, enum sink_result *r, int code, int want,
 		return;
 	}
 	this = code / 100 == 4 ? SINK_TEMPFAIL : SINK_PERMFAIL;
-	if (*r == SINK_OK)
+	if (*r == SINK_OK) {
 		snprintf(why, whysize, "%s: %s", step, s->last);
+		s->refused = code;
+	}
 	/* Any temporary refusal keeps the whole message for later. */
 	if (*r == SINK_OK || this == SINK_TEMPFAIL)
 		*r = this;
@@ -255,6 +258,8 @@ smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 		return (SINK_FATAL);
 	s->dirty = 1;
 	s->accepted = 0;
+	s->refused = 0;
+	sk->code = 0;
 	if (rset)
 		conn_printf(s->conn, "RSET\r\n");
 	if (rset && !s->pipelining && (conn_flush(s->conn, cause) != 0 ||
@@ -315,6 +320,7 @@ smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 	}
 	if (r != SINK_OK) {
 		xasprintf(cause, "%s refused %s", s->host, why);
+		sk->code = s->refused;
 		return (r);
 	}
 	s->in_data = 1;
@@ -384,8 +390,10 @@ smtp_commit(struct sink *sk, char **cause)
 		}
 		if (code / 100 == 2)
 			continue;
-		if (r == SINK_OK)
+		if (r == SINK_OK) {
 			strlcpy(why, s->last, sizeof(why));
+			sk->code = code;
+		}
 		/* Any temporary failure keeps the message for all. */
 		if (code / 100 == 4)
 			r = SINK_TEMPFAIL;

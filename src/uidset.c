@@ -206,6 +206,7 @@ uidjournal_line(struct uidjournal *j, char *line)
 		return (0);
 	case UID_KEPT:
 	case UID_DELETE:
+	case UID_BOUNCE:
 	case '-':
 		if (!uid_valid(line))
 			return (-1);

@@ -28,6 +28,10 @@ in the clear.  Modes:
                   halfway: the connection is closed mid-message
   smtp-drop       an SMTP server that takes MAIL, RCPT and DATA, reads a
                   few hundred bytes of the message and hangs up
+  smtp-refuse     an SMTP server (serving until killed) that answers the
+                  end of DATA of every message with $REPLY, except those
+                  from the null sender (bounces), which get $BOUNCE_REPLY
+                  (default 250) and are saved in directory $OUT
   imap-scram-plus implicit TLS ($CERT/$KEY, at most TLS 1.2 when
                   $TLSMAX=1.2) offering SCRAM-SHA-256 and -PLUS; checks
                   the proof against $PASS and the channel binding: on
@@ -261,6 +265,53 @@ def serve_smtp_drop(conn, log):
     conn.close()
 
 
+def serve_smtp_refuse(srv, log):
+    n = 0
+    while True:
+        conn, _ = srv.accept()
+        conn.settimeout(10)
+        rfile = conn.makefile("rb")
+        conn.sendall(b"220 scripted ESMTP\r\n")
+        sender = None
+        try:
+            for line in rfile:
+                log.write(line)
+                log.flush()
+                cmd = line[:4].upper()
+                if cmd in (b"EHLO", b"HELO"):
+                    conn.sendall(b"250-scripted\r\n250 PIPELINING\r\n")
+                elif cmd == b"MAIL":
+                    sender = line[10:].split(b">")[0].lstrip(b"<")
+                    conn.sendall(b"250 ok\r\n")
+                elif cmd == b"DATA":
+                    conn.sendall(b"354 go on\r\n")
+                    data = []
+                    for dline in rfile:
+                        if dline == b".\r\n":
+                            break
+                        if sender == b"":
+                            data.append(dline)
+                    data = b"".join(data)
+                    if sender == b"":
+                        reply = os.environ.get("BOUNCE_REPLY", "250 ok")
+                        if reply.startswith("2"):
+                            n += 1
+                            with open("%s/bounce.%d" % (os.environ["OUT"], n),
+                                      "wb") as f:
+                                f.write(data)
+                    else:
+                        reply = os.environ["REPLY"]
+                    conn.sendall(reply.encode() + b"\r\n")
+                elif cmd == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    break
+                else:
+                    conn.sendall(b"250 ok\r\n")
+        except OSError:
+            pass
+        conn.close()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -269,6 +320,9 @@ def serve(mode, port, logpath):
     print("ready", flush=True)
     if mode in ("imaps", "imaps-old"):
         serve_imaps(srv, mode == "imaps-old")
+        return
+    if mode == "smtp-refuse":
+        serve_smtp_refuse(srv, open(logpath, "ab"))
         return
     if mode == "imap-scram-plus":
         serve_scram_plus(srv, open(logpath, "ab"))
