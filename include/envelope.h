@@ -16,9 +16,13 @@ struct envelope {
 	int		 eightbit;	/* header says 8bit or binary */
 };
 
-/* Build from the message's header block and the account. */
+/*
+ * Build from the message's header block and the account; a multidrop
+ * message nobody matches goes to postmaster.
+ */
 void	envelope_build(struct envelope *, const struct account *,
-	    const char *hdr, size_t hdrlen, long long size);
+	    const char *hdr, size_t hdrlen, long long size,
+	    const char *postmaster);
 void	envelope_free(struct envelope *);
 
 #endif

@@ -313,7 +313,6 @@ account_not_yet(const struct account *a)
 	if (a->auth == AUTH_KERBEROS_V5 || a->auth == AUTH_GSSAPI ||
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
-	if (account_multidrop(a)) return ("multidrop (several local names)");
 	if (a->esmtppassword != NULL) return ("esmtppassword");
 	if (a->interface != NULL) return ("interface");
 	if (a->monitor != NULL) return ("monitor");

@@ -3,7 +3,8 @@
  *
  * The sender comes from Return-Path (which the server's delivery wrote),
  * else From, else the account itself, as fetchmail does; recipients are
- * the account's local names (single-drop).
+ * the account's local name (single-drop) or what the header says
+ * (multidrop.c).
  */
 
 #include <stdlib.h>
@@ -12,11 +13,12 @@
 
 #include "envelope.h"
 #include "header.h"
+#include "multidrop.h"
 #include "xmalloc.h"
 
 void
 envelope_build(struct envelope *e, const struct account *a, const char *hdr,
-    size_t hdrlen, long long size)
+    size_t hdrlen, long long size, const char *postmaster)
 {
 	char	value[1024], addr[512], enc[64];
 	size_t	i;
@@ -35,8 +37,12 @@ envelope_build(struct envelope *e, const struct account *a, const char *hdr,
 	    sizeof(enc)) == 0 && (strncasecmp(enc, "8bit", 4) == 0 ||
 	    strncasecmp(enc, "binary", 6) == 0))
 		e->eightbit = 1;
+	if (account_multidrop(a)) {
+		multidrop_rcpts(a, hdr, hdrlen, postmaster, &e->rcpts);
+		return;
+	}
 	for (i = 0; i < a->locals.n; i++) {
-		/* "server=local" mappings are for multidrop; not yet here. */
+		/* "server=local" mappings only matter for multidrop. */
 		if (strchr(a->locals.v[i], '=') == NULL)
 			strlist_add(&e->rcpts, a->locals.v[i]);
 	}

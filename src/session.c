@@ -148,10 +148,11 @@ session_received(struct session *s, const struct envelope *e)
 	session_date(date, sizeof(date));
 	xasprintf(&r, "Received: from %s [%s]\r\n"
 	    "\tby %s with %s%s (pullmail-%s)\r\n"
-	    "\tfor <%s> (single-drop); %s\r\n",
+	    "\tfor <%s> (%s); %s\r\n",
 	    account_host(a), conn_peer_addr(s->conn), me, s->driver->name,
 	    conn_is_tls(s->conn) ? "S" : "", PACKAGE_VERSION,
-	    e->rcpts.n > 0 ? e->rcpts.v[0] : a->user, date);
+	    e->rcpts.n > 0 ? e->rcpts.v[0] : a->user, account_multidrop(a) ?
+	    "multi-drop" : "single-drop", date);
 	return (r);
 }
 
@@ -232,7 +233,8 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		have += n;
 		hend = header_end(buf, have);
 	}
-	envelope_build(&env, a, buf, hend != 0 ? hend : have, m->size);
+	envelope_build(&env, a, buf, hend != 0 ? hend : have, m->size,
+	    s->opts->postmaster);
 	if (hend != 0) {
 		/* Status and Delivered-To lines, as fetchmail drops them. */
 		kept = header_filter(buf, hend, a->dropstatus == 1,
@@ -243,7 +245,13 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	}
 
 	refusal_note(s, rf, &env, buf, hend);
-	r = sk->ops->begin(sk, &env, &cause);
+	if (env.rcpts.n == 0) {
+		/* Multidrop, no match, and "set postmaster" is empty. */
+		xasprintf(&cause, "nobody to deliver it to (no local name "
+		    "matches and the postmaster is empty); left on the server");
+		r = SINK_TEMPFAIL;
+	} else
+		r = sk->ops->begin(sk, &env, &cause);
 	if (r != SINK_OK) {
 		log_warnx("%s@%s: message %u: %s", a->user, a->name,
 		    m->num, cause);

@@ -249,4 +249,27 @@ is "$(server_count)" 20 "lmtp 4xx: nothing deleted"
 grep -q ' 4[0-9][0-9] ' "$T/out"
 ok $? "lmtp 4xx: the reply is in the log"
 
+# --- multidrop: recipients from the headers, over LMTP ----------------------
+empty_mailbox
+rm -rf "$T/home/dest/Maildir"
+m() {	# m NAME TO-HEADER
+	printf 'From: x@example.org\nTo: %s\nSubject: %s\n\nbody\n' "$2" "$1" \
+	    >"$MAILDIR/new/7000.M$1P7.md"
+}
+m md1 "dest@localhost"
+m md2 "test@localhost, Dest <dest@localhost>"
+m md3 "someone@elsewhere.example"
+chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+rc=$(rcfile multi "set postmaster \"dest\"
+poll localhost via 127.0.0.1 proto pop3 port $P_POP3S envelope X-Envelope-To
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    smtphost 127.0.0.1/$P_LMTP lmtp is dest test here")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "multidrop: exit 0"
+subjects() { dadm fetch -u "$1" hdr.subject mailbox INBOX ALL |
+    sed -n 's/^hdr.subject: //p' | sort | tr '\n' ' '; }
+is "$(subjects dest)" "md1 md2 md3 " "multidrop: dest got its two and the \
+unmatched one (postmaster)"
+is "$(subjects test)" "md2 " "multidrop: test got the one addressed to it"
+
 done_testing
