@@ -24,5 +24,7 @@ void	envelope_build(struct envelope *, const struct account *,
 	    const char *hdr, size_t hdrlen, long long size,
 	    const char *postmaster);
 void	envelope_free(struct envelope *);
+/* Does an address hold non-ASCII bytes (so SMTP needs SMTPUTF8)? */
+int	envelope_utf8(const struct envelope *);
 
 #endif

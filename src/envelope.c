@@ -55,3 +55,27 @@ envelope_free(struct envelope *e)
 	strlist_free(&e->rcpts);
 	memset(e, 0, sizeof(*e));
 }
+
+static int
+has_8bit(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return (1);
+	}
+	return (0);
+}
+
+int
+envelope_utf8(const struct envelope *e)
+{
+	size_t	i;
+
+	if (has_8bit(e->from))
+		return (1);
+	for (i = 0; i < e->rcpts.n; i++) {
+		if (has_8bit(e->rcpts.v[i]))
+			return (1);
+	}
+	return (0);
+}

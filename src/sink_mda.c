@@ -245,6 +245,12 @@ mda_write(struct sink *sk, const void *data, size_t len, char **cause)
 	while (len > 0) {
 		n = len > MDA_CHUNK ? MDA_CHUNK : len;
 		/* fetchmail's stripcr is on by default for an MDA. */
+		if (sk->account->stripcr == 0) {
+			mda_send(m, p, n);
+			p += n;
+			len -= n;
+			continue;
+		}
 		o = crlf_strip(&m->strip, p, n, m->out);
 		mda_send(m, m->out, o);
 		p += n;

@@ -38,6 +38,7 @@ struct smtp {
 	int			 pipelining;
 	int			 size;
 	int			 eightbitmime;
+	int			 smtputf8;
 	int			 in_data;	/* after 354, before the dot */
 	int			 dirty;		/* needs RSET before MAIL */
 	int			 lmtp;
@@ -83,6 +84,8 @@ smtp_reply(struct smtp *s, int *ext, char **cause)
 				*ext |= 2;
 			else if (strcasecmp(text, "8BITMIME") == 0)
 				*ext |= 4;
+			else if (strcasecmp(text, "SMTPUTF8") == 0)
+				*ext |= 8;
 		}
 		strlcpy(s->last, line, sizeof(s->last));
 		if (last)
@@ -161,6 +164,7 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 	s->pipelining = (ext & 1) != 0;
 	s->size = (ext & 2) != 0;
 	s->eightbitmime = (ext & 4) != 0;
+	s->smtputf8 = (ext & 8) != 0;
 	log_debug("%s: %s session open%s", spec, s->lmtp ? "LMTP" : "SMTP",
 	    s->pipelining ? ", pipelining" : "");
 	return (0);
@@ -268,8 +272,12 @@ smtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 	conn_printf(s->conn, "MAIL FROM:<%s>", e->from);
 	if (s->size && e->size > 0)
 		conn_printf(s->conn, " SIZE=%lld", e->size);
-	if (s->eightbitmime && e->eightbit)
+	/* pass8bits: always, as fetchmail does. */
+	if (s->eightbitmime && (e->eightbit || sk->account->pass8bits == 1))
 		conn_printf(s->conn, " BODY=8BITMIME");
+	/* RFC 6531: only when an address needs it. */
+	if (s->smtputf8 && envelope_utf8(e))
+		conn_printf(s->conn, " SMTPUTF8");
 	conn_printf(s->conn, "\r\n");
 
 	if (s->pipelining) {

@@ -226,6 +226,19 @@ as two literal arguments"
 	ok $? "mda ($shape): nothing in them was run"
 done
 
+# --- stripcr: an MDA gets LF line ends unless "no stripcr" -----------------
+empty_mailbox; seed
+rm -rf "$T/mda"; mkdir -p "$T/mda"
+run crlf "mda \"$MDA_SAVE $T/mda\" no stripcr fetchlimit 1"
+f=$(ls "$T"/mda/msg.* | head -1)
+[ -n "$f" ] && grep -q $'\r$' "$f"
+ok $? "no stripcr: the MDA gets CR LF"
+rm -rf "$T/mda"; mkdir -p "$T/mda"
+run lf "mda \"$MDA_SAVE $T/mda\" fetchlimit 1"
+f=$(ls "$T"/mda/msg.* | head -1)
+[ -n "$f" ] && ! grep -q $'\r' "$f"
+ok $? "default: the MDA gets LF only"
+
 # --- LMTP into Dovecot ------------------------------------------------------
 empty_mailbox; seed
 run lmtp "smtphost 127.0.0.1/$P_LMTP lmtp is dest here"
