@@ -673,7 +673,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	fresh = session_classify(s, fs, &ms);
 	st->found += fresh;
 	if (ms.n > fresh)
-		log_info("%zu new message%s (%zu delivered before) for %s at "
+		log_info("%zu new message%s (%zu seen before) for %s at "
 		    "%s%s%s", fresh, fresh == 1 ? "" : "s", ms.n - fresh,
 		    a->user, a->name, imap ? " folder " : "", imap ? folder :
 		    "");

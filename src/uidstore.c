@@ -167,7 +167,8 @@ uidstore_open(const char *dir, const char *key, int readonly,
 	}
 
 	if (durable_mkdirs(dir, 0700) != 0) {
-		xasprintf(cause, "state directory %s: %s", dir,
+		xasprintf(cause, "state directory %s: %s (set statedir, or "
+		    "--statedir, to a private writable directory)", dir,
 		    strerror(errno));
 		rc = PM_IOERR;
 		goto fail;

@@ -68,7 +68,7 @@ is "$(server_count)" 5 "pop3 keep: all five still on the server"
 add 2 6
 run pop3 keep -c
 is "$?" 0 "pop3 -c: new mail waiting (exit 0)"
-grep -q '2 new messages (5 delivered before)' "$T/out"
+grep -q '2 new messages (5 seen before)' "$T/out"
 ok $? "pop3 -c: counts only the two new ones"
 is "$(arrived)" 0 "pop3 -c: fetches nothing"
 
