@@ -121,9 +121,12 @@ settings_print(FILE *f, const struct config *cfg)
 		fprintf(f, "%d seconds (not available in this version: one "
 		    "poll)\n", cfg->daemon);
 	/* Say what is not in use yet rather than promise it. */
-	fprintf(f, "State directory: %s (not used yet: no UID store)\n",
-	    cfg->statedir);
-	fprintf(f, "fetchmail idfile: %s (not imported yet)\n", cfg->idfile);
+	fprintf(f, "State directory: %s (UID journals)\n", cfg->statedir);
+	fprintf(f, "fetchmail idfile: %s (imported on an account's first "
+	    "poll)\n", cfg->idfile);
+	fprintf(f, "Refused mail: %s\n", cfg->softbounce ? "kept on the "
+	    "server (softbounce)" : cfg->bouncemail ? "bounced to the sender, "
+	    "then deleted" : "bounced to the postmaster, then deleted");
 	fprintf(f, "Parallel polls: %d (not yet: accounts are polled one "
 	    "after another)\n", cfg->jobs);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
