@@ -49,8 +49,6 @@ int		 uidset_each(const struct uidset *,
 void		 uidset_mark(struct uidset *, const char *uid);
 int		 uidset_marked(const struct uidset *, const char *uid);
 void		 uidset_unmark(struct uidset *);
-/* Remove every UID that is not marked. */
-void		 uidset_keep_marked(struct uidset *);
 
 /*
  * Is uid storable in a journal line?  1..PM_UID_MAX-1 printable ASCII

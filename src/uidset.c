@@ -156,22 +156,6 @@ uidset_unmark(struct uidset *s)
 		n->marked = 0;
 }
 
-void
-uidset_keep_marked(struct uidset *s)
-{
-	struct uidnode	*n, *next;
-
-	RB_FOREACH_SAFE(n, uidtree, &s->tree, next) {
-		if (n->marked) {
-			n->marked = 0;
-			continue;
-		}
-		RB_REMOVE(uidtree, &s->tree, n);
-		free(n);
-		s->n--;
-	}
-}
-
 int
 uid_valid(const char *uid)
 {
