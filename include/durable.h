@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+/* write(2) until all len bytes are out (EINTR retried).  0 or -1. */
+int	durable_write_all(int fd, const void *data, size_t len);
 /* mkdir -p with mode for every directory it creates.  0 or -1 (errno). */
 int	durable_mkdirs(const char *path, int mode);
 /* fsync the directory that holds path (or path itself if a directory). */

@@ -49,10 +49,11 @@ durable_sync_dir(const char *dir)
 	return (rc);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+durable_write_all(int fd, const void *data, size_t len)
 {
-	ssize_t	n;
+	const char	*p = data;
+	ssize_t		 n;
 
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
@@ -80,7 +81,7 @@ durable_replace(const char *path, const void *data, size_t len, char **cause)
 		free(tmp);
 		return (-1);
 	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -258,7 +258,7 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	struct imap_resp	 r;
 	struct sasl		*sa;
 	const char		*errstr;
-	char			*line, *init = NULL, *resp, *prefix;
+	char			*line, *init = NULL, *prefix;
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
@@ -306,21 +306,9 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 		}
 		if (r.kind != IMAP_CONTINUE)
 			continue;	/* untagged: nothing we need */
-		/* Without SASL-IR the initial response answers the first "+". */
-		if (init != NULL) {
-			resp = init;
-			init = NULL;
-		} else if ((rc = sasl_answer(sa, r.text, &resp, cause)) != 0) {
-			if (rc == SASL_REFUSED) {
-				/* Cancel the exchange (RFC 3501 6.2.2). */
-				conn_printf(s->conn, "*\r\n");
-				conn_flush(s->conn, NULL);
-			}
-			rc = rc == SASL_REFUSED ? PM_AUTHFAIL : PM_PROTOCOL;
+		if ((rc = session_sasl_continue(s, sa, r.text, &init,
+		    cause)) != 0)
 			goto out;
-		}
-		conn_send_secret(s->conn, "", resp);
-		freezero(resp, strlen(resp));
 	}
 out:
 	if (init != NULL)

@@ -196,7 +196,7 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	const struct account	*a = s->account;
 	struct sasl		*sa;
 	const char		*text;
-	char			*line, *init = NULL, *resp, *prefix;
+	char			*line, *init = NULL, *prefix;
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
@@ -236,20 +236,9 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 			rc = PM_PROTOCOL;
 			goto out;
 		}
-		/* A long initial response answers the first "+". */
-		if (init != NULL) {
-			resp = init;
-			init = NULL;
-		} else if ((rc = sasl_answer(sa, text, &resp, cause)) != 0) {
-			if (rc == SASL_REFUSED) {
-				conn_printf(s->conn, "*\r\n");	/* cancel */
-				conn_flush(s->conn, NULL);
-			}
-			rc = rc == SASL_REFUSED ? PM_AUTHFAIL : PM_PROTOCOL;
+		if ((rc = session_sasl_continue(s, sa, text, &init,
+		    cause)) != 0)
 			goto out;
-		}
-		conn_send_secret(s->conn, "", resp);
-		freezero(resp, strlen(resp));
 	}
 out:
 	if (init != NULL)

@@ -126,6 +126,30 @@ session_sasl(struct session *s, enum sasl_mech m, int port)
 	return (sa);
 }
 
+int
+session_sasl_continue(struct session *s, struct sasl *sa,
+    const char *challenge, char **init, char **cause)
+{
+	char	*resp;
+	int	 rc;
+
+	/* Without an inline initial response it answers the first "+". */
+	if (*init != NULL) {
+		resp = *init;
+		*init = NULL;
+	} else if ((rc = sasl_answer(sa, challenge, &resp, cause)) != 0) {
+		if (rc == SASL_REFUSED) {
+			/* "*" cancels (RFC 3501 6.2.2, RFC 5034 4). */
+			conn_printf(s->conn, "*\r\n");
+			conn_flush(s->conn, NULL);
+		}
+		return (rc == SASL_REFUSED ? PM_AUTHFAIL : PM_PROTOCOL);
+	}
+	conn_send_secret(s->conn, "", resp);
+	freezero(resp, strlen(resp));
+	return (0);
+}
+
 /* RFC 5322 date for the Received line. */
 static void
 session_date(char *buf, size_t size)

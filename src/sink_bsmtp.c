@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dotstuff.h"
+#include "durable.h"
 #include "log.h"
 #include "result.h"
 #include "sink.h"
@@ -59,17 +60,8 @@ bsmtp_open(struct sink *sk, char **cause)
 static int
 bsmtp_flush(struct bsmtp *b)
 {
-	size_t	off = 0;
-	ssize_t	n;
-
-	while (off < b->used) {
-		n = write(b->fd, b->buf + off, b->used - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return (-1);
-		off += n;
-	}
+	if (durable_write_all(b->fd, b->buf, b->used) != 0)
+		return (-1);
 	b->used = 0;
 	return (0);
 }

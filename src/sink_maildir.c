@@ -113,17 +113,8 @@ maildir_begin(struct sink *sk, const struct envelope *e, char **cause)
 static int
 maildir_flush(struct maildir *m)
 {
-	size_t	off = 0;
-	ssize_t	n;
-
-	while (off < m->used) {
-		n = write(m->fd, m->buf + off, m->used - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return (-1);
-		off += n;
-	}
+	if (durable_write_all(m->fd, m->buf, m->used) != 0)
+		return (-1);
 	m->size += m->used;
 	m->used = 0;
 	return (0);

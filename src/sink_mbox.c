@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dotstuff.h"
+#include "durable.h"
 #include "log.h"
 #include "mboxrd.h"
 #include "result.h"
@@ -146,17 +147,8 @@ mbox_unlock(struct mbox *m)
 static int
 mbox_flush(struct mbox *m)
 {
-	size_t	off = 0;
-	ssize_t	n;
-
-	while (off < m->used) {
-		n = write(m->fd, m->buf + off, m->used - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return (-1);
-		off += n;
-	}
+	if (durable_write_all(m->fd, m->buf, m->used) != 0)
+		return (-1);
 	m->used = 0;
 	return (0);
 }

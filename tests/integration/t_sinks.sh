@@ -121,8 +121,7 @@ ok $? "mbox: the dot-lock is gone"
 # Split it again and compare with the source (undo mboxrd: drop one >).
 rm -rf "$T/split"; mkdir "$T/split"
 awk -v d="$T/split" '/^From / { n++; f = d "/" n; next }
-    { sub(/^>(>*From )/, "&"); if ($0 ~ /^>+From /) $0 = substr($0, 2);
-      print > f }' "$T/mbox"
+    { if ($0 ~ /^>+From /) $0 = substr($0, 2); print > f }' "$T/mbox"
 for f in "$T"/split/*; do	# each piece ends with the separator line
 	sed -i '$ d' "$f"
 done

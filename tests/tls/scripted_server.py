@@ -73,6 +73,21 @@ def serve_imaps(srv, old):
             conn.close()
 
 
+def empty_inbox(sock, tag, cmd):
+    """Answer one command after login for an empty INBOX; False at LOGOUT."""
+    if cmd == b"SELECT":
+        sock.sendall(b"* 0 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n"
+                     b"%s OK [READ-WRITE] selected\r\n" % tag)
+    elif cmd == b"UID":
+        sock.sendall(b"* SEARCH\r\n%s OK done\r\n" % tag)
+    elif cmd == b"LOGOUT":
+        sock.sendall(b"* BYE\r\n%s OK bye\r\n" % tag)
+        return False
+    else:
+        sock.sendall(b"%s OK\r\n" % tag)
+    return True
+
+
 def serve_oauth(conn, log):
     expect = os.environ["EXPECT"].encode().decode("unicode_escape").encode()
     conn.sendall(b"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2 "
@@ -97,16 +112,8 @@ def serve_oauth(conn, log):
                 log.flush()
                 conn.sendall(b"%s NO [AUTHENTICATIONFAILED] bad token\r\n"
                              % tag)
-        elif cmd == b"SELECT":
-            conn.sendall(b"* 0 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n"
-                         b"%s OK [READ-WRITE] selected\r\n" % tag)
-        elif cmd == b"UID":
-            conn.sendall(b"* SEARCH\r\n%s OK done\r\n" % tag)
-        elif cmd == b"LOGOUT":
-            conn.sendall(b"* BYE\r\n%s OK bye\r\n" % tag)
+        elif not empty_inbox(conn, tag, cmd):
             break
-        else:
-            conn.sendall(b"%s OK\r\n" % tag)
     conn.close()
 
 
@@ -178,16 +185,8 @@ def serve_scram_plus(srv, log):
             if not scram_server(tls, rfile, log, tag,
                                 base64.b64decode(words[3])):
                 break
-        elif cmd == b"SELECT":
-            tls.sendall(b"* 0 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n"
-                        b"%s OK [READ-WRITE] selected\r\n" % tag)
-        elif cmd == b"UID":
-            tls.sendall(b"* SEARCH\r\n%s OK done\r\n" % tag)
-        elif cmd == b"LOGOUT":
-            tls.sendall(b"* BYE\r\n%s OK bye\r\n" % tag)
+        elif not empty_inbox(tls, tag, cmd):
             break
-        else:
-            tls.sendall(b"%s OK\r\n" % tag)
     log.flush()
     tls.close()
 
