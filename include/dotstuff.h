@@ -59,4 +59,15 @@ size_t	crlf_strip(struct crlf_stripper *, const char *in, size_t len,
 	    char *out);
 size_t	crlf_strip_end(struct crlf_stripper *, char *out);
 
+/*
+ * Bare LF to CR LF (fetchmail's forcecr, for an MDA that wants network
+ * line ends).  out needs 2 * len bytes.
+ */
+struct crlf_forcer {
+	int	last_cr;	/* the previous byte was a CR */
+};
+
+size_t	crlf_force(struct crlf_forcer *, const char *in, size_t len,
+	    char *out);
+
 #endif

@@ -14,6 +14,7 @@ struct envelope {
 	struct strlist	 rcpts;		/* local names, as configured */
 	long long	 size;		/* server's size, for SIZE= */
 	int		 eightbit;	/* header says 8bit or binary */
+	int		 multidrop;	/* MD_ENVELOPE, MD_POSTMASTER */
 };
 
 /*

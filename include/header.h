@@ -28,10 +28,16 @@ int	header_address(const char *value, char *out, size_t size);
 /*
  * Drop fields from the header block hdr[0..len) in place, each with its
  * continuation lines, as fetchmail does: empty Status: and
- * X-Mozilla-Status: always, non-empty ones with dropstatus, and
- * Delivered-To: with dropdelivered.  Returns the new length.
+ * X-Mozilla-Status: always, non-empty ones with dropstatus,
+ * Delivered-To: with dropdelivered, and mbox "From " / ">From " lines.
+ * Returns the new length.
  */
 size_t	header_filter(char *hdr, size_t len, int dropstatus,
 	    int dropdelivered);
+/*
+ * The number (from 1) of the first line in hdr[0..len) that is neither
+ * a field ("Name: value") nor a continuation, or 0 if all are good.
+ */
+size_t	header_bad_line(const char *hdr, size_t len);
 
 #endif

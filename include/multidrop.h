@@ -19,8 +19,14 @@
 
 #include "account.h"
 
-/* Add the local names hdr is for to out, without duplicates. */
-void	multidrop_rcpts(const struct account *, const char *hdr,
+/*
+ * Add the local names hdr is for to out, without duplicates.  Returns
+ * MD_ENVELOPE when the envelope header named the recipients, and
+ * MD_POSTMASTER when nobody matched and the postmaster gets it.
+ */
+#define MD_ENVELOPE	1
+#define MD_POSTMASTER	2
+int	multidrop_rcpts(const struct account *, const char *hdr,
 	    size_t hdrlen, const char *postmaster, struct strlist *out);
 
 /*

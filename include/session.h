@@ -81,6 +81,8 @@ struct session {
 	size_t			 nfolders;
 	unsigned int		 deletions;	/* since the last QUIT */
 	int			 reopen;	/* POP3 "expunge N" reached */
+	unsigned char		 last_header[32];	/* SHA-256 */
+	int			 have_last_header;
 };
 
 /*

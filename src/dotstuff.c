@@ -144,3 +144,17 @@ crlf_strip_end(struct crlf_stripper *s, char *out)
 	out[0] = '\r';
 	return (1);
 }
+
+size_t
+crlf_force(struct crlf_forcer *f, const char *in, size_t len, char *out)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in[i] == '\n' && !f->last_cr)
+			out[o++] = '\r';
+		out[o++] = in[i];
+		f->last_cr = in[i] == '\r';
+	}
+	return (o);
+}

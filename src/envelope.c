@@ -38,7 +38,8 @@ envelope_build(struct envelope *e, const struct account *a, const char *hdr,
 	    strncasecmp(enc, "binary", 6) == 0))
 		e->eightbit = 1;
 	if (account_multidrop(a)) {
-		multidrop_rcpts(a, hdr, hdrlen, postmaster, &e->rcpts);
+		e->multidrop = multidrop_rcpts(a, hdr, hdrlen, postmaster,
+		    &e->rcpts);
 		return;
 	}
 	for (i = 0; i < a->locals.n; i++) {

@@ -156,6 +156,9 @@ header_filter(char *hdr, size_t len, int dropstatus, int dropdelivered)
 			    "X-Mozilla-Status");
 		else if (field_is(hdr + in, flen, "Delivered-To"))
 			drop = dropdelivered;
+		else if ((flen >= 5 && memcmp(hdr + in, "From ", 5) == 0) ||
+		    (flen >= 6 && memcmp(hdr + in, ">From ", 6) == 0))
+			drop = 1;	/* an mbox separator, not a field */
 		if (!drop) {
 			memmove(hdr + out, hdr + in, flen);
 			out += flen;
@@ -163,4 +166,26 @@ header_filter(char *hdr, size_t len, int dropstatus, int dropdelivered)
 		in = end;
 	}
 	return (out);
+}
+
+size_t
+header_bad_line(const char *hdr, size_t len)
+{
+	size_t		 i = 0, line = 0, end;
+	const char	*colon;
+
+	while (i < len) {
+		line++;
+		for (end = i; end < len && hdr[end] != '\n'; end++)
+			;
+		if (end - i == 0 || (end - i == 1 && hdr[i] == '\r'))
+			return (0);		/* the empty line: done */
+		if (hdr[i] != ' ' && hdr[i] != '\t') {
+			colon = memchr(hdr + i, ':', end - i);
+			if (colon == NULL || colon == hdr + i)
+				return (line);
+		}
+		i = end + 1;
+	}
+	return (0);
 }

@@ -193,7 +193,7 @@ from_fields(const char *hdr, size_t hdrlen, const char *const *names,
 	free(value);
 }
 
-void
+int
 multidrop_rcpts(const struct account *a, const char *hdr, size_t hdrlen,
     const char *postmaster, struct strlist *out)
 {
@@ -205,10 +205,13 @@ multidrop_rcpts(const struct account *a, const char *hdr, size_t hdrlen,
 	char		*value = xmalloc(MD_VALUE_MAX), *copy;
 	const char	*local;
 	size_t		 i;
+	int		 how = 0;
 
 	if (a->envelope != NULL && strcmp(a->envelope, ENVELOPE_DISABLED) != 0 &&
 	    envelope_value(a, hdr, hdrlen, value, MD_VALUE_MAX) == 0)
 		multidrop_split(value, &addrs);
+	if (addrs.n > 0)
+		how |= MD_ENVELOPE;
 	if (addrs.n == 0)
 		from_fields(hdr, hdrlen, resent, &addrs);
 	if (addrs.n == 0)
@@ -219,8 +222,11 @@ multidrop_rcpts(const struct account *a, const char *hdr, size_t hdrlen,
 			add_unique(out, local);
 		free(copy);
 	}
-	if (out->n == 0 && postmaster != NULL && *postmaster != '\0')
+	if (out->n == 0 && postmaster != NULL && *postmaster != '\0') {
 		strlist_add(out, postmaster);
+		how |= MD_POSTMASTER;
+	}
 	strlist_free(&addrs);
 	free(value);
+	return (how);
 }

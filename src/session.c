@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "bounce.h"
 #include "bounds.h"
 #include "config.h"
@@ -21,7 +23,9 @@
 #include "envelope.h"
 #include "header.h"
 #include "log.h"
+#include "multidrop.h"
 #include "net.h"
+#include "rewrite.h"
 #include "sasl.h"
 #include "session.h"
 #include "sink.h"
@@ -192,9 +196,74 @@ session_drain(struct session *s, char *buf, char **cause)
 }
 
 /*
- * Deliver one message.  Returns 0 when the poll may go on (whatever
- * happened to this message; *result_r says), or a pm_result that ends it.
+ * Multidrop without an envelope address: the same message arrives once
+ * per local recipient, each copy already addressed to all of them, so
+ * consecutive messages with an identical header are one message
+ * (fetchmail compares MD5s; SHA-256 here).  Remembers this header.
  */
+static int
+session_duplicate(struct session *s, const struct envelope *e,
+    const char *hdr, size_t hdrlen)
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
+	int		dup;
+
+	if (!account_multidrop(s->account) || (e->multidrop & MD_ENVELOPE) ||
+	    hdrlen == 0 || EVP_Digest(hdr, hdrlen, md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen != sizeof(s->last_header)) {
+		s->have_last_header = 0;
+		return (0);
+	}
+	dup = s->have_last_header && memcmp(md, s->last_header, mdlen) == 0;
+	memcpy(s->last_header, md, mdlen);
+	s->have_last_header = 1;
+	return (dup);
+}
+
+static int
+session_drained_badly(struct session *s, char *cause)
+{
+	log_warnx("%s@%s: %s", s->account->user, s->account->name, cause);
+	free(cause);
+	return (s->fail != 0 ? s->fail : PM_PROTOCOL);
+}
+
+/*
+ * What goes before the body: our Received line, a warning when the
+ * postmaster gets a message nobody matched, and the header, its bare
+ * addresses qualified with the server's name unless "no rewrite".
+ */
+static enum sink_result
+session_head(struct session *s, struct sink *sk, const struct envelope *e,
+    const char *hdr, size_t hdrlen, char **cause)
+{
+	const struct account	*a = s->account;
+	enum sink_result	 r;
+	char			*text, *rewritten = NULL;
+	size_t			 len;
+
+	text = session_received(s, e);
+	r = sk->ops->write(sk, text, strlen(text), cause);
+	free(text);
+	if (r == SINK_OK && (e->multidrop & MD_POSTMASTER)) {
+		xasprintf(&text, "X-Fetchmail-Warning: no recipient address "
+		    "matched a local name; delivered to the postmaster\r\n");
+		r = sk->ops->write(sk, text, strlen(text), cause);
+		free(text);
+	}
+	if (r == SINK_OK && a->rewrite == 1 && hdrlen > 0) {
+		rewritten = rewrite_addresses(hdr, hdrlen, account_host(a),
+		    &len);
+		hdr = rewritten;
+		hdrlen = len;
+	}
+	if (r == SINK_OK)
+		r = sk->ops->write(sk, hdr, hdrlen, cause);
+	free(rewritten);
+	return (r);
+}
+
 /* What a bounce needs from a message the forwarder refused for good. */
 struct refusal {
 	char	*from;
@@ -228,6 +297,10 @@ refusal_note(struct session *s, struct refusal *rf, const struct envelope *e,
 	rf->hdrlen = strlen(rf->hdr);
 }
 
+/*
+ * Deliver one message.  Returns 0 when the poll may go on (whatever
+ * happened to this message; *result_r says), or a pm_result that ends it.
+ */
 static int
 session_one(struct session *s, struct sink *sk, const struct msg *m,
     char *buf, enum sink_result *result_r, struct refusal *rf)
@@ -237,7 +310,8 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	enum sink_result	 r;
 	size_t			 have = 0, hend = 0, kept;
 	ssize_t			 n = 1;
-	char			*cause = NULL, *received;
+	char			*cause = NULL;
+	size_t			 bad;
 	int			 rc;
 
 	*result_r = SINK_TEMPFAIL;
@@ -274,6 +348,21 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		xasprintf(&cause, "nobody to deliver it to (no local name "
 		    "matches and the postmaster is empty); left on the server");
 		r = SINK_TEMPFAIL;
+	} else if (a->badheader != 1 && hend != 0 &&
+	    (bad = header_bad_line(buf, hend)) != 0) {
+		xasprintf(&cause, "header line %zu is not a \"Name: value\" "
+		    "field; left on the server (\"bad-header accept\" "
+		    "forwards such messages)", bad);
+		r = SINK_TEMPFAIL;
+	} else if (session_duplicate(s, &env, buf, hend)) {
+		log_info("%s@%s: message %u has the same header as the one "
+		    "before and no envelope address: a duplicate of a "
+		    "multidrop message, not delivered twice", a->user,
+		    a->name, m->num);
+		envelope_free(&env);
+		*result_r = SINK_OK;
+		return (n != 0 && session_drain(s, buf, &cause) != 0 ?
+		    session_drained_badly(s, cause) : 0);
 	} else
 		r = sk->ops->begin(sk, &env, &cause);
 	if (r != SINK_OK) {
@@ -298,12 +387,10 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		}
 		return (0);
 	}
-	received = session_received(s, &env);
+	r = session_head(s, sk, &env, buf, hend, &cause);
 	envelope_free(&env);
-	r = sk->ops->write(sk, received, strlen(received), &cause);
-	free(received);
 	if (r == SINK_OK)
-		r = sk->ops->write(sk, buf, have, &cause);
+		r = sk->ops->write(sk, buf + hend, have - hend, &cause);
 	while (r == SINK_OK && n != 0) {
 		n = s->driver->body_read(s, buf, SESSION_CHUNK, &cause);
 		if (n < 0) {
@@ -319,6 +406,8 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	else
 		sk->ops->abort(sk);
 	*result_r = r;
+	if (r != SINK_OK)
+		s->have_last_header = 0;
 	if (r != SINK_OK) {
 		log_warnx("%s@%s: message %u not delivered, left on the "
 		    "server: %s", a->user, a->name, m->num, cause);

@@ -32,7 +32,8 @@ struct mda {
 	int			fd;		/* the MDA's stdin */
 	int			write_error;	/* it stopped reading */
 	struct crlf_stripper	strip;
-	char			out[MDA_CHUNK + 1];
+	struct crlf_forcer	force;
+	char			out[2 * MDA_CHUNK];
 };
 
 struct argv {
@@ -210,6 +211,7 @@ mda_begin(struct sink *sk, const struct envelope *e, char **cause)
 	m->fd = pfd[1];
 	m->write_error = 0;
 	memset(&m->strip, 0, sizeof(m->strip));
+	memset(&m->force, 0, sizeof(m->force));
 	log_debug("mda: started %s (pid %ld)", av.v[0], (long)m->pid);
 	argv_free(&av);
 	return (SINK_OK);
@@ -244,7 +246,15 @@ mda_write(struct sink *sk, const void *data, size_t len, char **cause)
 	(void)cause;
 	while (len > 0) {
 		n = len > MDA_CHUNK ? MDA_CHUNK : len;
-		/* fetchmail's stripcr is on by default for an MDA. */
+		/* fetchmail's stripcr is on by default for an MDA, and
+		 * wins over forcecr. */
+		if (sk->account->stripcr == 0 && sk->account->forcecr == 1) {
+			o = crlf_force(&m->force, p, n, m->out);
+			mda_send(m, m->out, o);
+			p += n;
+			len -= n;
+			continue;
+		}
 		if (sk->account->stripcr == 0) {
 			mda_send(m, p, n);
 			p += n;

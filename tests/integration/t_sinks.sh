@@ -271,6 +271,10 @@ m() {	# m NAME TO-HEADER
 m md1 "dest@localhost"
 m md2 "test@localhost, Dest <dest@localhost>"
 m md3 "someone@elsewhere.example"
+# The same message twice, addressed by header only (no envelope line):
+# one copy per local recipient on the server, delivered once.
+m md4 "dest@localhost"
+cp "$MAILDIR/new/7000.Mmd4P7.md" "$MAILDIR/new/7001.Mmd4P7.md"
 chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
 rc=$(rcfile multi "set postmaster \"dest\"
 poll localhost via 127.0.0.1 proto pop3 port $P_POP3S envelope X-Envelope-To
@@ -280,8 +284,44 @@ poll localhost via 127.0.0.1 proto pop3 port $P_POP3S envelope X-Envelope-To
 is "$?" 0 "multidrop: exit 0"
 subjects() { dadm fetch -u "$1" hdr.subject mailbox INBOX ALL |
     sed -n 's/^hdr.subject: //p' | sort | tr '\n' ' '; }
-is "$(subjects dest)" "md1 md2 md3 " "multidrop: dest got its two and the \
-unmatched one (postmaster)"
+is "$(subjects dest)" "md1 md2 md3 md4 " "multidrop: dest got its three \
+and the unmatched one (postmaster); the duplicate once"
 is "$(subjects test)" "md2 " "multidrop: test got the one addressed to it"
+is "$(server_count)" 1 "multidrop: all five deleted from the server, the \
+duplicate too (what is left is md2, delivered to test itself)"
+grep -q 'message 5 has the same header' "$T/out"
+ok $? "multidrop: the duplicate is named in the log"
+warned=$(dadm fetch -u dest hdr mailbox INBOX header subject md3 |
+    grep -c '^X-Fetchmail-Warning: no recipient address matched')
+is "$warned" 1 "multidrop: the postmaster's copy says why it came"
+warned=$(dadm fetch -u dest hdr mailbox INBOX header subject md1 |
+    grep -c '^X-Fetchmail-Warning')
+is "$warned" 0 "multidrop: a matched message has no warning"
+
+# --- header handling: rewrite, bad-header --------------------------------
+empty_mailbox
+printf 'From: Boss <boss>\nTo: joe, ann@example.org\nCc: "A, B" <ab>\nSubject: rw\n\nTo: body is not touched\n' \
+    >"$MAILDIR/new/7100.Mrw1P7.md"
+printf 'From: x@example.org\nSubject: bad\nthis line is not a field\n\nbody\n' \
+    >"$MAILDIR/new/7101.Mbad2P7.md"
+chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+hdrrc() {	# hdrrc NAME [SERVER-OPTIONS [USER-OPTIONS]]
+	rcfile "$1" "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S ${2:-}
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    maildir \"$T/md-$1\" ${3:-}"
+}
+"$PULLMAIL" -f "$(hdrrc hdr)" >"$T/out" 2>&1
+is "$?" 0 "headers: exit 0"
+got=$(grep -h -e '^From:' -e '^To:' -e '^Cc:' "$T"/md-hdr/new/* | tr '\n' '|')
+is "$got" 'From: Boss <boss@127.0.0.1>|To: joe@127.0.0.1, ann@example.org|Cc: "A, B" <ab@127.0.0.1>|To: body is not touched|' \
+    "rewrite: bare addresses get the server's name, the body is left"
+is "$(server_count)" 1 "bad-header: the message with a bad line is kept"
+grep -q 'message 2: header line 3 is not a "Name: value" field' "$T/out"
+ok $? "bad-header: the log names the message and the line"
+"$PULLMAIL" -f "$(hdrrc hdr2 'bad-header accept' 'no rewrite')" >"$T/out" 2>&1
+is "$?" 0 "bad-header accept: exit 0"
+grep -q '^this line is not a field' "$T"/md-hdr2/new/*
+ok $? "bad-header accept: the message is forwarded as it was"
+is "$(server_count)" 0 "bad-header accept: and deleted"
 
 done_testing

@@ -58,6 +58,22 @@ strip(const char *in, size_t step)
 	return (out);
 }
 
+/* forcecr over in, fed step bytes at a time. */
+static char *
+force(const char *in, size_t step)
+{
+	struct crlf_forcer	 f = { 0 };
+	size_t			 len = strlen(in), i, n, o = 0;
+	char			*out = malloc(2 * len + 1);
+
+	for (i = 0; i < len; i += n) {
+		n = len - i < step ? len - i : step;
+		o += crlf_force(&f, in + i, n, out + o);
+	}
+	out[o] = '\0';
+	return (out);
+}
+
 int
 main(void)
 {
@@ -87,7 +103,7 @@ main(void)
 	char	*got;
 	size_t	 i, step, used;
 
-	plan((nitems(dec) + nitems(enc) + nitems(str)) * 3 + 2);
+	plan((nitems(dec) + nitems(enc) + nitems(str)) * 3 + 4);
 	for (i = 0; i < nitems(dec); i++) {
 		for (step = 0; step <= 2; step++) {
 			got = decode(dec[i].in, step, &used);
@@ -118,5 +134,12 @@ main(void)
 			free(got);
 		}
 	}
+	got = force("a\nb\r\nc\r\r\n\n", 1);
+	is_str(got, "a\r\nb\r\nc\r\r\n\r\n", "forcecr, a byte at a time: "
+	    "bare LF gets a CR, CR LF is left");
+	free(got);
+	got = force("a\nb\r\nc\r\r\n\n", 100);
+	is_str(got, "a\r\nb\r\nc\r\r\n\r\n", "forcecr, all at once");
+	free(got);
 	return (done_testing());
 }

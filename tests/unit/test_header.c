@@ -15,7 +15,7 @@ main(void)
 	char		 v[64], addr[64], *f;
 	size_t		 n;
 
-	plan(18);
+	plan(22);
 	is_int(header_end(h, strlen(h)), strlen(h) - 4, "end after CRLF CRLF");
 	is_int(header_end("a: b\n\nx", 7), 6, "end after LF LF");
 	is_int(header_end("a: b\r\n", 6), 0, "no end yet");
@@ -53,5 +53,16 @@ main(void)
 	is_str(f, "From: a\r\nSubject: s\r\n\r\n", "dropstatus and "
 	    "dropdelivered take the rest, continuation lines too");
 	free(f);
+	f = strdup("From joe Mon Jan  1 00:00:00 2024\n>From x\nTo: a\n\n");
+	n = header_filter(f, strlen(f), 0, 0);
+	f[n] = '\0';
+	is_str(f, "To: a\n\n", "mbox From and >From lines go");
+	free(f);
+	is_int(header_bad_line("A: b\r\n c\r\nD: e\r\n\r\nno colon\n", 31),
+	    0, "fields and continuations are good; the body is not looked at");
+	is_int(header_bad_line("A: b\nno colon here\nC: d\n\n", 28), 2,
+	    "a line without a colon is bad, and named by number");
+	is_int(header_bad_line(": empty name\n\n", 15), 1,
+	    "a line that starts with a colon is bad");
 	return (done_testing());
 }

@@ -50,7 +50,7 @@ main(void)
 	const struct account	*a;
 	struct strlist		 l = { NULL, 0 };
 
-	plan(14);
+	plan(17);
 	a = acct("poll mail.example.org aka example.org localdomains "
 	    "family.example user fam there is anna bob carl=charles here");
 	is_str(rcpts(a, "Received: from x by mx.example.org for "
@@ -83,6 +83,19 @@ main(void)
 	a = acct("poll mail.example.org no envelope user fam there is a b here");
 	is_str(rcpts(a, "Received: from x by y for <a@mail.example.org>;\n"
 	    "To: b@mail.example.org\n\n"), "b", "no envelope: headers only");
+
+	l.n = 0;
+	is_int(multidrop_rcpts(a, "To: zed@mail.example.org\n\n", 26, "pm", &l),
+	    MD_POSTMASTER, "no match: says the postmaster got it");
+	strlist_free(&l);
+	a = acct("poll mail.example.org envelope X-Original-To user fam "
+	    "there is a b here");
+	is_int(multidrop_rcpts(a, "X-Original-To: a@mail.example.org\n\n", 35,
+	    "pm", &l), MD_ENVELOPE, "an envelope line: says so");
+	strlist_free(&l);
+	is_int(multidrop_rcpts(a, "To: a@mail.example.org\n\n", 24, "pm", &l),
+	    0, "headers only: neither flag");
+	strlist_free(&l);
 
 	multidrop_split("\"Doe, John\" <jd@x.example>, (comment, here) "
 	    "k@y.example, grp: m@z.example, n@z.example;", &l);
