@@ -30,13 +30,13 @@ chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
 echo "   the server holds $(server_count) messages"
 
 BOX="$T/Mail"
-mkdir -p "$BOX/tmp" "$BOX/new" "$BOX/cur"
 rc=$(rcfile demo "# IMAP with STARTTLS (the default), certificate verified
-# against the demo CA, delivered into a local Maildir by an MDA.
+# against the demo CA, delivered into a local Maildir (fsync'ed before
+# anything is deleted on the server).
 poll localhost via 127.0.0.1 protocol imap port $P_IMAP
     user \"$MAIL_USER\" password '$MAIL_PASS'
     sslcertfile \"$T/ca.crt\"
-    mda \"f=\$(mktemp $BOX/tmp/XXXXXX) && cat >\$f && mv \$f $BOX/new/\"")
+    maildir \"$BOX\"")
 echo "== the rcfile"
 sed 's/password .*/password (hidden)/; s/^/   /' "$rc"
 echo "== pullmail -v -f $rc"

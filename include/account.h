@@ -110,6 +110,7 @@ struct account {
 	int		 lmtp;
 	char		*maildir;	/* pullmail */
 	char		*mbox;		/* pullmail */
+	char		*mdauser;	/* pullmail: run the MDA as */
 	char		*preconnect;
 	char		*postconnect;
 	int		 limit;

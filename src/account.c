@@ -58,6 +58,7 @@ static const struct field fields[] = {
 	F(dropdelivered, FK_INT, 0), F(mimedecode, FK_INT, 0),
 	F(idle, FK_INT, 0), F(mda, FK_STR, 0), F(bsmtp, FK_STR, 0),
 	F(lmtp, FK_INT, 0), F(maildir, FK_STR, 0), F(mbox, FK_STR, 0),
+	F(mdauser, FK_STR, 0),
 	F(preconnect, FK_STR, 0), F(postconnect, FK_STR, 0),
 	F(limit, FK_INT, 0), F(warnings, FK_INT, 0),
 	F(fetchlimit, FK_INT, 0), F(fetchsizelimit, FK_INT, 0),
@@ -313,7 +314,6 @@ account_not_yet(const struct account *a)
 	if (a->auth == AUTH_KERBEROS_V5 || a->auth == AUTH_GSSAPI ||
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
-	if (a->esmtppassword != NULL) return ("esmtppassword");
 	if (a->interface != NULL) return ("interface");
 	if (a->monitor != NULL) return ("monitor");
 	return (NULL);

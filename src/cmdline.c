@@ -28,7 +28,7 @@ enum {
 	OPT_AUTH, OPT_BADHEADER, OPT_PRINCIPAL, OPT_TRACEPOLLS, OPT_PLUGIN,
 	OPT_PLUGOUT, OPT_LIMITFLUSH, OPT_FETCHDOMAINS, OPT_SMTPNAME,
 	OPT_FETCHSIZELIMIT, OPT_FASTUIDL, OPT_BSMTP, OPT_LMTP, OPT_CONFIGDUMP,
-	OPT_MAILDIR, OPT_MBOX, OPT_JOBS, OPT_STATEDIR, OPT_PROBE,
+	OPT_MAILDIR, OPT_MBOX, OPT_MDAUSER, OPT_JOBS, OPT_STATEDIR, OPT_PROBE,
 };
 
 static const char shortopts[] =
@@ -110,6 +110,7 @@ static const struct option longopts[] = {
 	{ "sslcrlfile",		required_argument, NULL, OPT_SSLCRLFILE },
 	{ "maildir",		required_argument, NULL, OPT_MAILDIR },
 	{ "mbox",		required_argument, NULL, OPT_MBOX },
+	{ "mdauser",		required_argument, NULL, OPT_MDAUSER },
 	{ "jobs",		required_argument, NULL, OPT_JOBS },
 	{ "statedir",		required_argument, NULL, OPT_STATEDIR },
 	{ "configdump",		no_argument,	   NULL, OPT_CONFIGDUMP },
@@ -392,6 +393,7 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case OPT_BSMTP: cl_path(&a->bsmtp, arg); return (0);
 	case OPT_MAILDIR: cl_path(&a->maildir, arg); return (0);
 	case OPT_MBOX: cl_path(&a->mbox, arg); return (0);
+	case OPT_MDAUSER: cl_str(&a->mdauser, arg); return (0);
 	case OPT_LMTP: a->lmtp = 1; return (0);
 	case OPT_SSL: a->ssl = 1; return (0);
 	case OPT_SSLKEY: cl_path(&a->sslkey, arg); return (0);

@@ -162,6 +162,7 @@ dump_user(FILE *f, const struct account *a)
 	dump_list(f, u, "sslfingerprints", &a->sslfingerprints);
 	dump_str(f, u, "maildir", a->maildir);
 	dump_str(f, u, "mbox", a->mbox);
+	dump_str(f, u, "mdauser", a->mdauser);
 }
 
 static void

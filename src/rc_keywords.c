@@ -123,6 +123,7 @@ static const struct keyword keywords[] = {
 	{ "passwordeval",	KW_PASSWORDEVAL, KC_USER, KF_EXT, 0 },
 	{ "maildir",		KW_MAILDIR,	KC_USER, KF_EXT, 0 },
 	{ "mbox",		KW_MBOX,	KC_USER, KF_EXT, 0 },
+	{ "mdauser",		KW_MDAUSER,	KC_USER, KF_EXT, 0 },
 
 	{ "logfile",		KW_LOGFILE,	KC_SET, 0, 0 },
 	{ "idfile",		KW_IDFILE,	KC_SET, 0, 0 },

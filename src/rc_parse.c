@@ -667,6 +667,9 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 	case KW_BSMTP:
 		return (rc_take_path(p, "a file name after \"bsmtp\"",
 		    &a->bsmtp));
+	case KW_MDAUSER:
+		return (rc_take_string(p, "a user name after \"mdauser\"",
+		    &a->mdauser));
 	case KW_MAILDIR:
 		return (rc_take_path(p, "a directory after \"maildir\"",
 		    &a->maildir));

@@ -23,6 +23,7 @@
 #include "envelope.h"
 #include "header.h"
 #include "log.h"
+#include "mimedecode.h"
 #include "multidrop.h"
 #include "net.h"
 #include "rewrite.h"
@@ -297,6 +298,61 @@ refusal_note(struct session *s, struct refusal *rf, const struct envelope *e,
 	rf->hdrlen = strlen(rf->hdr);
 }
 
+/* Body bytes to the sink, through mimedecode when it is on. */
+struct body_out {
+	struct sink		*sk;
+	enum sink_result	 r;
+	char			**cause;
+};
+
+static int
+session_emit(void *arg, const char *p, size_t n)
+{
+	struct body_out	*out = arg;
+
+	out->r = out->sk->ops->write(out->sk, p, n, out->cause);
+	return (out->r == SINK_OK ? 0 : -1);
+}
+
+/*
+ * The rest of the message: buf[from..have) already read, then whatever
+ * the driver still has (more).  Returns 0 with *r the sink's answer, or
+ * a pm_result when the server failed (the sink was aborted).
+ */
+static int
+session_body(struct session *s, struct sink *sk, struct mimedec *md,
+    char *buf, size_t from, size_t have, int more, enum sink_result *r,
+    char **cause)
+{
+	struct body_out	 out = { sk, SINK_OK, cause };
+	ssize_t		 n;
+
+	if (md != NULL) {
+		md->emit = session_emit;
+		md->arg = &out;
+	}
+	n = have - from;
+	memmove(buf, buf + from, n);
+	for (;;) {
+		if (n > 0 && (md != NULL ? mime_feed(md, buf, n) :
+		    session_emit(&out, buf, n)) != 0)
+			break;
+		if (!more)
+			break;
+		if ((n = s->driver->body_read(s, buf, SESSION_CHUNK,
+		    cause)) < 0) {
+			sk->ops->abort(sk);
+			*r = SINK_TEMPFAIL;
+			return (s->fail != 0 ? s->fail : PM_PROTOCOL);
+		}
+		more = n != 0;
+	}
+	if (out.r == SINK_OK && md != NULL)
+		(void)mime_end(md);
+	*r = out.r;
+	return (0);
+}
+
 /*
  * Deliver one message.  Returns 0 when the poll may go on (whatever
  * happened to this message; *result_r says), or a pm_result that ends it.
@@ -312,7 +368,8 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	ssize_t			 n = 1;
 	char			*cause = NULL;
 	size_t			 bad;
-	int			 rc;
+	struct mimedec		 md;
+	int			 rc, mime = 0;
 
 	*result_r = SINK_TEMPFAIL;
 	if ((rc = s->driver->body_begin(s, m, &cause)) != 0)
@@ -341,6 +398,16 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		have -= hend - kept;
 		hend = kept;
 	}
+	memset(&md, 0, sizeof(md));
+	if (a->mimedecode == 1 && hend != 0) {
+		/* Decoded QP text is 8-bit: SMTP must say BODY=8BITMIME. */
+		kept = hend;
+		if ((mime = mime_begin(&md, buf, &kept, NULL, NULL)) != 0)
+			env.eightbit = 1;
+		memmove(buf + kept, buf + hend, have - hend);
+		have -= hend - kept;
+		hend = kept;
+	}
 
 	refusal_note(s, rf, &env, buf, hend);
 	if (env.rcpts.n == 0) {
@@ -360,6 +427,7 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		    "multidrop message, not delivered twice", a->user,
 		    a->name, m->num);
 		envelope_free(&env);
+		mime_free(&md);
 		*result_r = SINK_OK;
 		return (n != 0 && session_drain(s, buf, &cause) != 0 ?
 		    session_drained_badly(s, cause) : 0);
@@ -373,6 +441,7 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 		free(cause);
 		cause = NULL;
 		envelope_free(&env);
+		mime_free(&md);
 		*result_r = r;
 		if (r == SINK_FATAL) {
 			/* The sink is gone; drain the message if we can. */
@@ -389,18 +458,12 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	}
 	r = session_head(s, sk, &env, buf, hend, &cause);
 	envelope_free(&env);
-	if (r == SINK_OK)
-		r = sk->ops->write(sk, buf + hend, have - hend, &cause);
-	while (r == SINK_OK && n != 0) {
-		n = s->driver->body_read(s, buf, SESSION_CHUNK, &cause);
-		if (n < 0) {
-			sk->ops->abort(sk);
-			rc = s->fail;
-			goto fatal;
-		}
-		if (n > 0)
-			r = sk->ops->write(sk, buf, n, &cause);
+	if (r == SINK_OK && (rc = session_body(s, sk, mime ? &md : NULL, buf,
+	    hend, have, n != 0, &r, &cause)) != 0) {
+		mime_free(&md);
+		goto fatal;
 	}
+	mime_free(&md);
 	if (r == SINK_OK)
 		r = sk->ops->commit(sk, &cause);
 	else

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "net.h"
 #include "result.h"
+#include "sasl.h"
 #include "sink.h"
 #include "smtp_reply.h"
 #include "xmalloc.h"
@@ -48,6 +49,7 @@ struct smtp {
 	struct dot_encoder	 enc;
 	char			 out[2 * SMTP_CHUNK + 8];
 	char			 last[512];	/* last reply, for messages */
+	char			 auth[256];	/* EHLO's AUTH mechanisms */
 };
 
 /* Read one reply, possibly multi-line; returns its code or -1. */
@@ -86,6 +88,13 @@ smtp_reply(struct smtp *s, int *ext, char **cause)
 				*ext |= 4;
 			else if (strcasecmp(text, "SMTPUTF8") == 0)
 				*ext |= 8;
+			else if (strcasecmp(text, "STARTTLS") == 0)
+				*ext |= 16;
+			else if (strncasecmp(text, "AUTH", 4) == 0 &&
+			    (text[4] == ' ' || text[4] == '=')) {
+				*ext |= 32;
+				strlcpy(s->auth, text + 5, sizeof(s->auth));
+			}
 		}
 		strlcpy(s->last, line, sizeof(s->last));
 		if (last)
@@ -98,12 +107,164 @@ smtp_reply(struct smtp *s, int *ext, char **cause)
 	}
 }
 
+/* EHLO (LHLO), falling back to HELO; *ext gets the extensions. */
+static int
+smtp_hello(struct smtp *s, const char *spec, int *ext, char **cause)
+{
+	char	me[256];
+	int	code;
+
+	s->auth[0] = '\0';
+	net_local_hostname(me, sizeof(me));
+	conn_printf(s->conn, "%s %s\r\n", s->lmtp ? "LHLO" : "EHLO", me);
+	if (conn_flush(s->conn, cause) != 0 ||
+	    (code = smtp_reply(s, ext, cause)) == -1)
+		return (-1);
+	if (code / 100 != 2 && s->lmtp) {
+		xasprintf(cause, "%s: LHLO: %s", spec, s->last);
+		return (-1);
+	}
+	if (code / 100 != 2) {
+		conn_printf(s->conn, "HELO %s\r\n", me);
+		if (conn_flush(s->conn, cause) != 0 ||
+		    (code = smtp_reply(s, NULL, cause)) == -1)
+			return (-1);
+		if (code / 100 != 2) {
+			xasprintf(cause, "%s: HELO: %s", spec, s->last);
+			return (-1);
+		}
+		*ext = 0;
+	}
+	return (0);
+}
+
+/* Loopback or a local socket: nobody else can read the line. */
+static int
+smtp_is_local(struct smtp *s, const char *host)
+{
+	const char	*peer = conn_peer_addr(s->conn);
+
+	return (host[0] == '/' || strncmp(peer, "127.", 4) == 0 ||
+	    strcmp(peer, "::1") == 0 || strncmp(peer, "::ffff:127.", 11) == 0);
+}
+
+/*
+ * Before esmtppassword goes out: STARTTLS when the server offers it,
+ * verified as the account's own server is (same CA settings and
+ * sslcertck, the forwarder's host name); without it, only a loopback or
+ * socket link may carry the password.  fetchmail sends it in clear.
+ */
+static int
+smtp_secure(struct smtp *s, const struct account *a, const char *host,
+    const char *spec, int *ext, char **cause)
+{
+	struct tls_policy	 p;
+	int			 code;
+
+	if (!(*ext & 16)) {
+		if (smtp_is_local(s, host))
+			return (0);
+		xasprintf(cause, "%s offers no STARTTLS, and esmtppassword "
+		    "is never sent in clear over the network", spec);
+		return (-1);
+	}
+	conn_printf(s->conn, "STARTTLS\r\n");
+	if (conn_flush(s->conn, cause) != 0 ||
+	    (code = smtp_reply(s, NULL, cause)) == -1)
+		return (-1);
+	if (code != 220) {
+		xasprintf(cause, "%s: STARTTLS: %s", spec, s->last);
+		return (-1);
+	}
+	memset(&p, 0, sizeof(p));
+	p.mode = TLS_MODE_STARTTLS;
+	p.min_version = TLS_V_1_2;
+	p.verify = a->tls.verify;
+	p.cafile = a->tls.cafile;
+	p.capath = a->tls.capath;
+	p.crlfile = a->tls.crlfile;
+	p.servername = (char *)host;
+	if (conn_starttls(s->conn, &p, cause) != 0)
+		return (-1);
+	log_debug("%s: %s", spec, conn_tls_summary(s->conn));
+	/* RFC 3207: forget everything learnt before TLS and ask again. */
+	return (smtp_hello(s, spec, ext, cause));
+}
+
+/* AUTH (RFC 4954) with the strongest mechanism both sides know. */
+static int
+smtp_auth(struct smtp *s, const struct account *a, int port,
+    const char *spec, int ext, char **cause)
+{
+	struct sasl	*sa;
+	enum sasl_mech	 m;
+	unsigned char	 cb[64];
+	const char	*type;
+	char		*init = NULL, *resp, *prefix;
+	size_t		 len;
+	int		 code, rc = -1;
+
+	if (!(ext & 32)) {
+		log_info("%s does not offer AUTH; sending without logging in",
+		    spec);
+		return (0);
+	}
+	if ((m = sasl_choose(s->auth, conn_is_tls(s->conn))) == SASL_NONE) {
+		xasprintf(cause, "%s: AUTH: none of the offered mechanisms "
+		    "(%s) is one pullmail can use", spec, s->auth);
+		return (-1);
+	}
+	sa = sasl_new(m, a->esmtpname, a->esmtppassword, spec, port, NULL);
+	if (conn_is_tls(s->conn) && tls_channel_binding(conn_tls(s->conn),
+	    &type, cb, sizeof(cb), &len) == 0)
+		sasl_channel_binding(sa, type, cb, len);
+	explicit_bzero(cb, sizeof(cb));
+	if (sasl_start_b64(sa, &init, cause) != 0)
+		goto out;
+	if (init != NULL) {
+		xasprintf(&prefix, "AUTH %s ", sasl_name(m));
+		conn_send_secret(s->conn, prefix, *init ? init : "=");
+		free(prefix);
+	} else
+		conn_printf(s->conn, "AUTH %s\r\n", sasl_name(m));
+	for (;;) {
+		if (conn_flush(s->conn, cause) != 0 ||
+		    (code = smtp_reply(s, NULL, cause)) == -1)
+			goto out;
+		if (code == 235) {
+			rc = sasl_finished(sa, cause);
+			break;
+		}
+		if (code != 334) {
+			xasprintf(cause, "%s: AUTH %s as %s: %s", spec,
+			    sasl_name(m), a->esmtpname, s->last);
+			goto out;
+		}
+		if (sasl_answer(sa, s->last[3] == ' ' ? s->last + 4 : "",
+		    &resp, cause) != 0) {
+			conn_printf(s->conn, "*\r\n");
+			(void)conn_flush(s->conn, NULL);
+			goto out;
+		}
+		conn_send_secret(s->conn, "", resp);
+		freezero(resp, strlen(resp));
+	}
+	if (rc == 0)
+		log_debug("%s: logged in as %s with %s", spec, a->esmtpname,
+		    sasl_name(m));
+out:
+	if (init != NULL)
+		freezero(init, strlen(init));
+	sasl_free(sa);
+	return (rc);
+}
+
 /* Connect to one "host", "host/port" or "/socket" entry. */
 static int
 smtp_try(struct smtp *s, const struct account *a, const char *spec,
     char **cause)
 {
-	char		 host[256], me[256];
+	char		 host[256];
 	const char	*slash, *errstr;
 	int		 port = 25, dns, code, ext;
 
@@ -141,26 +302,11 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 		xasprintf(cause, "%s: greeting: %s", spec, s->last);
 		goto fail;
 	}
-	net_local_hostname(me, sizeof(me));
-	conn_printf(s->conn, "%s %s\r\n", s->lmtp ? "LHLO" : "EHLO", me);
-	if (conn_flush(s->conn, cause) != 0 ||
-	    (code = smtp_reply(s, &ext, cause)) == -1)
+	if (smtp_hello(s, spec, &ext, cause) != 0)
 		goto fail;
-	if (code / 100 != 2 && s->lmtp) {
-		xasprintf(cause, "%s: LHLO: %s", spec, s->last);
+	if (a->esmtppassword != NULL && (smtp_secure(s, a, host, spec, &ext,
+	    cause) != 0 || smtp_auth(s, a, port, spec, ext, cause) != 0))
 		goto fail;
-	}
-	if (code / 100 != 2) {
-		conn_printf(s->conn, "HELO %s\r\n", me);
-		if (conn_flush(s->conn, cause) != 0 ||
-		    (code = smtp_reply(s, NULL, cause)) == -1)
-			goto fail;
-		if (code / 100 != 2) {
-			xasprintf(cause, "%s: HELO: %s", spec, s->last);
-			goto fail;
-		}
-		ext = 0;
-	}
 	s->pipelining = (ext & 1) != 0;
 	s->size = (ext & 2) != 0;
 	s->eightbitmime = (ext & 4) != 0;

@@ -4,7 +4,7 @@
 # present, so it is cheap to run every time.
 set -u
 pkgs="build-essential autoconf automake pkg-config libssl-dev libbsd-dev
-    openssl ca-certificates dovecot-imapd dovecot-pop3d dovecot-lmtpd
+    openssl ca-certificates dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-submissiond
     postfix procps fetchmail python3"
 missing=""
 for p in $pkgs; do

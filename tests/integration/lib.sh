@@ -11,6 +11,9 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 PULLMAIL="$top_builddir/pullmail"
 MDA_SAVE="$top_srcdir/tests/integration/mda-save"
+# Tests run their MDAs as whoever runs the tests; a root pullmail needs
+# to be told so ("mdauser").
+MDA_AS="mdauser $(id -un)"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pullmail-test.XXXXXX")
 chmod 755 "$T"

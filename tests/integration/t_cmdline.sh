@@ -139,7 +139,7 @@ fetch_with() {	# fetch_with LABEL USER-OPTIONS [SERVER-OPTIONS]: exit status
 	rm -rf "$T/mda"; mkdir -p "$T/mda"
 	rc=$(rcfile pw "poll localhost via 127.0.0.1 proto imap port $P_IMAPS ${3:-}
     user \"$MAIL_USER\" $2 ssl sslcertfile \"$T/ca.crt\"
-    mda \"$MDA_SAVE $T/mda %T\"")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
 	pm -f "$rc" </dev/null >"$T/out" 2>&1
 }
 

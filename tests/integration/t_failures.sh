@@ -73,16 +73,16 @@ is "$(server_count)" 20 "SMTP server not running: nothing deleted"
 # The MDA fails (exit 1: permanent; exit 75: temporary).
 mkdir -p "$T/mda"
 empty_mailbox; seed
-MDA_EXIT=1 poll mdafail "mda \"$MDA_SAVE $T/mda %T\""
+MDA_EXIT=1 poll mdafail "$MDA_AS mda \"$MDA_SAVE $T/mda %T\""
 [ "$status" -ne 0 ] && [ "$status" -ne 1 ]
 ok $? "MDA exiting 1: an error exit ($status)"
 is "$(server_count)" 20 "MDA exiting 1: nothing deleted"
-MDA_EXIT=75 poll mdatemp "mda \"$MDA_SAVE $T/mda %T\""
+MDA_EXIT=75 poll mdatemp "$MDA_AS mda \"$MDA_SAVE $T/mda %T\""
 is "$(server_count)" 20 "MDA exiting 75: nothing deleted"
 
 # The MDA is killed by a signal.
 MDA_KILL='kill -9 $$'
-poll mdakill "mda \"$MDA_KILL\""
+poll mdakill "$MDA_AS mda \"$MDA_KILL\""
 is "$status" 6 "MDA killed by a signal: exit 6"
 is "$(server_count)" 20 "MDA killed by a signal: nothing deleted"
 grep -q 'killed by signal 9' "$T/out"

@@ -21,7 +21,7 @@ run_case() {
 	if [ "$sink" = smtp ]; then
 		deliver="smtphost 127.0.0.1/$P_SMTP"
 	else
-		deliver="mda \"$MDA_SAVE $T/mda %T\""
+		deliver="$MDA_AS mda \"$MDA_SAVE $T/mda %T\""
 	fi
 	rc=$(rcfile fetch "poll localhost via 127.0.0.1 proto $proto port $port
     user \"$MAIL_USER\" password '$MAIL_PASS' is joe here

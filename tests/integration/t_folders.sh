@@ -28,7 +28,7 @@ mkdir -p "$T/mda"
 rc=$(rcfile folders "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
     folder INBOX Lists \"Entwürfe\" \"Tom & Jerry\"
-    mda \"$MDA_SAVE $T/mda %T\"")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
 "$PULLMAIL" -c -v -v -f "$rc" >"$T/out" 2>&1
 is "$?" 0 "-c with mail waiting: exit 0"
 is "$(grep -c '1 message for test at localhost folder' "$T/out")" 4 \
@@ -56,7 +56,7 @@ ok $? "& became &- and the name was quoted"
 
 rc=$(rcfile nofolder "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
-    folder NoSuchFolder mda \"$MDA_SAVE $T/mda %T\"")
+    folder NoSuchFolder $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
 "$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 is "$?" 7 "an unknown folder: exit 7 (server error)"
 grep -q 'SELECT: NO' "$T/out"

@@ -15,7 +15,7 @@ mkdir -p "$T/mda"
 
 rc=$(rcfile idle "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
-    idle mda \"$MDA_SAVE $T/mda %T\"")
+    idle $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
 "$PULLMAIL" -v -v -f "$rc" >"$T/out" 2>&1 &
 PM_PID=$!
 PIDS="$PIDS $PM_PID"

@@ -16,7 +16,7 @@ run() {
 	rm -rf "$T/mda"; mkdir -p "$T/mda"
 	rc=$(rcfile retr "poll localhost via 127.0.0.1 proto $1 port $2
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
-    mda \"$MDA_SAVE $T/mda %T\" $3")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\" $3")
 	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 }
 arrived() { ls "$T"/mda/msg.* 2>/dev/null | wc -l; }
@@ -86,7 +86,7 @@ empty_mailbox; seed
 rm -rf "$T/mda"; mkdir -p "$T/mda"
 rc=$(rcfile retr "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
-    mda \"$MDA_SAVE $T/mda %T\" expunge 5")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\" expunge 5")
 "$PULLMAIL" -v -v -f "$rc" >"$T/out" 2>&1
 is "$?" 0 "imap expunge 5: exit 0"
 is "$(grep -c '> A[0-9]* UID EXPUNGE' "$T/out")" 4 \

@@ -27,7 +27,7 @@ fetch() {
 	rm -rf "$T/mda"; mkdir -p "$T/mda"
 	rc=$(rcfile sasl "poll localhost via 127.0.0.1 proto $1 port $2 ${4:-}
     user \"$MAIL_USER\" password '$3' ssl sslcertfile \"$T/ca.crt\"
-    mda \"$MDA_SAVE $T/mda %T\"")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
 	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 }
 
@@ -116,7 +116,7 @@ wait_ready "$T/scripted.out"
 rm -rf "$T/mda"; mkdir -p "$T/mda"
 rc=$(rcfile old "poll localhost via 127.0.0.1 proto pop3 port $P_EXTRA
     auth password timeout 5 user u password p sslproto ''
-    mda \"$MDA_SAVE $T/mda %T\"")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
 "$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 is "$?" 0 "a POP3 server without CAPA and UIDL: mail fetched"
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null

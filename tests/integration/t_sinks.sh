@@ -216,7 +216,7 @@ for shape in plain shell legacy; do
 	legacy)	cmd="$MDA_ARGS $T/args %F %s" ;;
 	esac
 	rm -f "$T/args"
-	run "mda-$shape" "is \"o'brien; \$(id) x\" here mda \"$cmd\""
+	run "mda-$shape" "is \"o'brien; \$(id) x\" here $MDA_AS mda \"$cmd\""
 	is "$?" 0 "mda ($shape): delivered"
 	want=$(printf '"%s"@example.org#o'"'"'brien; $(id) x#' "$evil")
 	is "$(tr '\0' '#' <"$T/args")" "$want" "mda ($shape): %F and %T arrive \
@@ -228,15 +228,41 @@ done
 # --- stripcr: an MDA gets LF line ends unless "no stripcr" -----------------
 empty_mailbox; seed
 rm -rf "$T/mda"; mkdir -p "$T/mda"
-run crlf "mda \"$MDA_SAVE $T/mda\" no stripcr fetchlimit 1"
+run crlf "$MDA_AS mda \"$MDA_SAVE $T/mda\" no stripcr fetchlimit 1"
 f=$(ls "$T"/mda/msg.* | head -1)
 [ -n "$f" ] && grep -q $'\r$' "$f"
 ok $? "no stripcr: the MDA gets CR LF"
 rm -rf "$T/mda"; mkdir -p "$T/mda"
-run lf "mda \"$MDA_SAVE $T/mda\" fetchlimit 1"
+run lf "$MDA_AS mda \"$MDA_SAVE $T/mda\" fetchlimit 1"
 f=$(ls "$T"/mda/msg.* | head -1)
 [ -n "$f" ] && ! grep -q $'\r' "$f"
 ok $? "default: the MDA gets LF only"
+
+# --- a root pullmail and its MDA -------------------------------------------
+empty_mailbox; seed
+if [ "$(id -u)" = 0 ]; then
+	rm -rf "$T/mda"; mkdir -p "$T/mda"; chmod 777 "$T/mda"
+	run asroot "mda \"$MDA_SAVE $T/mda\""
+	is "$?" 6 "root, no mdauser: exit 6"
+	is "$(ls "$T/mda" | wc -l)" 0 "root, no mdauser: the MDA did not run"
+	is "$(server_count)" 20 "root, no mdauser: nothing deleted"
+	grep -q 'will not run the MDA as root; add "mdauser NAME"' "$T/out"
+	ok $? "root, no mdauser: the log says how to fix it"
+	run nouser "mdauser no-such-user-here mda \"$MDA_SAVE $T/mda\""
+	is "$?" 6 "mdauser unknown: exit 6"
+	grep -q 'mdauser no-such-user-here: no such user' "$T/out"
+	ok $? "mdauser unknown: named in the log"
+	run nobody "mdauser nobody mda \"$MDA_SAVE $T/mda\""
+	is "$?" 0 "mdauser nobody: delivered"
+	owners=$(stat -c %U "$T"/mda/msg.* | sort -u | tr '\n' ' ')
+	is "$owners" "nobody " "mdauser nobody: the MDA ran as nobody"
+	is "$(server_count)" 0 "mdauser nobody: all delivered and deleted"
+else
+	run notroot "mdauser root mda \"$MDA_SAVE $T/mda\""
+	is "$?" 6 "not root, mdauser root: exit 6"
+	grep -q 'only root can run the MDA as another user' "$T/out"
+	ok $? "not root, mdauser root: the log says why"
+fi
 
 # --- LMTP into Dovecot ------------------------------------------------------
 empty_mailbox; seed
@@ -323,5 +349,21 @@ is "$?" 0 "bad-header accept: exit 0"
 grep -q '^this line is not a field' "$T"/md-hdr2/new/*
 ok $? "bad-header accept: the message is forwarded as it was"
 is "$(server_count)" 0 "bad-header accept: and deleted"
+
+# --- mimedecode: quoted-printable text arrives as 8-bit text -------------
+printf 'From: x@example.org\nSubject: qp\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9 au l=\nait =3D 1=E2=82=AC\n' \
+    >"$MAILDIR/new/7102.Mqp3P7.md"
+chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+"$PULLMAIL" -f "$(hdrrc qp '' 'mimedecode keep')" >"$T/out" 2>&1
+is "$?" 0 "mimedecode: exit 0"
+f=$(ls "$T"/md-qp/new/* | head -1)
+tail -n 1 "$f" >"$T/qpbody"
+printf 'Caf\303\251 au lait = 1\342\202\254\n' | cmp -s - "$T/qpbody"
+ok $? "mimedecode: the body is decoded"
+grep -q '^Content-Transfer-Encoding: 8bit$' "$f"
+ok $? "mimedecode: and says 8bit"
+"$PULLMAIL" -f "$(hdrrc noqp "" fetchall)" >"$T/out" 2>&1
+grep -q '^Caf=C3=A9 au l=$' "$T"/md-noqp/new/*
+ok $? "no mimedecode: the body is forwarded as it was"
 
 done_testing

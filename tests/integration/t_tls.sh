@@ -30,7 +30,7 @@ logins() {	# how many logins Dovecot has seen
 poll() {
 	rc=$(rcfile tls "poll $1 via 127.0.0.1 proto imap port $P_IMAPS ${3:-}
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname $1
-    sslcertfile \"$PKI/ca.crt\" mda \"cat >/dev/null\" ${2:-}")
+    sslcertfile \"$PKI/ca.crt\" $MDA_AS mda \"cat >/dev/null\" ${2:-}")
 	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 }
 
@@ -67,7 +67,7 @@ cp "$PKI/ca.crl" "$T/capath/"
 openssl rehash "$T/capath" 2>/dev/null || c_rehash "$T/capath" >/dev/null
 rc=$(rcfile tls "poll revoked.test via 127.0.0.1 proto imap port $P_IMAPS
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname revoked.test
-    sslcertpath \"$T/capath\" mda \"cat >/dev/null\"")
+    sslcertpath \"$T/capath\" $MDA_AS mda \"cat >/dev/null\"")
 "$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 is "$?" 2 "a CRL in sslcertpath revokes too"
 
@@ -128,7 +128,7 @@ ok $? "-v shows the version, the chain and the pins" ||
 plain_rc() {	# plain_rc PROTO PORT [SERVER-OPTIONS]
 	rcfile plain "poll localhost via 127.0.0.1 proto $1 port $2 ${3:-}
     user \"$MAIL_USER\" password '$MAIL_PASS' sslproto ''
-    mda \"cat >/dev/null\""
+    $MDA_AS mda \"cat >/dev/null\""
 }
 for pp in imap:$P_IMAP pop3:$P_POP3; do
 	before=$(grep -c 'user=<test>' "$T/dovecot.log")
@@ -344,7 +344,7 @@ start_dovecot pki/good.test
 external() {	# external PROTO PORT CERT: poll with auth external
 	rc=$(rcfile ext "poll good.test via 127.0.0.1 proto $1 port $2
     auth external user \"$MAIL_USER\" ssl sslcertfile \"$PKI/ca.crt\"
-    sslcert \"$PKI/$3.crt\" sslkey \"$PKI/$3.key\" mda \"cat >/dev/null\"")
+    sslcert \"$PKI/$3.crt\" sslkey \"$PKI/$3.key\" $MDA_AS mda \"cat >/dev/null\"")
 	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 }
 for pp in imap:$P_IMAPS pop3:$P_POP3S; do

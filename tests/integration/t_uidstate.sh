@@ -29,7 +29,7 @@ run() {
 	rm -rf "$T/mda"; mkdir -p "$T/mda"
 	rc=$(rcfile uid "poll localhost via 127.0.0.1 proto $proto port $port
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
-    mda \"$MDA_SAVE $T/mda %T\" $opts")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\" $opts")
 	"$PULLMAIL" "$@" -f "$rc" >"$T/out" 2>&1
 }
 arrived() { ls "$T"/mda/msg.* 2>/dev/null | wc -l; }
@@ -168,7 +168,7 @@ is "$(wc -l <"$HOME/.fetchids")" 50 "fetchmail's .fetchids holds 50 UIDs"
 rm -rf "$STATEDIR"
 rc=$(rcfile fm2 "poll 127.0.0.1 proto pop3 port $P_POP3S
     user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
-    mda \"$MDA_SAVE $T/mda %T\" keep")
+    $MDA_AS mda \"$MDA_SAVE $T/mda %T\" keep")
 rm -rf "$T/mda"; mkdir -p "$T/mda"
 add 1 51
 "$PULLMAIL" -f "$rc" >"$T/out" 2>&1
