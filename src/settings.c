@@ -100,9 +100,25 @@ print_account(FILE *f, const struct account *a)
 	if (a->fetchlimit > 0)
 		fprintf(f, "  at most %d messages per poll\n", a->fetchlimit);
 	fprintf(f, "  delivery: %s\n", delivery(a, buf, sizeof(buf)));
+	if (a->mda != NULL)
+		fprintf(f, "  MDA runs as: %s\n", a->mdauser != NULL ?
+		    a->mdauser : "the user running pullmail (refused if root)");
 	if (a->mda == NULL && a->bsmtp == NULL && a->maildir == NULL &&
-	    a->mbox == NULL)
+	    a->mbox == NULL) {
 		print_list(f, "SMTP hosts", &a->smtphosts, "localhost");
+		if (a->esmtppassword != NULL)
+			fprintf(f, "  SMTP login: %s, after STARTTLS (or over "
+			    "loopback)\n", a->esmtpname);
+	}
+	fprintf(f, "  headers: rewrite %s; dropstatus %s; dropdelivered %s;\n"
+	    "    mimedecode %s; bad header lines: %s\n", yes_no(a->rewrite),
+	    yes_no(a->dropstatus), yes_no(a->dropdelivered),
+	    yes_no(a->mimedecode), a->badheader == 1 ? "accepted" :
+	    "keep the message on the server");
+	if (a->mda != NULL)
+		fprintf(f, "  line ends for the MDA: %s\n", a->stripcr == 1 ?
+		    "LF (stripcr)" : a->forcecr == 1 ? "CR LF (forcecr)" :
+		    "as received");
 	print_list(f, account_multidrop(a) ? "local names (multidrop)" :
 	    "local name", &a->locals, "");
 	if (a->rcfile != NULL)
