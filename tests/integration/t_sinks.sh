@@ -200,6 +200,33 @@ is "$?" 0 "batchlimit 6: exit 0"
 is "$(grep -c 'SMTP session open' "$T/out")" 4 "batchlimit 6: 20 messages \
 in four SMTP sessions"
 is "$(ls "$SINK_DIR" | wc -l)" 20 "batchlimit 6: all 20 arrived"
+
+# --- 8BITMIME: announced for 8-bit bodies, and always with pass8bits -------
+empty_mailbox
+printf 'Subject: eight\nMessage-ID: <e8@t>\nContent-Transfer-Encoding: 8bit\n\nCaf\303\251\n' \
+    >"$MAILDIR/new/4100.M1P4.e8"
+printf 'Subject: seven\nMessage-ID: <e7@t>\n\nplain\n' >"$MAILDIR/new/4101.M2P4.e7"
+chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+mailargs() {	# mailargs MESSAGE-ID: smtp-sink's record of MAIL FROM's args
+	grep -l "^Message-ID: <$1>" "$SINK_DIR"/m.* | tail -1 |
+	    xargs sed -n 's/^X-Mail-Args: //p'
+}
+for opt in "" pass8bits; do
+	rm -f "$SINK_DIR"/m.*
+	rc=$(rcfile "eight$opt" "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    smtphost 127.0.0.1/$P_SMTP keep fetchall $opt")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	is "$?" 0 "8BITMIME ${opt:-default}: exit 0"
+	case "$(mailargs e8@t)" in *BODY=8BITMIME*) r=0 ;; *) r=1 ;; esac
+	ok $r "8BITMIME ${opt:-default}: an 8bit body says BODY=8BITMIME"
+	case "$(mailargs e7@t)" in *BODY=8BITMIME*) r=0 ;; *) r=1 ;; esac
+	if [ -z "$opt" ]; then
+		ok $(( ! r )) "8BITMIME default: a 7-bit body does not"
+	else
+		ok $r "8BITMIME pass8bits: a 7-bit body does too"
+	fi
+done
 stop_sink
 
 # --- MDA arguments: hostile addresses stay single literal words -----------
