@@ -1,9 +1,10 @@
 /*
- * log.h -- diagnostics to stderr (later: syslog, logfile).
+ * log.h -- diagnostics to stderr, a log file or syslog.
  *
  * Levels: warnings always (unless silent), info unless silent, debug with
  * -v, trace (protocol lines) with -v -v.  fatal() is for bugs and OOM only;
- * nothing a peer sends may reach it.
+ * nothing a peer sends may reach it.  Each line leaves in one write(2), so
+ * lines from several workers never mix.
  */
 
 #ifndef PM_LOG_H
@@ -13,6 +14,23 @@
 
 void	log_init(int verbose, int silent);
 int	log_verbosity(void);
+/*
+ * Where lines go from now on: a file (appended, with a time stamp),
+ * syslog (facility mail), else stderr.  Returns -1 with errno if the
+ * file cannot be opened (the target is then unchanged).
+ */
+int	log_target(const char *logfile, int use_syslog);
+/* SIGHUP: open the log file again (after rotation). */
+int	log_reopen(void);
+/* Is it stderr, on a terminal (so a progress line may be drawn)? */
+int	log_on_terminal(void);
+/*
+ * A progress line on the terminal, overwritten by the next one and
+ * cleared by the next log line; NULL clears it.  Nothing when the log is
+ * not a terminal or -s was given.
+ */
+void	log_progress(const char *, ...) __attribute__((format(printf, 1, 2)));
+
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

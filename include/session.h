@@ -63,6 +63,7 @@ struct poll_opts {
 	int		 spambounce;	/* bounce antispam refusals too */
 	int		 bouncemail;	/* bounce to the sender, else: */
 	const char	*postmaster;
+	int		 progress;	/* draw a progress line */
 };
 
 struct folder_state;

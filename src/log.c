@@ -1,20 +1,34 @@
 /*
- * log.c -- one place that decides what reaches the user.
+ * log.c -- one place that decides what reaches the user, and where.
  *
- * Every line is prefixed "pullmail: " so that cron mail and shared logs
- * say who spoke.  Callers put the account (user@server) in the text.
+ * On stderr every line is prefixed "pullmail: " so that cron mail and
+ * shared terminals say who spoke; a log file gets a time stamp and the
+ * PID instead, syslog its own.  Callers put the account (user@server) in
+ * the text.  A line is formatted whole and written once: workers share
+ * the same descriptor, and O_APPEND keeps their lines apart.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "xmalloc.h"
 
-static int	log_verbose;
-static int	log_silent;
+#define LOG_LINE_MAX	4096
+
+static int	 log_verbose;
+static int	 log_silent;
+static int	 log_fd = STDERR_FILENO;
+static char	*log_path;		/* the log file, to reopen */
+static int	 log_syslog;
+static int	 log_progressing;	/* a progress line is showing */
 
 void
 log_init(int verbose, int silent)
@@ -29,18 +43,145 @@ log_verbosity(void)
 	return (log_verbose);
 }
 
-static void
-log_vemit(const char *prefix, const char *fmt, va_list ap, int with_errno)
+static int
+log_open_file(const char *path)
 {
-	int	saved = errno;
+	return (open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600));
+}
 
-	fprintf(stderr, "pullmail: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+int
+log_target(const char *logfile, int use_syslog)
+{
+	int	fd;
+
+	if (logfile != NULL) {
+		if ((fd = log_open_file(logfile)) == -1)
+			return (-1);
+		if (log_fd != STDERR_FILENO)
+			close(log_fd);
+		log_fd = fd;
+		free(log_path);
+		log_path = xstrdup(logfile);
+		log_syslog = 0;
+		return (0);
+	}
+	if (log_fd != STDERR_FILENO)
+		close(log_fd);
+	log_fd = STDERR_FILENO;
+	free(log_path);
+	log_path = NULL;
+	if (use_syslog && !log_syslog)
+		openlog("pullmail", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	log_syslog = use_syslog;
+	return (0);
+}
+
+int
+log_reopen(void)
+{
+	int	fd;
+
+	if (log_path == NULL)
+		return (0);
+	if ((fd = log_open_file(log_path)) == -1)
+		return (-1);
+	close(log_fd);
+	log_fd = fd;
+	return (0);
+}
+
+int
+log_on_terminal(void)
+{
+	return (log_path == NULL && !log_syslog && isatty(log_fd));
+}
+
+static void
+log_write(const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(log_fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;		/* nowhere left to say so */
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+static void
+log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
+    int with_errno)
+{
+	char		 line[LOG_LINE_MAX], out[LOG_LINE_MAX + 128], stamp[64];
+	struct tm	 tm;
+	time_t		 now;
+	size_t		 len = 0;
+	int		 saved = errno, n;
+
+	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	len = n < 0 ? 0 : (size_t)n >= sizeof(line) - 2 ?
+	    sizeof(line) - 3 : (size_t)n;
 	if (with_errno)
-		fprintf(stderr, ": %s", strerror(saved));
-	fputc('\n', stderr);
-	fflush(stderr);
+		len += snprintf(line + len, sizeof(line) - 2 - len, ": %s",
+		    strerror(saved));
+	if (len > sizeof(line) - 3)
+		len = sizeof(line) - 3;
+	line[len] = '\0';
+	if (log_syslog) {
+		syslog(prio, "%s%s", prefix, line);
+		errno = saved;
+		return;
+	}
+	if (log_progressing) {
+		log_write("\r\033[K", 4);
+		log_progressing = 0;
+	}
+	if (log_path != NULL) {
+		now = time(NULL);
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+		n = snprintf(out, sizeof(out), "%s pullmail[%ld]: %s%s\n",
+		    stamp, (long)getpid(), prefix, line);
+	} else
+		n = snprintf(out, sizeof(out), "pullmail: %s%s\n", prefix,
+		    line);
+	if (n > 0)
+		log_write(out, (size_t)n < sizeof(out) ? (size_t)n :
+		    sizeof(out) - 1);
 	errno = saved;
+}
+
+void
+log_progress(const char *fmt, ...)
+{
+	char	line[256];
+	va_list	ap;
+	int	n;
+
+	if (log_silent || !log_on_terminal())
+		return;
+	if (fmt == NULL) {
+		if (log_progressing)
+			log_write("\r\033[K", 4);
+		log_progressing = 0;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(line + 1, sizeof(line) - 8, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 9)
+		n = sizeof(line) - 9;
+	line[0] = '\r';
+	memcpy(line + 1 + n, "\033[K", 3);
+	log_write(line, n + 4);
+	log_progressing = 1;
 }
 
 void
@@ -49,7 +190,7 @@ log_warn(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit("", fmt, ap, 1);
+	log_vemit(LOG_WARNING, "", fmt, ap, 1);
 	va_end(ap);
 }
 
@@ -59,7 +200,7 @@ log_warnx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit("", fmt, ap, 0);
+	log_vemit(LOG_WARNING, "", fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -71,7 +212,7 @@ log_info(const char *fmt, ...)
 	if (log_silent)
 		return;
 	va_start(ap, fmt);
-	log_vemit("", fmt, ap, 0);
+	log_vemit(LOG_INFO, "", fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -83,7 +224,7 @@ log_debug(const char *fmt, ...)
 	if (log_verbose < 1)
 		return;
 	va_start(ap, fmt);
-	log_vemit("", fmt, ap, 0);
+	log_vemit(LOG_DEBUG, "", fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -95,7 +236,7 @@ log_trace(const char *fmt, ...)
 	if (log_verbose < 2)
 		return;
 	va_start(ap, fmt);
-	log_vemit("", fmt, ap, 0);
+	log_vemit(LOG_DEBUG, "", fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -105,7 +246,7 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit("fatal: ", fmt, ap, 1);
+	log_vemit(LOG_ERR, "fatal: ", fmt, ap, 1);
 	va_end(ap);
 	exit(23);
 }
@@ -116,7 +257,7 @@ fatalx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit("fatal: ", fmt, ap, 0);
+	log_vemit(LOG_ERR, "fatal: ", fmt, ap, 0);
 	va_end(ap);
 	exit(23);
 }

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libutil.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
@@ -28,208 +29,18 @@
 #include "cmdline.h"
 #include "config.h"
 #include "configdump.h"
+#include "daemon.h"
 #include "log.h"
 #include "password.h"
+#include "pidlock.h"
 #include "probe.h"
 #include "rc_parse.h"
+#include "rcload.h"
 #include "result.h"
+#include "run.h"
 #include "session.h"
 #include "settings.h"
 #include "xmalloc.h"
-
-static char *
-default_rcfile(void)
-{
-	struct passwd	*pw;
-	const char	*home, *fmhome;
-	char		*path;
-
-	if ((home = getenv("HOME")) == NULL || *home == '\0') {
-		if ((pw = getpwuid(getuid())) == NULL)
-			fatalx("cannot find the home directory");
-		home = pw->pw_dir;
-	}
-	xasprintf(&path, "%s/.pullmailrc", home);
-	if (access(path, F_OK) == 0)
-		return (path);
-	free(path);
-	/* fetchmail's own lookup: $FETCHMAILHOME/fetchmailrc, if set. */
-	if ((fmhome = getenv("FETCHMAILHOME")) != NULL && *fmhome != '\0')
-		xasprintf(&path, "%s/fetchmailrc", fmhome);
-	else
-		xasprintf(&path, "%s/.fetchmailrc", home);
-	return (path);
-}
-
-/* The directory relative paths in the rcfile are taken from. */
-static char *
-rcfile_dir(const char *path)
-{
-	char	*copy, *dir, cwd[PATH_MAX], *abs;
-
-	if (strcmp(path, "-") == 0)
-		return (getcwd(cwd, sizeof(cwd)) != NULL ? xstrdup(cwd) : NULL);
-	copy = xstrdup(path);
-	dir = dirname(copy);
-	if (*dir == '/')
-		abs = xstrdup(dir);
-	else if (getcwd(cwd, sizeof(cwd)) == NULL)
-		abs = NULL;
-	else if (strcmp(dir, ".") == 0)
-		abs = xstrdup(cwd);
-	else
-		xasprintf(&abs, "%s/%s", cwd, dir);
-	free(copy);
-	return (abs);
-}
-
-/* Read the whole rcfile; NULL with *len_r 0 if it does not exist. */
-static char *
-read_rcfile(const char *path, size_t *len_r, struct stat *st)
-{
-	char	*buf = NULL;
-	size_t	 len = 0;
-	ssize_t	 n;
-	int	 fd;
-
-	*len_r = 0;
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return (NULL);
-		log_warn("%s", path);
-		exit(PM_IOERR);
-	}
-	if (fstat(fd, st) == -1) {
-		log_warn("%s", path);
-		exit(PM_IOERR);
-	}
-	if (fd != STDIN_FILENO && !S_ISREG(st->st_mode) &&
-	    strcmp(path, "/dev/null") != 0) {
-		log_warnx("%s: not a regular file", path);
-		exit(PM_IOERR);
-	}
-	buf = xmalloc(PM_RC_SIZE_MAX + 1);
-	while ((n = read(fd, buf + len, PM_RC_SIZE_MAX + 1 - len)) > 0) {
-		len += n;
-		if (len > PM_RC_SIZE_MAX) {
-			log_warnx("%s: larger than %d bytes", path,
-			    PM_RC_SIZE_MAX);
-			exit(PM_SYNTAX);
-		}
-	}
-	if (n == -1) {
-		log_warn("%s", path);
-		exit(PM_IOERR);
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	*len_r = len;
-	return (buf);
-}
-
-/* A file holding passwords must be the user's and private. */
-static int
-check_secrecy(const char *path, const struct stat *st,
-    const struct config *cfg)
-{
-	size_t	i;
-	int	secrets = 0;
-
-	for (i = 0; i < cfg->accounts.n; i++) {
-		secrets |= cfg->accounts.v[i]->password != NULL;
-		secrets |= cfg->accounts.v[i]->esmtppassword != NULL;
-	}
-	if (!secrets || strcmp(path, "-") == 0)
-		return (0);
-	if (st->st_uid != geteuid()) {
-		log_warnx("%s holds passwords but is owned by uid %ld, not by "
-		    "you (uid %ld); refusing to use it", path,
-		    (long)st->st_uid, (long)geteuid());
-		return (-1);
-	}
-	if (st->st_mode & (S_IRWXG | S_IRWXO)) {
-		log_warnx("%s holds passwords but others may read it; run: "
-		    "chmod 600 %s", path, path);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Does name select a (poll name, or an "aka" of it, any case)? */
-static int
-names_account(const struct account *a, const char *name)
-{
-	size_t	i;
-
-	if (strcmp(a->name, name) == 0)
-		return (1);
-	for (i = 0; i < a->aka.n; i++) {
-		if (strcasecmp(a->aka.v[i], name) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * The accounts to poll: every active one, or those named on the command
- * line (skip entries too); an unknown name becomes a new account.
- */
-static void
-select_accounts(struct config *cfg, const struct cmdline *cl,
-    struct account_list *out)
-{
-	struct account	*a;
-	size_t		 i, n = cfg->accounts.n;
-	int		 j, found, next_entry = 0;
-
-	for (i = 0; i < n; i++) {
-		if (cfg->accounts.v[i]->entry >= next_entry)
-			next_entry = cfg->accounts.v[i]->entry + 1;
-	}
-	for (i = 0; cl->nservers == 0 && i < n; i++) {
-		if (cfg->accounts.v[i]->active)
-			account_list_add(out, cfg->accounts.v[i]);
-	}
-	for (j = 0; j < cl->nservers; j++) {
-		found = 0;
-		for (i = 0; i < n; i++) {
-			if (names_account(cfg->accounts.v[i],
-			    cl->servers[j])) {
-				account_list_add(out, cfg->accounts.v[i]);
-				found = 1;
-			}
-		}
-		if (!found) {
-			a = account_new(cl->servers[j]);
-			a->entry = next_entry++;
-			account_list_add(&cfg->accounts, a);
-			account_list_add(out, a);
-		}
-	}
-}
-
-/* fetchmail's warnings about a finished configuration. */
-static void
-warn_config(const struct config *cfg)
-{
-	const struct account	*a;
-	size_t			 i;
-
-	for (i = 0; i < cfg->warnings.n; i++)
-		log_warnx("%s", cfg->warnings.v[i]);
-	for (i = 0; i < cfg->accounts.n; i++) {
-		a = cfg->accounts.v[i];
-		if (account_multidrop(a) && strcmp(a->envelope, "Received") ==
-		    0 && a->active)
-			log_warnx("%s:%d:%d: poll %s: multidrop (several local "
-			    "names) reads recipients from the Received header; "
-			    "set \"envelope\" to the header your server records "
-			    "them in", a->rcfile != NULL ? a->rcfile :
-			    "command line", a->line, a->col, a->name);
-	}
-}
 
 static void
 print_version(const struct config *cfg)
@@ -252,7 +63,7 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 	int		 rc;
 
 	for (i = 0; i < cfg->accounts.n && a == NULL; i++) {
-		if (names_account(cfg->accounts.v[i], cl->probe))
+		if (rcload_names(cfg->accounts.v[i], cl->probe))
 			a = cfg->accounts.v[i];
 	}
 	if (a == NULL) {
@@ -291,163 +102,105 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 	return (rc);
 }
 
-/* SIGTERM/SIGINT: finish what is in hand, then stop (IDLE ends now). */
-static volatile int	stop_requested;
-
-static void
-on_stop(int sig)
+/* The rcfile's absolute path: the daemon leaves the directory. */
+static char *
+absolute_path(const char *path)
 {
-	(void)sig;
-	stop_requested = 1;
+	char	cwd[PATH_MAX], *abs;
+
+	if (path[0] == '/' || strcmp(path, "-") == 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return (xstrdup(path));
+	xasprintf(&abs, "%s/%s", cwd, path);
+	return (abs);
 }
 
-static void
-catch_stop_signals(void)
-{
-	struct sigaction	sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: an IDLE wait must wake */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-}
-
+/* One round over every account, then exit. */
 static int
-poll_accounts(struct account_list *polls, const struct config *cfg, int check)
+run_once(struct run *r)
 {
-	struct poll_opts	 o = { check, &stop_requested, cfg->statedir,
-				    cfg->idfile, cfg->softbounce, cfg->spambounce,
-				    cfg->bouncemail, cfg->postmaster };
-	const char	*what;
-	char		*cause;
-	size_t		 i;
-	int		 rc, result = PM_NOMAIL, any_ok = 0;
+	int	*results, rc;
 
-	for (i = 0; i < polls->n; i++) {
-		if ((what = account_not_yet(polls->v[i])) != NULL) {
-			log_warnx("%s:%d:%d: poll %s: %s is understood but not "
-			    "carried out by this version of pullmail; not "
-			    "polling this account rather than doing something "
-			    "else with its mail", polls->v[i]->rcfile != NULL ?
-			    polls->v[i]->rcfile : "command line",
-			    polls->v[i]->line, polls->v[i]->col,
-			    polls->v[i]->name, what);
-			result = PM_SYNTAX;
-			continue;
-		}
-		if (password_resolve(polls->v[i], &cause) != 0) {
-			log_warnx("%s", cause);
-			free(cause);
-			result = PM_AUTHFAIL;
-			continue;
-		}
-		if (account_sendable(polls->v[i], &cause) != 0) {
-			log_warnx("%s", cause);
-			free(cause);
-			result = PM_SYNTAX;
-			continue;
-		}
-		if (stop_requested)
-			break;
-		rc = session_poll(polls->v[i], &o);
-		if (rc == PM_OK)
-			any_ok = 1;
-		result = rc;
-	}
-	return (any_ok ? PM_OK : result);
+	results = xcalloc(r->polls.n, sizeof(*results));
+	rc = run_round(r, r->polls.v, r->polls.n, results);
+	free(results);
+	return (rc);
 }
 
 int
-main(int argc, char **argv)
+main(int argc, char **argv, char **envp)
 {
-	struct cmdline		 cl;
-	struct config		 cfg;
-	struct account_list	 polls = { NULL, 0 };
-	struct stat		 st;
-	char			*rcpath = NULL, *rcdir = NULL, *buf, *cause;
-	size_t			 len, i;
-	int			 rc, result = PM_SYNTAX;
+	struct cmdline	 cl;
+	struct run	 r;
+	struct pidfh	*pfh = NULL;
+	char		*path;
+	int		 rc, result = PM_SYNTAX;
 
+	setproctitle_init(argc, argv, envp);
 	signal(SIGPIPE, SIG_IGN);
-	config_init(&cfg);
+	memset(&r, 0, sizeof(r));
+	config_init(&r.cfg);
 	if ((rc = cmdline_parse(&cl, argc, argv)) != -1) {
 		cmdline_free(&cl);
 		return (rc);
 	}
+	r.cl = &cl;
 	log_init(cl.verbose, cl.silent);
 
-	rcpath = cl.rcfile != NULL ? xstrdup(cl.rcfile) : default_rcfile();
-	rcdir = rcfile_dir(rcpath);
-	buf = read_rcfile(rcpath, &len, &st);
-	if (buf != NULL) {
-		rc = rc_parse(rcpath, rcdir, buf, len, &cfg, &cause);
-		explicit_bzero(buf, len);
-		free(buf);
-		if (rc != 0) {
-			log_warnx("%s", cause);
-			free(cause);
-			goto out;
-		}
-		if (!cl.version && check_secrecy(rcpath, &st, &cfg) != 0) {
-			result = PM_IOERR;
-			goto out;
-		}
-	}
-	config_override(&cfg, &cl.globals);
-	config_finish(&cfg);
+	path = cl.rcfile != NULL ? xstrdup(cl.rcfile) : rcload_default_path();
+	r.rcpath = absolute_path(path);
+	free(path);
+	r.rcdir = rcload_dir(r.rcpath);
+	if ((result = rcload_config(&cl, r.rcpath, r.rcdir, &r.cfg)) != 0)
+		goto out;
+	result = PM_SYNTAX;
 	if (cl.probe != NULL) {
-		result = run_probe(&cfg, &cl);
+		result = run_probe(&r.cfg, &cl);
 		goto out;
 	}
-	select_accounts(&cfg, &cl, &polls);
-	for (i = 0; i < cfg.accounts.n; i++) {
-		account_override(cfg.accounts.v[i], cl.acct);
-		if (account_finish(cfg.accounts.v[i], &cause) != 0) {
-			log_warnx("%s", cause);
-			free(cause);
-			goto out;
-		}
-	}
-	warn_config(&cfg);
+	if (rcload_accounts(&cl, &r.cfg, &r.polls) != 0)
+		goto out;
 	if (cl.configdump) {
-		for (i = 0; i < cfg.accounts.n; i++)
-			password_from_netrc(cfg.accounts.v[i]);
-		configdump(stdout, &cfg);
+		for (size_t i = 0; i < r.cfg.accounts.n; i++)
+			password_from_netrc(r.cfg.accounts.v[i]);
+		configdump(stdout, &r.cfg);
 		result = PM_OK;
 		goto out;
 	}
 	if (cl.version) {
-		print_version(&cfg);
+		print_version(&r.cfg);
 		result = PM_OK;
 		goto out;
 	}
-	if (cl.quit) {
-		log_warnx("--quit is not available in this version of "
-		    "pullmail (there is no daemon to stop)");
-		goto out;
-	}
-	if (polls.n == 0) {
+	if (r.polls.n == 0 && !cl.quit) {
 		log_warnx("no mail servers to poll (%s names none, and none "
-		    "were given on the command line)", rcpath);
+		    "were given on the command line)", r.rcpath);
 		goto out;
 	}
-	/* Read but not carried out yet: say so instead of pretending. */
-	if (cfg.daemon > 0 && !cl.check)
-		log_warnx("daemon mode (every %d seconds) is not available in "
-		    "this version of pullmail; polling once", cfg.daemon);
-	if (cfg.logfile != NULL || cfg.syslog == 1)
-		log_warnx("%s is not available in this version of pullmail; "
-		    "logging to standard error", cfg.logfile != NULL ?
-		    "set logfile" : "set syslog");
-	catch_stop_signals();
-	result = poll_accounts(&polls, &cfg, cl.check);
+	if ((result = pidlock_take(&r.cfg, &cl, &pfh)) != -1)
+		goto out;
+	if ((r.cfg.logfile != NULL || r.cfg.syslog == 1) &&
+	    log_target(r.cfg.logfile, r.cfg.syslog) != 0) {
+		log_warn("%s", r.cfg.logfile);
+		result = PM_IOERR;
+		goto out;
+	}
+	sched_init(&r.sched, r.cfg.jobs, r.cfg.deadline);
+	run_opts(&r);
+	if (r.cfg.daemon > 0 && !cl.check)
+		result = daemon_run(&r, pfh);
+	else {
+		if (pidfile_write(pfh) == -1)
+			log_warn("pidfile");
+		result = run_once(&r);
+	}
 out:
-	free(polls.v);
-	config_free(&cfg);
+	if (pfh != NULL)
+		pidfile_remove(pfh);
+	free(r.polls.v);
+	config_free(&r.cfg);
 	cmdline_free(&cl);
-	free(rcpath);
-	free(rcdir);
+	free(r.rcpath);
+	free(r.rcdir);
 	return (result);
 }

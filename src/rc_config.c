@@ -15,7 +15,7 @@ config_init(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->daemon = cfg->bouncemail = cfg->spambounce = TRI_UNSET;
 	cfg->softbounce = cfg->syslog = cfg->invisible = TRI_UNSET;
-	cfg->showdots = cfg->jobs = TRI_UNSET;
+	cfg->showdots = cfg->jobs = cfg->deadline = TRI_UNSET;
 }
 
 void
@@ -64,6 +64,7 @@ config_override(struct config *cfg, const struct config *o)
 	override_int(&cfg->invisible, o->invisible);
 	override_int(&cfg->showdots, o->showdots);
 	override_int(&cfg->jobs, o->jobs);
+	override_int(&cfg->deadline, o->deadline);
 	override_str(&cfg->statedir, o->statedir);
 }
 
@@ -125,4 +126,6 @@ config_finish(struct config *cfg)
 		cfg->showdots = 0;
 	if (cfg->jobs == TRI_UNSET)
 		cfg->jobs = 4;
+	if (cfg->deadline == TRI_UNSET)
+		cfg->deadline = 3600;
 }

@@ -139,6 +139,7 @@ static const struct keyword keywords[] = {
 	{ "invisible",		KW_INVISIBLE,	KC_SET, KF_NEGATABLE, 0 },
 	{ "showdots",		KW_SHOWDOTS,	KC_SET, KF_NEGATABLE, 0 },
 	{ "jobs",		KW_JOBS,	KC_SET, KF_EXT, 0 },
+	{ "deadline",		KW_DEADLINE,	KC_SET, KF_EXT, 0 },
 	{ "statedir",		KW_STATEDIR,	KC_SET, KF_EXT, 0 },
 
 	/* Protocol and auth names are keywords everywhere in fetchmail. */

@@ -1014,7 +1014,8 @@ rc_set(struct parser *p)
 	if (rc_advance(p) != 0)
 		return (-1);
 	/* "set logfile = x" and "set logfile x" are the same. */
-	if (k != KW_DAEMON && k != KW_JOBS && p->tc == TC_MAP &&
+	if (k != KW_DAEMON && k != KW_JOBS && k != KW_DEADLINE &&
+	    p->tc == TC_MAP &&
 	    !negated && rc_advance(p) != 0)
 		return (-1);
 	switch (k) {
@@ -1023,6 +1024,9 @@ rc_set(struct parser *p)
 		    &cfg->daemon));
 	case KW_JOBS:
 		return (rc_take_number(p, "jobs", 1, 1000, &cfg->jobs));
+	case KW_DEADLINE:
+		return (rc_take_number(p, "deadline (seconds)", 0, INT_MAX,
+		    &cfg->deadline));
 	case KW_LOGFILE:
 		return (rc_take_path(p, "a file name", &cfg->logfile));
 	case KW_IDFILE:

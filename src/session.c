@@ -45,7 +45,38 @@ struct poll_stats {
 	unsigned int	flushed;	/* delivered before, deleted now */
 	int		limited;	/* fetchlimit stopped the poll */
 	long long	octets;
+	struct timespec	start;		/* for the progress line */
+	struct timespec	drawn;		/* when it was last drawn */
 };
+
+static double
+elapsed(const struct timespec *from, const struct timespec *to)
+{
+	return ((to->tv_sec - from->tv_sec) +
+	    (to->tv_nsec - from->tv_nsec) / 1e9);
+}
+
+/*
+ * On a terminal, a poll that takes more than a second shows how far it
+ * got, at most five times a second.
+ */
+static void
+session_progress(struct session *s, struct poll_stats *st)
+{
+	struct timespec	now;
+	double		secs;
+
+	if (!s->opts->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = elapsed(&st->start, &now);
+	if (secs < 1 || elapsed(&st->drawn, &now) < 0.2)
+		return;
+	st->drawn = now;
+	log_progress("%s@%s: %u of %u messages, %.1f MB, %.1f MB/s",
+	    s->account->user, s->account->name, st->delivered, st->found,
+	    st->octets / 1e6, st->octets / 1e6 / secs);
+}
 
 /* The UID journal of one folder during a poll. */
 struct folder_state {
@@ -887,6 +918,14 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 				break;
 			continue;
 		}
+		if (s->stop != NULL && *s->stop) {
+			/* SIGTERM: the message in hand was finished; the
+			 * rest waits for the next poll. */
+			log_info("%s@%s: stopping; %zu message%s left for the "
+			    "next poll", a->user, a->name, ms.n - i,
+			    ms.n - i == 1 ? "" : "s");
+			break;
+		}
 		if (a->fetchlimit > 0 && st->fetched >= (unsigned)a->fetchlimit) {
 			st->limited = 1;
 			log_info("%s@%s: fetchlimit %d reached; %zu message%s "
@@ -918,6 +957,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		st->octets += m->size;
 		log_debug("%s@%s: message %u delivered", a->user, a->name,
 		    m->num);
+		session_progress(s, st);
 		/*
 		 * Recorded before the server hears of it: killed from here
 		 * on, the message is never delivered again.
@@ -1022,6 +1062,7 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 	if (a->folders.n > 1 && (rc = s->driver->select(s, folder,
 	    &cause)) != 0)
 		goto fail;
+	setproctitle("%s@%s: idle in %s", a->user, a->name, folder);
 	while (s->stop == NULL || !*s->stop) {
 		if ((news = s->driver->idle(s, 28 * 60, &cause)) < 0) {
 			if (s->stop != NULL && *s->stop) {
@@ -1127,6 +1168,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
+	clock_gettime(CLOCK_MONOTONIC, &st.start);
 	s.account = a;
 	s.opts = o;
 	s.check = o->check;
@@ -1156,6 +1198,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	if (sink_open)
 		sk.ops->close(&sk);
 
+	log_progress(NULL);
 	if (s.check)
 		return (rc != 0 ? rc : st.found > 0 ? PM_OK : PM_NOMAIL);
 	if (st.found > 0 || st.flushed > 0)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# t_crash.sh -- kill -9 at random moments: pullmail is killed with SIGKILL
+# t_crash.sh -- kill -9 at random moments: pullmail (the parent and the
+# worker polling the account) is killed with SIGKILL
 # during polls of 500 messages (ten times over POP3, ten over IMAP); after
 # each kill a normal run completes.  No message may be lost; a message may
 # be delivered twice only when the kill fell between its delivery and the
@@ -50,7 +51,8 @@ for proto in pop3 imap; do
 		pid=$!
 		sleep "$(printf '0.%03d' "$delay")" 2>/dev/null ||
 		    sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
-		if kill -9 "$pid" 2>/dev/null; then
+		# The parent and its worker, at the same instant.
+		if kill -9 $(pgrep -P "$pid") "$pid" 2>/dev/null; then
 			real_kills=$((real_kills + 1))
 		fi
 		wait "$pid" 2>/dev/null

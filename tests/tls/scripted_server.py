@@ -28,6 +28,10 @@ in the clear.  Modes:
                   halfway: the connection is closed mid-message
   smtp-drop       an SMTP server that takes MAIL, RCPT and DATA, reads a
                   few hundred bytes of the message and hangs up
+  pop3s-slow      implicit TLS ($CERT/$KEY), many connections at once
+                  (serving until killed), each waiting $DELAY seconds
+                  before its greeting; an empty mailbox; logs "# login"
+                  for every PASS
   smtp-refuse     an SMTP server (serving until killed) that answers the
                   end of DATA of every message with $REPLY, except those
                   from the null sender (bounces), which get $BOUNCE_REPLY
@@ -311,12 +315,57 @@ def serve_smtp_refuse(srv, log):
         conn.close()
 
 
+def serve_pop3s_slow(srv, log):
+    import threading
+    import time
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
+    delay = float(os.environ.get("DELAY", "1"))
+    lock = threading.Lock()
+
+    def one(conn):
+        try:
+            conn.settimeout(30)
+            tls = ctx.wrap_socket(conn, server_side=True)
+            time.sleep(delay)
+            tls.sendall(b"+OK slow server\r\n")
+            for line in tls.makefile("rb"):
+                words = line.split()
+                cmd = words[0].upper() if words else b""
+                if cmd == b"CAPA":
+                    tls.sendall(b"+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+                elif cmd == b"PASS":
+                    with lock:
+                        log.write(b"# login\n")
+                        log.flush()
+                    tls.sendall(b"+OK\r\n")
+                elif cmd == b"STAT":
+                    tls.sendall(b"+OK 0 0\r\n")
+                elif cmd in (b"UIDL", b"LIST"):
+                    tls.sendall(b"+OK\r\n.\r\n")
+                elif cmd == b"QUIT":
+                    tls.sendall(b"+OK bye\r\n")
+                    break
+                else:
+                    tls.sendall(b"+OK\r\n")
+            tls.close()
+        except (OSError, ssl.SSLError):
+            conn.close()
+
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=one, args=(conn,), daemon=True).start()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", port))
-    srv.listen(1)
+    srv.listen(16)
     print("ready", flush=True)
+    if mode == "pop3s-slow":
+        serve_pop3s_slow(srv, open(logpath, "ab"))
+        return
     if mode in ("imaps", "imaps-old"):
         serve_imaps(srv, mode == "imaps-old")
         return

@@ -1,0 +1,45 @@
+/*
+ * run.h -- what one-shot runs and the daemon share: the loaded
+ * configuration, the checks before an account is polled, and a round of
+ * polls in workers.
+ */
+
+#ifndef PM_RUN_H
+#define PM_RUN_H
+
+#include <stddef.h>
+
+#include "account.h"
+#include "cmdline.h"
+#include "rc_parse.h"
+#include "scheduler.h"
+#include "session.h"
+
+struct run {
+	const struct cmdline	*cl;
+	char			*rcpath;	/* absolute: the daemon chdirs */
+	char			*rcdir;
+	struct config		 cfg;
+	struct account_list	 polls;		/* into cfg.accounts */
+	struct poll_opts	 popts;
+	struct sched		 sched;
+};
+
+/* popts from cfg and the command line. */
+void	run_opts(struct run *);
+/*
+ * Can a be polled?  0, or a pm_result with the reason logged.  A
+ * password from the rcfile, ~/.netrc or a prompt is found here, in the
+ * parent, once; passwordeval runs in the worker before every poll.
+ */
+int	run_ready(struct account *);
+/*
+ * Poll v[0..n) in workers; results[i] gets each account's result.
+ * Returns fetchmail's exit code for the lot: 0 if any delivered, else
+ * the last account's.
+ */
+int	run_round(struct run *, struct account **v, size_t n, int *results);
+/* A worker of its own for an "idle" account (checked by run_ready). */
+int	run_idle_spawn(struct run *, struct account *, long tag);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * scheduler.h -- accounts polled by forked workers, a few at a time.
+ *
+ * The parent blocks the signals it cares about and takes them with
+ * sigtimedwait(2), so a signal never interrupts it halfway through
+ * anything: SIGTERM/SIGINT (stop), SIGHUP (reload), SIGUSR1 (wake) and
+ * SIGCHLD.  A worker runs one account with the signal mask it had before,
+ * and is killed when it outlives the poll deadline.
+ */
+
+#ifndef PM_SCHEDULER_H
+#define PM_SCHEDULER_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <time.h>
+
+struct worker {
+	pid_t	 pid;
+	long	 tag;		/* the caller's: which account */
+	char	*key;		/* "user@server", for messages */
+	int	 idle;		/* stays connected; no deadline */
+	time_t	 deadline;	/* SIGTERM then */
+	time_t	 kill_at;	/* SIGKILL then, once SIGTERM was sent */
+	int	 done;
+	int	 result;	/* a pm_result */
+};
+
+struct sched {
+	int		 jobs;		/* workers at once, idle ones aside */
+	int		 deadline;	/* seconds a poll may take; 0: none */
+	struct worker	*w;
+	size_t		 nw;
+	sigset_t	 caught;	/* taken with sigtimedwait */
+	sigset_t	 oldmask;	/* what workers get back */
+	int		 stop;		/* SIGTERM or SIGINT arrived */
+	int		 reload;	/* SIGHUP arrived */
+	int		 wake;		/* SIGUSR1 arrived */
+};
+
+/* The worker's job: returns a pm_result, its exit status. */
+typedef int (*sched_fn)(void *arg);
+
+void	sched_init(struct sched *, int jobs, int deadline);
+/* Fork a worker for fn(arg); -1 if fork failed (logged). */
+int	sched_spawn(struct sched *, long tag, const char *key, int idle,
+	    sched_fn fn, void *arg);
+/*
+ * Wait up to timeout_ms (-1: until something happens) for a signal or a
+ * worker's end; workers past their deadline are stopped.
+ */
+void	sched_wait(struct sched *, int timeout_ms);
+/* How many workers run (idle: the idle ones, else the others). */
+size_t	sched_running(const struct sched *, int idle);
+/* A finished worker's tag, result and kind; 0 when none is left. */
+int	sched_collect(struct sched *, int idle, long *tag, int *result);
+void	sched_signal(struct sched *, int sig, int idle);
+/*
+ * Poll n accounts, fn(args[i]) for account i, at most jobs at a time;
+ * results[i] gets each result (PM_UNDEFINED if it never ran).  Returns
+ * when all are done, early when a stop signal arrives (those running are
+ * told to finish the message in hand, and waited for).
+ */
+void	sched_round(struct sched *, size_t n, const char *const *keys,
+	    sched_fn fn, void *const *args, int *results);
+
+#endif

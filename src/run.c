@@ -1,0 +1,161 @@
+/*
+ * run.c -- a round of polls: the checks made once in the parent, and the
+ * worker that polls one account.
+ */
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "password.h"
+#include "result.h"
+#include "run.h"
+#include "xmalloc.h"
+
+static volatile int	worker_stop;
+
+/* In a worker: finish the message in hand, then stop. */
+static void
+worker_on_stop(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+struct work {
+	struct account		*a;
+	const struct poll_opts	*o;
+};
+
+static int
+run_worker(void *arg)
+{
+	struct work		*w = arg;
+	struct poll_opts	 o = *w->o;
+	struct sigaction	 sa;
+	char			*cause;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = worker_on_stop;	/* no SA_RESTART: IDLE must wake */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;	/* the parent's business */
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	setproctitle("%s@%s%s", w->a->user, w->a->name, w->a->idle == 1 ?
+	    " (idle)" : "");
+	if (w->a->passwordeval != NULL && w->a->password == NULL &&
+	    password_resolve(w->a, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (PM_AUTHFAIL);
+	}
+	o.stop = &worker_stop;
+	return (session_poll(w->a, &o));
+}
+
+void
+run_opts(struct run *r)
+{
+	struct poll_opts	*o = &r->popts;
+
+	memset(o, 0, sizeof(*o));
+	o->check = r->cl->check;
+	o->statedir = r->cfg.statedir;
+	o->idfile = r->cfg.idfile;
+	o->softbounce = r->cfg.softbounce;
+	o->spambounce = r->cfg.spambounce;
+	o->bouncemail = r->cfg.bouncemail;
+	o->postmaster = r->cfg.postmaster;
+}
+
+int
+run_ready(struct account *a)
+{
+	const char	*what;
+	char		*cause;
+
+	if ((what = account_not_yet(a)) != NULL) {
+		log_warnx("%s:%d:%d: poll %s: %s is understood but not "
+		    "carried out by this version of pullmail; not polling "
+		    "this account rather than doing something else with its "
+		    "mail", a->rcfile != NULL ? a->rcfile : "command line",
+		    a->line, a->col, a->name, what);
+		return (PM_SYNTAX);
+	}
+	if (a->passwordeval == NULL && password_resolve(a, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (PM_AUTHFAIL);
+	}
+	if (account_sendable(a, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (PM_SYNTAX);
+	}
+	return (0);
+}
+
+int
+run_round(struct run *r, struct account **v, size_t n, int *results)
+{
+	struct work	 *work;
+	char		**keys;
+	void		**args;
+	size_t		  i, m = 0, *slot;
+	int		 *got, result = PM_NOMAIL, any_ok = 0;
+
+	work = xcalloc(n, sizeof(*work));
+	keys = xcalloc(n, sizeof(*keys));
+	args = xcalloc(n, sizeof(*args));
+	slot = xcalloc(n, sizeof(*slot));
+	got = xcalloc(n, sizeof(*got));
+	/* A progress line only when one poll has the terminal. */
+	r->popts.progress = (n == 1 || r->sched.jobs == 1) &&
+	    log_on_terminal();
+	for (i = 0; i < n; i++) {
+		if ((results[i] = run_ready(v[i])) != 0)
+			continue;
+		work[m].a = v[i];
+		work[m].o = &r->popts;
+		xasprintf(&keys[m], "%s@%s", v[i]->user, v[i]->name);
+		args[m] = &work[m];
+		slot[m++] = i;
+	}
+	sched_round(&r->sched, m, (const char *const *)keys, run_worker,
+	    args, got);
+	for (i = 0; i < m; i++) {
+		results[slot[i]] = got[i];
+		free(keys[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (results[i] == PM_UNDEFINED)
+			continue;	/* stopped before it ran */
+		if (results[i] == PM_OK)
+			any_ok = 1;
+		result = results[i];
+	}
+	free(work);
+	free(keys);
+	free(args);
+	free(slot);
+	free(got);
+	return (any_ok ? PM_OK : result);
+}
+
+int
+run_idle_spawn(struct run *r, struct account *a, long tag)
+{
+	struct work	 w = { a, &r->popts };
+	char		*key;
+	int		 rc;
+
+	/* The worker gets its own copy of w with the rest of memory. */
+	xasprintf(&key, "%s@%s", a->user, a->name);
+	rc = sched_spawn(&r->sched, tag, key, 1, run_worker, &w);
+	free(key);
+	return (rc);
+}

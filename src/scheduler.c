@@ -1,0 +1,258 @@
+/*
+ * scheduler.c -- forked workers, their deadlines, and the parent's
+ * signals.
+ *
+ * A worker is a fork of the parent that polls one account and exits with
+ * its result; what it delivered is in the UID journal before the server
+ * hears of it, so killing one at any instant loses nothing.
+ */
+
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "result.h"
+#include "scheduler.h"
+#include "xmalloc.h"
+
+#define SCHED_GRACE	10	/* seconds between SIGTERM and SIGKILL */
+
+void
+sched_init(struct sched *s, int jobs, int deadline)
+{
+	memset(s, 0, sizeof(*s));
+	s->jobs = jobs > 0 ? jobs : 1;
+	s->deadline = deadline;
+	sigemptyset(&s->caught);
+	sigaddset(&s->caught, SIGCHLD);
+	sigaddset(&s->caught, SIGTERM);
+	sigaddset(&s->caught, SIGINT);
+	sigaddset(&s->caught, SIGHUP);
+	sigaddset(&s->caught, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &s->caught, &s->oldmask);
+}
+
+int
+sched_spawn(struct sched *s, long tag, const char *key, int idle,
+    sched_fn fn, void *arg)
+{
+	struct worker	*w;
+	pid_t		 pid, parent = getpid();
+
+	fflush(NULL);	/* nothing buffered may be written twice */
+	switch (pid = fork()) {
+	case -1:
+		log_warn("%s: cannot start a worker: fork", key);
+		return (-1);
+	case 0:
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+		/* Orphaned, a worker finishes the message in hand and stops. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+			_exit(PM_UNDEFINED);
+		_exit(fn(arg));
+	}
+	s->w = xreallocarray(s->w, s->nw + 1, sizeof(*s->w));
+	w = &s->w[s->nw++];
+	memset(w, 0, sizeof(*w));
+	w->pid = pid;
+	w->tag = tag;
+	w->key = xstrdup(key);
+	w->idle = idle;
+	w->deadline = idle || s->deadline == 0 ? 0 : time(NULL) + s->deadline;
+	log_debug("%s: worker %ld started", key, (long)pid);
+	return (0);
+}
+
+static struct worker *
+sched_find(struct sched *s, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nw; i++) {
+		if (s->w[i].pid == pid && !s->w[i].done)
+			return (&s->w[i]);
+	}
+	return (NULL);
+}
+
+static void
+sched_reap(struct sched *s)
+{
+	struct worker	*w;
+	pid_t		 pid;
+	int		 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((w = sched_find(s, pid)) == NULL)
+			continue;	/* not ours (an MDA is the worker's) */
+		w->done = 1;
+		if (WIFEXITED(status)) {
+			w->result = WEXITSTATUS(status);
+			log_debug("%s: worker %ld ended with %d", w->key,
+			    (long)pid, w->result);
+		} else {
+			w->result = PM_SOCKET;
+			log_warnx("%s: the worker was killed by signal %d%s",
+			    w->key, WTERMSIG(status), w->kill_at != 0 ?
+			    " after the poll deadline" : "");
+		}
+	}
+}
+
+/* SIGTERM at the deadline (the message in hand is finished), then
+ * SIGKILL after a grace period. */
+static void
+sched_deadlines(struct sched *s, time_t now)
+{
+	struct worker	*w;
+	size_t		 i;
+
+	for (i = 0; i < s->nw; i++) {
+		w = &s->w[i];
+		if (w->done || w->deadline == 0)
+			continue;
+		if (w->kill_at == 0 && now >= w->deadline) {
+			log_warnx("%s: the poll took more than %d seconds; "
+			    "stopping it", w->key, s->deadline);
+			kill(w->pid, SIGTERM);
+			w->kill_at = now + SCHED_GRACE;
+		} else if (w->kill_at != 0 && now >= w->kill_at) {
+			kill(w->pid, SIGKILL);
+			w->kill_at = now + 3600;
+		}
+	}
+}
+
+/* Milliseconds to the nearest deadline, capped at limit (-1: none). */
+static int
+sched_next_deadline(const struct sched *s, time_t now, int limit)
+{
+	const struct worker	*w;
+	long long		 ms = limit, t;
+	size_t			 i;
+
+	for (i = 0; i < s->nw; i++) {
+		w = &s->w[i];
+		if (w->done || w->deadline == 0)
+			continue;
+		t = ((w->kill_at != 0 ? w->kill_at : w->deadline) - now) *
+		    1000LL;
+		if (t < 0)
+			t = 0;
+		if (ms < 0 || t < ms)
+			ms = t;
+	}
+	return ((int)ms);
+}
+
+void
+sched_wait(struct sched *s, int timeout_ms)
+{
+	struct timespec	 ts;
+	siginfo_t	 si;
+	time_t		 now = time(NULL);
+	int		 sig, ms;
+
+	ms = sched_next_deadline(s, now, timeout_ms);
+	if (ms < 0)
+		sig = sigwaitinfo(&s->caught, &si);
+	else {
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		sig = sigtimedwait(&s->caught, &si, &ts);
+	}
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		s->stop = 1;
+		break;
+	case SIGHUP:
+		s->reload = 1;
+		break;
+	case SIGUSR1:
+		s->wake = 1;
+		break;
+	}
+	sched_reap(s);
+	sched_deadlines(s, time(NULL));
+}
+
+size_t
+sched_running(const struct sched *s, int idle)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < s->nw; i++) {
+		if (!s->w[i].done && (s->w[i].idle != 0) == (idle != 0))
+			n++;
+	}
+	return (n);
+}
+
+int
+sched_collect(struct sched *s, int idle, long *tag, int *result)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nw; i++) {
+		if (!s->w[i].done || (s->w[i].idle != 0) != (idle != 0))
+			continue;
+		*tag = s->w[i].tag;
+		*result = s->w[i].result;
+		free(s->w[i].key);
+		s->w[i] = s->w[--s->nw];
+		return (1);
+	}
+	return (0);
+}
+
+void
+sched_signal(struct sched *s, int sig, int idle)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nw; i++) {
+		if (!s->w[i].done && (s->w[i].idle != 0) == (idle != 0))
+			kill(s->w[i].pid, sig);
+	}
+}
+
+void
+sched_round(struct sched *s, size_t n, const char *const *keys, sched_fn fn,
+    void *const *args, int *results)
+{
+	size_t	next = 0, i;
+	long	tag;
+	int	result, told = 0;
+
+	for (i = 0; i < n; i++)
+		results[i] = PM_UNDEFINED;
+	for (;;) {
+		while (!s->stop && next < n &&
+		    sched_running(s, 0) < (size_t)s->jobs) {
+			if (sched_spawn(s, (long)next, keys[next], 0, fn,
+			    args[next]) != 0)
+				results[next] = PM_UNDEFINED;
+			next++;
+		}
+		while (sched_collect(s, 0, &tag, &result))
+			results[tag] = result;
+		if (s->stop && !told) {
+			/* Each worker finishes the message in hand. */
+			sched_signal(s, SIGTERM, 0);
+			told = 1;
+		}
+		if (sched_running(s, 0) == 0 && (next == n || s->stop))
+			break;
+		sched_wait(s, -1);
+	}
+}

@@ -1,0 +1,246 @@
+#!/bin/bash
+# t_daemon.sh -- "pullmail -d N" against a real Dovecot: polls every N
+# seconds while mail arrives through Dovecot's LMTP; SIGUSR1 polls at
+# once; SIGHUP re-reads the rcfile (an added account is polled, a broken
+# file changes nothing) and reopens the log file; a second pullmail exits
+# 8 and "-d N" wakes the daemon; --quit stops it; a stale pidfile is
+# taken over; a server that refuses connections is tried less and less
+# often; SIGTERM mid-poll loses nothing; --jobs 4 polls eight slow
+# accounts in about a quarter of the time; the daemon's memory does not
+# grow over 500 polls.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+P_SLOW=$((PORT_BASE + 6))
+setup_certs
+start_dovecot
+PIDFILE="$STATEDIR/pullmail.pid"
+
+inject() {	# inject USER N TAG: N messages through Dovecot's LMTP
+	python3 - "$P_LMTP" "$1" "$2" "$3" <<'PY' || bail "LMTP injection failed"
+import smtplib, sys
+port, user, n, tag = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+c = smtplib.LMTP("127.0.0.1", port)
+for i in range(n):
+    c.sendmail("s@example.org", [user],
+               "From: s@example.org\r\nSubject: %s %d\r\n"
+               "Message-ID: <%s-%d@daemon>\r\n\r\nbody\r\n" % (tag, i, tag, i))
+c.quit()
+PY
+}
+count() { find "$1/new" -type f 2>/dev/null | wc -l; }
+wait_count() {	# wait_count DIR N SECONDS: until DIR has N messages
+	for _ in $(seq 1 $(($3 * 20))); do
+		[ "$(count "$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_gone() {	# wait_gone PID SECONDS
+	for _ in $(seq 1 $(($2 * 20))); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_log() {	# wait_log FILE PATTERN SECONDS
+	for _ in $(seq 1 $(($3 * 20))); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+account() {	# account USER PASSWORD MAILDIR
+	printf 'poll localhost via 127.0.0.1 proto pop3 port %s\n    user "%s" password '"'"'%s'"'"' ssl sslcertfile "%s"\n    maildir "%s"\n' \
+	    "$P_POP3S" "$1" "$2" "$T/ca.crt" "$3"
+}
+
+# --- polls every 2 seconds while mail arrives --------------------------------
+rc=$(rcfile d "$(account "$MAIL_USER" "$MAIL_PASS" "$T/md")")
+"$PULLMAIL" -d 2 -N -f "$rc" >"$T/d.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+inject "$MAIL_USER" 3 first
+wait_count "$T/md" 3 10
+ok $? "-d 2: three messages injected through LMTP arrive"
+sleep 1
+inject "$MAIL_USER" 2 second
+wait_count "$T/md" 5 10
+ok $? "-d 2: two more, a later cycle"
+sleep 0.5
+is "$(server_count)" 0 "-d 2: the server is empty"
+is "$(cat "$PIDFILE" 2>/dev/null)" "$DPID" "the pidfile holds the daemon's PID"
+grep -q "daemon started (PID $DPID)" "$T/d.log"
+ok $? "the daemon says it started, and its PID"
+
+# --- a second pullmail -------------------------------------------------------
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 8 "a second pullmail: exit 8"
+grep -q "another pullmail is running (PID $DPID" "$T/out"
+ok $? "a second pullmail: names the PID of the first"
+inject "$MAIL_USER" 1 wake
+"$PULLMAIL" -d 300 -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "-d N while a daemon runs: exit 0"
+grep -q "already running (PID $DPID); it polls now" "$T/out"
+ok $? "-d N while a daemon runs: it says it woke the daemon"
+
+# --- --quit ------------------------------------------------------------------
+"$PULLMAIL" --quit -f "$rc" >"$T/out" 2>&1
+is "$?" 0 "--quit: exit 0"
+wait_gone "$DPID" 10
+ok $? "--quit: the daemon is gone"
+wait "$DPID"
+is "$?" 0 "--quit: the daemon exited 0"
+[ ! -e "$PIDFILE" ]
+ok $? "--quit: the pidfile was removed"
+"$PULLMAIL" --quit -f "$rc" >"$T/out" 2>&1
+is "$?" 8 "--quit with nothing running: exit 8"
+
+# --- SIGUSR1, SIGHUP -----------------------------------------------------------
+rm -rf "$T/md" "$T/md2"
+rc=$(rcfile h "set logfile \"$T/pm.log\"
+$(account "$MAIL_USER" "$MAIL_PASS" "$T/md")")
+"$PULLMAIL" -d 300 -N -f "$rc" >"$T/h.out" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+wait_log "$T/pm.log" "daemon started" 10
+ok $? "set logfile: the daemon logs there"
+sleep 1
+inject "$MAIL_USER" 2 usr1
+kill -USR1 "$DPID"
+wait_count "$T/md" 2 5
+ok $? "SIGUSR1 polls at once (the interval is 300 s)"
+grep -q "^20[0-9-]* [0-9:]* pullmail\[$DPID\]: " "$T/pm.log"
+ok $? "log file lines carry a time stamp and the PID"
+
+mv "$T/pm.log" "$T/pm.log.1"
+{ cat "$rc"; account dest x "$T/md2"; } >"$rc.new" && mv "$rc.new" "$rc"
+chmod 600 "$rc"
+inject dest 1 added
+kill -HUP "$DPID"
+wait_count "$T/md2" 1 10
+ok $? "SIGHUP: the added account is polled"
+wait_log "$T/pm.log" "reloaded: 2 accounts" 5
+ok $? "SIGHUP: the log file is opened again, and the reload logged"
+
+cp "$rc" "$rc.good"
+printf 'poll broken user\n' >>"$rc"
+kill -HUP "$DPID"
+wait_log "$T/pm.log" "not reloaded; polling as before" 5
+ok $? "SIGHUP with a broken rcfile: logged, nothing changed"
+grep -q "$rc:[0-9]*:[0-9]*:" "$T/pm.log"
+ok $? "SIGHUP with a broken rcfile: the error names file:line:col"
+inject dest 1 after
+kill -USR1 "$DPID"
+wait_count "$T/md2" 2 10
+ok $? "SIGHUP with a broken rcfile: both accounts are still polled"
+kill -TERM "$DPID"
+wait "$DPID"
+is "$?" 0 "SIGTERM: exit 0"
+cp "$rc.good" "$rc"
+
+# --- a stale pidfile -----------------------------------------------------------
+mkdir -p "$STATEDIR"
+echo 999999 >"$PIDFILE"
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "a stale pidfile is taken over (no mail: exit 1)"
+[ ! -e "$PIDFILE" ]
+ok $? "a stale pidfile: removed at the end"
+
+# --- backoff: a server that refuses connections ---------------------------------
+rc=$(rcfile refuse "poll 127.0.0.1 proto pop3 port $P_NOTHING user x password y
+    maildir \"$T/mdx\"")
+"$PULLMAIL" -d 1 -N -f "$rc" >"$T/b.log" 2>&1 &
+BPID=$!
+PIDS="$PIDS $BPID"
+wait_log "$T/b.log" "4 failed polls in a row" 20
+ok $? "refused connections: four failures within 20 s"
+kill -TERM "$BPID"
+wait "$BPID"
+waits=$(sed -n 's/.*failed polls\{0,1\} in a row; next try in \([0-9]*\) seconds.*/\1/p' \
+    "$T/b.log" | head -4 | tr '\n' ' ')
+echo "# waits after each failure: $waits"
+set -- $waits
+[ "$#" -ge 4 ] && [ "$1" -lt "$2" ] && [ "$2" -lt "$3" ] && [ "$3" -lt "$4" ]
+ok $? "refused connections: the waits grow ($waits)"
+grep -q "next try in [0-9]* seconds, at [0-9][0-9]:[0-9][0-9]:[0-9][0-9]" "$T/b.log"
+ok $? "refused connections: the log says when the next try is"
+
+# --- SIGTERM mid-poll ------------------------------------------------------------
+rm -rf "$T/md"
+empty_mailbox
+inject "$MAIL_USER" 300 term
+rc=$(rcfile term "$(account "$MAIL_USER" "$MAIL_PASS" "$T/md")")
+"$PULLMAIL" -d 300 -N -f "$rc" >"$T/t.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+wait_count "$T/md" 20 20
+kill -TERM "$DPID"
+wait "$DPID"
+is "$?" 0 "SIGTERM mid-poll: exit 0"
+got=$(count "$T/md")
+left=$(server_count)
+is "$((got + left))" 300 "SIGTERM mid-poll: delivered ($got) + left ($left) = 300"
+[ "$left" -gt 0 ]
+ok $? "SIGTERM mid-poll: it stopped after the message in hand, not at the end"
+dups=$(cat "$T"/md/new/* | grep -c '^Message-ID:' )
+uniq=$(cat "$T"/md/new/* | grep '^Message-ID:' | sort -u | wc -l)
+is "$dups" "$uniq" "SIGTERM mid-poll: nothing delivered twice"
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$(count "$T/md")" 300 "SIGTERM mid-poll: the next run delivers the rest"
+
+# --- --jobs: eight accounts on a slow server ---------------------------------------
+CERT="$T/server.crt" KEY="$T/server.key" DELAY=1 \
+    python3 "$top_srcdir/tests/tls/scripted_server.py" pop3s-slow "$P_SLOW" \
+    "$T/slow.log" >"$T/slow.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_ready "$T/slow.out"
+body=""
+for i in 1 2 3 4 5 6 7 8; do
+	body="$body
+poll slow$i via 127.0.0.1 proto pop3 port $P_SLOW
+    user u$i password p ssl sslcertfile \"$T/ca.crt\" maildir \"$T/slow$i\""
+done
+rc=$(rcfile slow "$body")
+now_ms() { date +%s%3N; }
+t0=$(now_ms)
+"$PULLMAIL" --jobs 1 -f "$rc" >"$T/out" 2>&1
+r1=$?
+t1=$(( $(now_ms) - t0 ))
+t0=$(now_ms)
+"$PULLMAIL" --jobs 4 -f "$rc" >"$T/out" 2>&1
+r4=$?
+t4=$(( $(now_ms) - t0 ))
+echo "# eight slow accounts: --jobs 1 took $t1 ms, --jobs 4 took $t4 ms"
+is "$r1 $r4" "1 1" "--jobs: both runs end with no mail (exit 1)"
+is "$(grep -c '# login' "$T/slow.log")" 16 "--jobs: every account logged in, both times"
+[ "$t4" -lt $(( t1 * 40 / 100 )) ]
+ok $? "--jobs 4 takes about a quarter of the sequential time ($t4 vs $t1 ms)"
+
+# --- memory over 500 polls ----------------------------------------------------------
+empty_mailbox
+rc=$(rcfile rss "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mdr")")
+"$PULLMAIL" -v -d 3600 -N -f "$rc" >"$T/r.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+polls() { grep -c 'worker [0-9]* ended' "$T/r.log"; }
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$DPID/status"; }
+wait_log "$T/r.log" "worker [0-9]* ended" 10 || bail "the daemon did not poll"
+n=1
+while [ "$n" -lt 500 ]; do
+	kill -USR1 "$DPID"
+	for _ in $(seq 1 400); do
+		[ "$(polls)" -gt "$n" ] && break
+		sleep 0.01
+	done
+	n=$(polls)
+	[ "$n" -ge 10 ] && [ -z "${rss10:-}" ] && rss10=$(rss)
+done
+rss500=$(rss)
+echo "# daemon RSS: $rss10 kB after 10 polls, $rss500 kB after $n"
+[ "$rss500" -le $(( rss10 * 110 / 100 )) ]
+ok $? "RSS after $n polls is within 10% of RSS after 10 ($rss500 vs $rss10 kB)"
+kill -TERM "$DPID"
+wait "$DPID"
+
+done_testing
