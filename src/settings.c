@@ -131,23 +131,29 @@ settings_print(FILE *f, const struct config *cfg)
 {
 	size_t	i;
 
-	fprintf(f, "Daemon interval: %s", cfg->daemon > 0 ? "" :
-	    "none (one poll, then exit)\n");
 	if (cfg->daemon > 0)
-		fprintf(f, "%d seconds (not available in this version: one "
-		    "poll)\n", cfg->daemon);
-	/* Say what is not in use yet rather than promise it. */
+		fprintf(f, "Daemon: every %d seconds; failing servers are "
+		    "tried less often, up to hourly\n", cfg->daemon);
+	else
+		fprintf(f, "Daemon: no (one poll, then exit)\n");
 	fprintf(f, "State directory: %s (UID journals)\n", cfg->statedir);
 	fprintf(f, "fetchmail idfile: %s (imported on an account's first "
 	    "poll)\n", cfg->idfile);
 	fprintf(f, "Refused mail: %s\n", cfg->softbounce ? "kept on the "
 	    "server (softbounce)" : cfg->bouncemail ? "bounced to the sender, "
 	    "then deleted" : "bounced to the postmaster, then deleted");
-	fprintf(f, "Parallel polls: %d (not yet: accounts are polled one "
-	    "after another)\n", cfg->jobs);
+	if (cfg->deadline > 0)
+		fprintf(f, "Parallel polls: at most %d, each stopped after %d "
+		    "seconds\n", cfg->jobs, cfg->deadline);
+	else
+		fprintf(f, "Parallel polls: at most %d, no time limit\n",
+		    cfg->jobs);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
 	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
-	    cfg->syslog == 1 ? "syslog (mail)" : "standard error");
+	    cfg->syslog == 1 ? "syslog (mail)" : cfg->daemon > 0 ?
+	    "standard error; syslog (mail) once detached" : "standard error");
+	fprintf(f, "Pidfile: %s%s\n", cfg->pidfile != NULL ? cfg->pidfile :
+	    cfg->statedir, cfg->pidfile != NULL ? "" : "/pullmail.pid");
 	for (i = 0; i < cfg->accounts.n; i++)
 		print_account(f, cfg->accounts.v[i]);
 }
