@@ -217,6 +217,29 @@ is "$(grep -c '# login' "$T/slow.log")" 16 "--jobs: every account logged in, bot
 [ "$t4" -lt $(( t1 * 40 / 100 )) ]
 ok $? "--jobs 4 takes about a quarter of the sequential time ($t4 vs $t1 ms)"
 
+# --- an idle account has a worker of its own ---------------------------------------
+empty_mailbox
+rc=$(rcfile idle "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    idle maildir \"$T/mdi\"")
+"$PULLMAIL" -v -d 300 -N -f "$rc" >"$T/i.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+wait_log "$T/i.log" "worker [0-9]* started" 10
+sleep 1
+inject "$MAIL_USER" 2 idle
+wait_count "$T/mdi" 2 10
+ok $? "daemon, idle: new mail arrives without waiting for the interval"
+worker=$(pgrep -P "$DPID" | head -1)
+case "$(tr '\0' ' ' <"/proc/$worker/cmdline" 2>/dev/null)" in
+*"$MAIL_USER@localhost: idle in INBOX"*) r=0 ;; *) r=1 ;; esac
+ok $r "daemon, idle: the worker's title says what it does"
+kill -TERM "$DPID"
+wait "$DPID"
+is "$?" 0 "daemon, idle: SIGTERM ends it, exit 0"
+[ -z "$(pgrep -P "$DPID")" ] && ! kill -0 "$worker" 2>/dev/null
+ok $? "daemon, idle: no worker left behind"
+
 # --- memory over 500 polls ----------------------------------------------------------
 empty_mailbox
 rc=$(rcfile rss "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mdr")")
