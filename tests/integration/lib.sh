@@ -91,7 +91,7 @@ for _ in $(seq 1 200); do
 	mkdir "${TMPDIR:-/tmp}/pullmail-ports-$PORT_BASE" 2>/dev/null || continue
 	PORT_LOCK="${TMPDIR:-/tmp}/pullmail-ports-$PORT_BASE"
 	busy=0
-	for i in 0 1 2 3 4 5 6 9; do
+	for i in 0 1 2 3 4 5 6 7 8 9; do
 		port_in_use $((PORT_BASE + i)) && busy=1
 	done
 	[ "$busy" = 0 ] && break

@@ -217,6 +217,25 @@ is "$(grep -c '# login' "$T/slow.log")" 16 "--jobs: every account logged in, bot
 [ "$t4" -lt $(( t1 * 40 / 100 )) ]
 ok $? "--jobs 4 takes about a quarter of the sequential time ($t4 vs $t1 ms)"
 
+# --- the poll deadline ---------------------------------------------------------------
+CERT="$T/server.crt" KEY="$T/server.key" DELAY=60 \
+    python3 "$top_srcdir/tests/tls/scripted_server.py" pop3s-slow "$((P_SLOW + 1))" \
+    "$T/stuck.log" >"$T/stuck.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_ready "$T/stuck.out"
+rc=$(rcfile stuck "poll stuck via 127.0.0.1 proto pop3 port $((P_SLOW + 1))
+    user u password p ssl sslcertfile \"$T/ca.crt\" maildir \"$T/stuck\"")
+t0=$(now_ms)
+"$PULLMAIL" --deadline 2 -f "$rc" >"$T/out" 2>&1
+st=$?
+took=$(( $(now_ms) - t0 ))
+is "$st" 2 "--deadline 2 on a server that never answers: exit 2"
+[ "$took" -lt 20000 ]
+ok $? "--deadline 2: over within the deadline and the grace period ($took ms)"
+grep -q "u@stuck: the poll took more than 2 seconds; stopping it" "$T/out" &&
+    grep -q "u@stuck: the worker was killed by signal 9 after the poll deadline" "$T/out"
+ok $? "--deadline 2: the log says it was stopped, then killed"
+
 # --- an idle account has a worker of its own ---------------------------------------
 empty_mailbox
 rc=$(rcfile idle "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
