@@ -607,7 +607,7 @@ session_state(struct session *s, const char *folder, int *rc)
 	return (fs);
 }
 
-/* Look each message up in the journal; returns how many are new. */
+/* Look each message up in the journal; returns how many to fetch. */
 static size_t
 session_classify(struct session *s, struct folder_state *fs,
     struct msgset *ms)
@@ -626,7 +626,9 @@ session_classify(struct session *s, struct folder_state *fs,
 			ms->v[i].recorded = uidstore_get(fs->store, key);
 			uidstore_mark(fs->store, key);
 		}
-		if (ms->v[i].recorded == UID_NONE)
+		/* What this poll will fetch: fetchall takes kept mail too. */
+		if (ms->v[i].recorded == UID_NONE ||
+		    (ms->v[i].recorded == UID_KEPT && s->account->fetchall))
 			fresh++;
 	}
 	return (fresh);

@@ -259,6 +259,18 @@ is "$?" 0 "daemon, idle: SIGTERM ends it, exit 0"
 [ -z "$(pgrep -P "$DPID")" ] && ! kill -0 "$worker" 2>/dev/null
 ok $? "daemon, idle: no worker left behind"
 
+# --- a progress line on a terminal, never elsewhere ------------------------------------
+empty_mailbox
+inject "$MAIL_USER" 1500 progress
+rc=$(rcfile prog "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mdp")
+    keep")
+script -qec "\"$PULLMAIL\" -f \"$rc\"" /dev/null >"$T/tty.out" 2>&1
+grep -q $'\r.*of 1500 messages, [0-9.]* MB, [0-9.]* MB/s' "$T/tty.out"
+ok $? "on a terminal: a progress line for a poll longer than a second"
+"$PULLMAIL" -f "$rc" --fetchall >"$T/notty.out" 2>&1
+! grep -q -e $'\r' -e 'MB/s' "$T/notty.out" && grep -q '1500 delivered' "$T/notty.out"
+ok $? "not on a terminal: no progress line"
+
 # --- memory over 500 polls ----------------------------------------------------------
 empty_mailbox
 rc=$(rcfile rss "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mdr")")
