@@ -25,6 +25,8 @@ int	header_get(const char *hdr, size_t len, const char *name, char *out,
  */
 int	header_address(const char *value, char *out, size_t size);
 
+/* Offset just past the field at start: its line and its continuations. */
+size_t	header_field_end(const char *hdr, size_t len, size_t start);
 /*
  * Drop fields from the header block hdr[0..len) in place, each with its
  * continuation lines, as fetchmail does: empty Status: and

@@ -43,9 +43,12 @@ struct sched {
 typedef int (*sched_fn)(void *arg);
 
 void	sched_init(struct sched *, int jobs, int deadline);
-/* Fork a worker for fn(arg); -1 if fork failed (logged). */
+/*
+ * Fork a worker for fn(arg); -1 if fork failed (logged).  An idle
+ * worker, or a timeless one, has no deadline.
+ */
 int	sched_spawn(struct sched *, long tag, const char *key, int idle,
-	    sched_fn fn, void *arg);
+	    int timeless, sched_fn fn, void *arg);
 /*
  * Wait up to timeout_ms (-1: until something happens) for a signal or a
  * worker's end; workers past their deadline are stopped.
@@ -57,12 +60,14 @@ size_t	sched_running(const struct sched *, int idle);
 int	sched_collect(struct sched *, int idle, long *tag, int *result);
 void	sched_signal(struct sched *, int sig, int idle);
 /*
- * Poll n accounts, fn(args[i]) for account i, at most jobs at a time;
- * results[i] gets each result (PM_UNDEFINED if it never ran).  Returns
- * when all are done, early when a stop signal arrives (those running are
- * told to finish the message in hand, and waited for).
+ * Poll n accounts, fn(args[i]) for account i, at most jobs at a time,
+ * with no deadline where timeless[i]; results[i] gets each result
+ * (PM_UNDEFINED if it never ran).  Returns when all are done, early when
+ * a stop signal arrives (those running are told to finish the message in
+ * hand, and waited for).
  */
 void	sched_round(struct sched *, size_t n, const char *const *keys,
-	    sched_fn fn, void *const *args, int *results);
+	    const int *timeless, sched_fn fn, void *const *args,
+	    int *results);
 
 #endif

@@ -133,20 +133,27 @@ field_empty(const char *line, size_t len, const char *name)
 }
 
 size_t
+header_field_end(const char *hdr, size_t len, size_t start)
+{
+	size_t	end = start;
+
+	do {
+		while (end < len && hdr[end] != '\n')
+			end++;
+		if (end < len)
+			end++;
+	} while (end < len && (hdr[end] == ' ' || hdr[end] == '\t'));
+	return (end);
+}
+
+size_t
 header_filter(char *hdr, size_t len, int dropstatus, int dropdelivered)
 {
 	size_t	in = 0, out = 0, end, flen;
 	int	drop;
 
 	while (in < len) {
-		/* One field: its line and every continuation line. */
-		end = in;
-		do {
-			while (end < len && hdr[end] != '\n')
-				end++;
-			if (end < len)
-				end++;
-		} while (end < len && (hdr[end] == ' ' || hdr[end] == '\t'));
+		end = header_field_end(hdr, len, in);
 		flen = end - in;
 		drop = 0;
 		if (field_is(hdr + in, flen, "Status") ||

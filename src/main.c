@@ -1,5 +1,5 @@
 /*
- * main.c -- command line, rcfile, and the exit code.
+ * main.c -- what to do: dump, probe, one poll, or the daemon.
  *
  * Options follow fetchmail's and override the rcfile for every account.
  * The exit code is fetchmail's: 0 if any account had mail delivered,
@@ -7,25 +7,18 @@
  */
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <libutil.h>
-#include <libgen.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 
 #include "account.h"
-#include "bounds.h"
 #include "cmdline.h"
 #include "config.h"
 #include "configdump.h"
@@ -38,7 +31,6 @@
 #include "rcload.h"
 #include "result.h"
 #include "run.h"
-#include "session.h"
 #include "settings.h"
 #include "xmalloc.h"
 

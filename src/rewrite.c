@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "header.h"
 #include "rewrite.h"
 #include "xmalloc.h"
 
@@ -179,14 +180,7 @@ rewrite_addresses(const char *hdr, size_t len, const char *domain,
 	b.cap = len + 64;
 	b.p = xmalloc(b.cap);
 	while (in < len) {
-		/* One field: its line and every continuation line. */
-		end = in;
-		do {
-			while (end < len && hdr[end] != '\n')
-				end++;
-			if (end < len)
-				end++;
-		} while (end < len && (hdr[end] == ' ' || hdr[end] == '\t'));
+		end = header_field_end(hdr, len, in);
 		colon = memchr(hdr + in, ':', end - in);
 		if (colon != NULL && is_address_field(hdr + in, colon - (hdr +
 		    in))) {

@@ -106,13 +106,14 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	char		**keys;
 	void		**args;
 	size_t		  i, m = 0, *slot;
-	int		 *got, result = PM_NOMAIL, any_ok = 0;
+	int		 *got, *timeless, result = PM_NOMAIL, any_ok = 0;
 
 	work = xcalloc(n, sizeof(*work));
 	keys = xcalloc(n, sizeof(*keys));
 	args = xcalloc(n, sizeof(*args));
 	slot = xcalloc(n, sizeof(*slot));
 	got = xcalloc(n, sizeof(*got));
+	timeless = xcalloc(n, sizeof(*timeless));
 	/* A progress line only when one poll has the terminal. */
 	r->popts.progress = (n == 1 || r->sched.jobs == 1) &&
 	    log_on_terminal();
@@ -123,10 +124,12 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 		work[m].o = &r->popts;
 		xasprintf(&keys[m], "%s@%s", v[i]->user, v[i]->name);
 		args[m] = &work[m];
+		/* One-shot "idle" stays until SIGTERM: no deadline. */
+		timeless[m] = v[i]->idle == 1 && !r->cl->check;
 		slot[m++] = i;
 	}
-	sched_round(&r->sched, m, (const char *const *)keys, run_worker,
-	    args, got);
+	sched_round(&r->sched, m, (const char *const *)keys, timeless,
+	    run_worker, args, got);
 	for (i = 0; i < m; i++) {
 		results[slot[i]] = got[i];
 		free(keys[i]);
@@ -143,6 +146,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	free(args);
 	free(slot);
 	free(got);
+	free(timeless);
 	return (any_ok ? PM_OK : result);
 }
 
@@ -155,7 +159,7 @@ run_idle_spawn(struct run *r, struct account *a, long tag)
 
 	/* The worker gets its own copy of w with the rest of memory. */
 	xasprintf(&key, "%s@%s", a->user, a->name);
-	rc = sched_spawn(&r->sched, tag, key, 1, run_worker, &w);
+	rc = sched_spawn(&r->sched, tag, key, 1, 1, run_worker, &w);
 	free(key);
 	return (rc);
 }

@@ -43,7 +43,7 @@ sched_init(struct sched *s, int jobs, int deadline)
 
 int
 sched_spawn(struct sched *s, long tag, const char *key, int idle,
-    sched_fn fn, void *arg)
+    int timeless, sched_fn fn, void *arg)
 {
 	struct worker	*w;
 	pid_t		 pid, parent = getpid();
@@ -55,8 +55,11 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 		return (-1);
 	case 0:
 		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
-		/* Orphaned, a worker finishes the message in hand and stops. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+		/*
+		 * A worker does not outlive its parent: "kill -9 pullmail"
+		 * stops everything, which the journal makes safe.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 			_exit(PM_UNDEFINED);
 		_exit(fn(arg));
 	}
@@ -67,7 +70,8 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 	w->tag = tag;
 	w->key = xstrdup(key);
 	w->idle = idle;
-	w->deadline = idle || s->deadline == 0 ? 0 : time(NULL) + s->deadline;
+	w->deadline = idle || timeless || s->deadline == 0 ? 0 :
+	    time(NULL) + s->deadline;
 	log_debug("%s: worker %ld started", key, (long)pid);
 	return (0);
 }
@@ -227,8 +231,8 @@ sched_signal(struct sched *s, int sig, int idle)
 }
 
 void
-sched_round(struct sched *s, size_t n, const char *const *keys, sched_fn fn,
-    void *const *args, int *results)
+sched_round(struct sched *s, size_t n, const char *const *keys,
+    const int *timeless, sched_fn fn, void *const *args, int *results)
 {
 	size_t	next = 0, i;
 	long	tag;
@@ -239,8 +243,8 @@ sched_round(struct sched *s, size_t n, const char *const *keys, sched_fn fn,
 	for (;;) {
 		while (!s->stop && next < n &&
 		    sched_running(s, 0) < (size_t)s->jobs) {
-			if (sched_spawn(s, (long)next, keys[next], 0, fn,
-			    args[next]) != 0)
+			if (sched_spawn(s, (long)next, keys[next], 0,
+			    timeless[next], fn, args[next]) != 0)
 				results[next] = PM_UNDEFINED;
 			next++;
 		}

@@ -56,6 +56,11 @@ for proto in pop3 imap; do
 			real_kills=$((real_kills + 1))
 		fi
 		wait "$pid" 2>/dev/null
+		# A dying worker may hold the pidfile lock a moment longer.
+		for _ in $(seq 1 100); do
+			flock -n "$STATEDIR/pullmail.pid" true 2>/dev/null && break
+			sleep 0.05
+		done
 		got_before=$(ls "$md/new" 2>/dev/null | wc -l)
 		"$PULLMAIL" -f "$rc" >>"$T/out-$tag" 2>&1
 		st=$?

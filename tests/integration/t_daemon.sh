@@ -139,6 +139,22 @@ wait "$DPID"
 is "$?" 0 "SIGTERM: exit 0"
 cp "$rc.good" "$rc"
 
+# --- interval: an account polled every fourth time -------------------------------
+rc=$(rcfile iv "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mda")
+poll other via 127.0.0.1 proto pop3 port $P_POP3S interval 4
+    user dest password x ssl sslcertfile \"$T/ca.crt\" maildir \"$T/mdb\"")
+"$PULLMAIL" -v -d 1 -N -f "$rc" >"$T/iv.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+sleep 9
+kill -TERM "$DPID"
+wait "$DPID"
+every=$(grep -c "$MAIL_USER@localhost: worker [0-9]* ended" "$T/iv.log")
+third=$(grep -c "dest@other: worker [0-9]* ended" "$T/iv.log")
+echo "# in 9 s with -d 1: $every polls of the plain account, $third of the one with interval 4"
+[ "$third" -ge 1 ] && [ $((third * 2)) -le "$every" ]
+ok $? "interval 4: polled a quarter to a half as often ($third vs $every)"
+
 # --- a stale pidfile -----------------------------------------------------------
 mkdir -p "$STATEDIR"
 echo 999999 >"$PIDFILE"
