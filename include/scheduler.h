@@ -43,6 +43,8 @@ struct sched {
 typedef int (*sched_fn)(void *arg);
 
 void	sched_init(struct sched *, int jobs, int deadline);
+/* Forget the workers (all finished by now). */
+void	sched_free(struct sched *);
 /*
  * Fork a worker for fn(arg); -1 if fork failed (logged).  An idle
  * worker, or a timeless one, has no deadline.

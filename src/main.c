@@ -189,6 +189,7 @@ main(int argc, char **argv, char **envp)
 out:
 	if (pfh != NULL)
 		pidfile_remove(pfh);
+	sched_free(&r.sched);
 	free(r.polls.v);
 	config_free(&r.cfg);
 	cmdline_free(&cl);

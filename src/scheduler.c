@@ -41,6 +41,18 @@ sched_init(struct sched *s, int jobs, int deadline)
 	sigprocmask(SIG_BLOCK, &s->caught, &s->oldmask);
 }
 
+void
+sched_free(struct sched *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nw; i++)
+		free(s->w[i].key);
+	free(s->w);
+	s->w = NULL;
+	s->nw = 0;
+}
+
 int
 sched_spawn(struct sched *s, long tag, const char *key, int idle,
     int timeless, sched_fn fn, void *arg)

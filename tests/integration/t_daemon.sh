@@ -308,9 +308,16 @@ while [ "$n" -lt 500 ]; do
 done
 rss500=$(rss)
 echo "# daemon RSS: $rss10 kB after 10 polls, $rss500 kB after $n"
-[ "$rss500" -le $(( rss10 * 110 / 100 )) ]
-ok $? "RSS after $n polls is within 10% of RSS after 10 ($rss500 vs $rss10 kB)"
+is "$n" 500 "500 polls, each started by SIGUSR1"
+# ASan's allocator and shadow memory grow on their own: there, the
+# plain build's figure is the one that counts, and LeakSanitizer checks
+# the daemon's heap when it exits.
+if ! ldd "$PULLMAIL" | grep -q libasan; then
+	[ "$rss500" -le $(( rss10 * 110 / 100 )) ]
+	ok $? "RSS after $n polls is within 10% of RSS after 10 ($rss500 vs $rss10 kB)"
+fi
 kill -TERM "$DPID"
 wait "$DPID"
+is "$?" 0 "after 500 polls the daemon stops cleanly (exit 0, no leak reported)"
 
 done_testing
