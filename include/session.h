@@ -36,6 +36,12 @@ struct driver {
 	int	(*open)(struct session *, char **);
 	int	(*select)(struct session *, const char *folder, char **);
 	int	(*scan)(struct session *, struct msgset *, char **);
+	/*
+	 * The messages the session means to fetch next, in order; a driver
+	 * may ask for several at once.  NULL when it cannot.
+	 */
+	void	(*upcoming)(struct session *, const struct msg *const *,
+		    size_t);
 	int	(*body_begin)(struct session *, const struct msg *, char **);
 	ssize_t	(*body_read)(struct session *, char *, size_t, char **);
 	int	(*dispose)(struct session *, const struct msg *,

@@ -24,6 +24,8 @@
 #include "utf7.h"
 #include "xmalloc.h"
 
+#define IMAP_BATCH	32	/* bodies asked for in one UID FETCH */
+
 struct imap {
 	int		 caps;
 	char		*mechs;		/* AUTH= mechanisms, space-separated */
@@ -35,6 +37,28 @@ struct imap {
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
 	uint32_t	*deleted;	/* UIDs flagged \Deleted */
 	size_t		 ndeleted;
+	/*
+	 * The FETCH pipeline: bodies asked for IMAP_BATCH at a time in one
+	 * UID FETCH, whose answers come in UID order; the next batch goes
+	 * out as the last body of this one begins.  Two commands in flight
+	 * at most: Dovecot runs pipelined commands side by side and would
+	 * mix the bodies of more.
+	 */
+	uint32_t	*ahead;		/* the folder's UIDs to fetch, sorted */
+	size_t		 nahead;
+	size_t		 next_send;	/* ahead[] index of the next batch */
+	struct imap_batch {
+		unsigned int	tagno;
+		size_t		first;	/* ahead[] index of its first UID */
+		size_t		n;
+		size_t		got;	/* bodies begun */
+		int		tag_done;
+		int		refused;	/* tagged NO or BAD */
+	}		 flight[2];
+	size_t		 nflight;
+	/* Flags set in one UID STORE per batch, not one per message. */
+	struct msgset	 to_delete;
+	struct msgset	 to_see;
 };
 
 typedef int (*imap_untagged_fn)(struct session *, const struct imap_resp *,
@@ -94,10 +118,9 @@ imap_skip_literal(struct session *s, long long n, char **cause)
  * NO, PM_PROTOCOL for BAD or nonsense, PM_SOCKET for I/O.
  */
 static int
-imap_wait(struct session *s, const char *what, int fail, imap_untagged_fn fn,
-    void *arg, char **cause)
+imap_wait_tag(struct session *s, const char *tag, const char *what, int fail,
+    imap_untagged_fn fn, void *arg, char **cause)
 {
-	struct imap		*p = imap_data(s);
 	struct imap_resp	 r;
 	const char		*errstr;
 	char			*line;
@@ -113,7 +136,7 @@ imap_wait(struct session *s, const char *what, int fail, imap_untagged_fn fn,
 			return (PM_PROTOCOL);
 		}
 		if (r.kind == IMAP_TAGGED) {
-			if (strcmp(r.tag, p->tag) != 0) {
+			if (strcmp(r.tag, tag) != 0) {
 				xasprintf(cause, "%s: %s: reply with unknown "
 				    "tag %s", conn_label(s->conn), what, r.tag);
 				return (PM_PROTOCOL);
@@ -141,6 +164,14 @@ imap_wait(struct session *s, const char *what, int fail, imap_untagged_fn fn,
 		    cause)) != 0)
 			return (rc);
 	}
+}
+
+static int
+imap_wait(struct session *s, const char *what, int fail, imap_untagged_fn fn,
+    void *arg, char **cause)
+{
+	return (imap_wait_tag(s, imap_data(s)->tag, what, fail, fn, arg,
+	    cause));
 }
 
 /* Keep the AUTH=X words of a capability list as "X Y ...". */
@@ -626,21 +657,242 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 	return (0);
 }
 
+/* A body we asked for but will not use: read past it, however long. */
+static int
+imap_discard(struct session *s, long long n, char **cause)
+{
+	const char	*in;
+	size_t		 avail;
+
+	while (n > 0) {
+		if (conn_peek(s->conn, &in, &avail, cause) != 0)
+			return (PM_SOCKET);
+		if ((long long)avail > n)
+			avail = n;
+		conn_consume(s->conn, avail);
+		n -= avail;
+	}
+	return (0);
+}
+
+/*
+ * Past a literal we will not use and the rest of its response: the line
+ * that follows may announce another literal.
+ */
+static int
+imap_discard_response(struct session *s, long long n, char **cause)
+{
+	char	*line, *brace, *end;
+	size_t	 len;
+	int	 rc;
+
+	for (;;) {
+		if ((rc = imap_discard(s, n, cause)) != 0)
+			return (rc);
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (PM_SOCKET);
+		if (len < 3 || line[len - 1] != '}' ||
+		    (brace = strrchr(line, '{')) == NULL)
+			return (0);
+		n = strtoll(brace + 1, &end, 10);
+		if (n < 0 || (*end != '}' && *end != '+')) {
+			xasprintf(cause, "%s: UID FETCH: bad literal \"%.40s\"",
+			    conn_label(s->conn), brace);
+			return (PM_PROTOCOL);
+		}
+	}
+}
+
+/* Forget the batches whose bodies were all read and which are done. */
+static void
+imap_flight_trim(struct imap *p)
+{
+	while (p->nflight > 0 && p->flight[0].got == p->flight[0].n &&
+	    p->flight[0].tag_done && !p->in_body) {
+		p->flight[0] = p->flight[1];
+		p->nflight--;
+	}
+}
+
+/* A tagged reply to one of the batches?  Returns -1 if not. */
+static int
+imap_flight_tagged(struct imap *p, const struct imap_resp *r)
+{
+	char	tag[16];
+	size_t	i;
+
+	for (i = 0; i < p->nflight; i++) {
+		snprintf(tag, sizeof(tag), "A%04u", p->flight[i].tagno);
+		if (strcmp(r->tag, tag) == 0) {
+			p->flight[i].tag_done = 1;
+			p->flight[i].refused = r->cond != IMAP_COND_OK;
+			return ((int)i);
+		}
+	}
+	return (-1);
+}
+
+/*
+ * Read what is left of the batches in flight (messages the session
+ * skipped, or a stop before the end), so that another command can go out.
+ */
+static int
+imap_drain(struct session *s, char **cause)
+{
+	struct imap		*p = imap_data(s);
+	struct imap_resp	 r;
+	const char		*errstr;
+	char			*line;
+	size_t			 len, i;
+	int			 rc;
+
+	if (p->in_body) {
+		if ((rc = imap_discard(s, p->literal_left, cause)) != 0)
+			return (rc);
+		p->literal_left = 0;
+		p->in_body = 0;
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (PM_SOCKET);
+	}
+	for (;;) {
+		for (i = 0; i < p->nflight && p->flight[i].tag_done; i++)
+			;
+		if (i == p->nflight)
+			break;
+		if (conn_readline(s->conn, &line, &len, cause) != 0)
+			return (PM_SOCKET);
+		if (imap_parse(line, &r, &errstr) != 0) {
+			xasprintf(cause, "%s: UID FETCH: %s",
+			    conn_label(s->conn), errstr);
+			return (PM_PROTOCOL);
+		}
+		if (r.kind == IMAP_TAGGED && imap_flight_tagged(p, &r) < 0) {
+			xasprintf(cause, "%s: UID FETCH: reply with unknown "
+			    "tag %s", conn_label(s->conn), r.tag);
+			return (PM_PROTOCOL);
+		}
+		if (r.literal >= 0 && (rc = imap_discard_response(s,
+		    r.literal, cause)) != 0)
+			return (rc);
+	}
+	p->nflight = 0;
+	return (0);
+}
+
+static void
+imap_upcoming(struct session *s, const struct msg *const *v, size_t n)
+{
+	struct imap	*p = imap_data(s);
+	size_t		 i;
+
+	free(p->ahead);
+	p->ahead = xreallocarray(NULL, n > 0 ? n : 1, sizeof(*p->ahead));
+	for (i = 0; i < n; i++)
+		p->ahead[i] = v[i]->uid;
+	p->nahead = n;
+	p->next_send = 0;
+}
+
+/* One UID FETCH for ahead[from..], at most IMAP_BATCH of them. */
+static void
+imap_batch_send(struct session *s, size_t from)
+{
+	struct imap		*p = imap_data(s);
+	struct imap_batch	*b = &p->flight[p->nflight++];
+	struct msgset		 set = { NULL, 0, 0 };
+	struct msg		 m;
+	char			*list;
+	size_t			 i;
+
+	memset(b, 0, sizeof(*b));
+	b->first = from;
+	b->n = p->nahead - from < IMAP_BATCH ? p->nahead - from : IMAP_BATCH;
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < b->n; i++) {
+		m.uid = p->ahead[from + i];
+		msgset_add(&set, &m);
+	}
+	list = imap_uid_set(&set);
+	msgset_clear(&set);
+	imap_cmd(s, "UID FETCH %s (UID BODY.PEEK[])", list);
+	free(list);
+	b->tagno = p->tagno;
+	p->next_send = from + b->n;
+}
+
+/*
+ * The batch and position m is expected at, asking for it (and for the
+ * batch after, once m is the last of its own) as needed.  NULL when m is
+ * not in the plan: it is then fetched alone.
+ */
+static struct imap_batch *
+imap_batch_for(struct session *s, const struct msg *m)
+{
+	struct imap		*p = imap_data(s);
+	struct imap_batch	*b;
+	size_t			 i;
+
+	if (p->nflight == 0) {
+		for (i = 0; i < p->nahead && p->ahead[i] != m->uid; i++)
+			;
+		if (i == p->nahead)
+			return (NULL);
+		imap_batch_send(s, i);
+	}
+	b = &p->flight[0];
+	if (b->got == b->n)
+		b = &p->flight[1];
+	if (b->got + 1 == b->n && p->nflight == 1 &&
+	    p->next_send < p->nahead)
+		imap_batch_send(s, p->next_send);
+	return (b);
+}
+
+/*
+ * Bodies are asked for a batch at a time and stream in without a pause
+ * between messages.  m must be the next body expected; if the session
+ * skipped some, what was asked for is read and dropped first.
+ */
 static int
 imap_body_begin(struct session *s, const struct msg *m, char **cause)
 {
 	struct imap		*p = imap_data(s);
+	struct imap_batch	*b;
 	struct imap_resp	 r;
 	struct imap_fetch	 f;
 	const char		*errstr;
 	char			*line;
 	size_t			 len;
-	int			 rc;
+	int			 rc, alone = 0;
 
-	imap_cmd(s, "UID FETCH %u (UID BODY.PEEK[])", m->uid);
+	imap_flight_trim(p);
+	if (p->nflight > 0) {
+		b = &p->flight[0];
+		if (b->got == b->n && p->nflight > 1)
+			b = &p->flight[1];
+		if ((b->got == b->n || p->ahead[b->first + b->got] !=
+		    m->uid) && (rc = imap_drain(s, cause)) != 0)
+			return (rc);
+	}
+	if ((b = imap_batch_for(s, m)) == NULL) {
+		/* Not in the plan: this one alone, as a batch of one. */
+		imap_cmd(s, "UID FETCH %u (UID BODY.PEEK[])", m->uid);
+		b = &p->flight[p->nflight++];
+		memset(b, 0, sizeof(*b));
+		b->tagno = p->tagno;
+		b->n = 1;
+		alone = 1;
+	}
 	if (conn_flush(s->conn, cause) != 0)
 		return (PM_SOCKET);
 	for (;;) {
+		if (b->tag_done) {
+			xasprintf(cause, "%s: UID FETCH %u: %s without the "
+			    "message (expunged meanwhile?)",
+			    conn_label(s->conn), m->uid, b->refused ?
+			    "refused" : "OK");
+			return (PM_ERROR);
+		}
 		if (conn_readline(s->conn, &line, &len, cause) != 0)
 			return (PM_SOCKET);
 		if (imap_parse(line, &r, &errstr) != 0) {
@@ -649,11 +901,13 @@ imap_body_begin(struct session *s, const struct msg *m, char **cause)
 			return (PM_PROTOCOL);
 		}
 		if (r.kind == IMAP_TAGGED) {
-			xasprintf(cause, "%s: UID FETCH %u: %s without the "
-			    "message (expunged meanwhile?)",
-			    conn_label(s->conn), m->uid,
-			    r.cond == IMAP_COND_OK ? "OK" : "refused");
-			return (PM_ERROR);
+			if (imap_flight_tagged(p, &r) < 0) {
+				xasprintf(cause, "%s: UID FETCH: reply with "
+				    "unknown tag %s", conn_label(s->conn),
+				    r.tag);
+				return (PM_PROTOCOL);
+			}
+			continue;
 		}
 		if (imap_is(&r, "FETCH")) {
 			if (imap_parse_fetch(r.text, &f, &errstr) != 0) {
@@ -665,11 +919,18 @@ imap_body_begin(struct session *s, const struct msg *m, char **cause)
 			    (!f.has_uid || f.uid == m->uid)) {
 				p->literal_left = r.literal;
 				p->in_body = 1;
+				b->got++;
 				return (0);
 			}
+			if (f.has_body && r.literal >= 0 && !alone) {
+				xasprintf(cause, "%s: UID FETCH: the body of "
+				    "UID %u came where UID %u's was due",
+				    conn_label(s->conn), f.uid, m->uid);
+				return (PM_PROTOCOL);
+			}
 		}
-		if (r.literal >= 0 && (rc = imap_skip_literal(s, r.literal,
-		    cause)) != 0)
+		if (r.literal >= 0 && (rc = imap_discard_response(s,
+		    r.literal, cause)) != 0)
 			return (rc);
 	}
 }
@@ -681,7 +942,6 @@ imap_body_read(struct session *s, char *buf, size_t len, char **cause)
 	const char	*in;
 	size_t		 avail;
 	char		*line;
-	int		 rc;
 
 	if (!p->in_body)
 		return (0);
@@ -706,25 +966,24 @@ imap_body_read(struct session *s, char *buf, size_t len, char **cause)
 		    "body", conn_label(s->conn));
 		return (session_fail(s, PM_PROTOCOL));
 	}
-	if ((rc = imap_wait(s, "UID FETCH", PM_ERROR, NULL, NULL, cause)) != 0)
-		return (session_fail(s, rc));
+	/* Its tagged reply is read whenever it comes. */
 	return (0);
 }
 
+/*
+ * Flags go out in one UID STORE per batch: at the next expunge, folder
+ * change, IDLE or logout, once the bodies in flight are read.  Until then
+ * the journal, synced before any EXPUNGE or LOGOUT, already says what
+ * was delivered.
+ */
 static int
 imap_dispose(struct session *s, const struct msg *m, enum disposition d,
     char **cause)
 {
 	struct imap	*p = imap_data(s);
-	int		 rc;
 
-	imap_cmd(s, "UID STORE %u +FLAGS.SILENT (%s)", m->uid,
-	    d == DISP_DELETE ? "\\Deleted" : "\\Seen");
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "UID STORE", PM_ERROR, NULL, NULL, cause)) != 0)
-		return (rc);
 	if (d == DISP_DELETE) {
+		msgset_add(&p->to_delete, m);
 		p->deleted = xreallocarray(p->deleted, p->ndeleted + 1,
 		    sizeof(*p->deleted));
 		p->deleted[p->ndeleted++] = m->uid;
@@ -732,7 +991,43 @@ imap_dispose(struct session *s, const struct msg *m, enum disposition d,
 		if (s->account->expunge > 0 &&
 		    p->ndeleted >= (size_t)s->account->expunge)
 			return (imap_expunge(s, cause));
-	}
+	} else
+		msgset_add(&p->to_see, m);
+	return (0);
+}
+
+static int
+imap_store(struct session *s, struct msgset *ms, const char *flag,
+    char **cause)
+{
+	char	*set;
+	int	 rc;
+
+	if (ms->n == 0)
+		return (0);
+	qsort(ms->v, ms->n, sizeof(*ms->v), imap_uid_cmp);
+	set = imap_uid_set(ms);
+	imap_cmd(s, "UID STORE %s +FLAGS.SILENT (%s)", set, flag);
+	free(set);
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "UID STORE", PM_ERROR, NULL, NULL, cause)) != 0)
+		return (rc);
+	msgset_clear(ms);
+	return (0);
+}
+
+/* The bodies in flight read, the flags set: the connection is quiet. */
+static int
+imap_settle(struct session *s, char **cause)
+{
+	struct imap	*p = imap_data(s);
+	int		 rc;
+
+	if ((rc = imap_drain(s, cause)) != 0 ||
+	    (rc = imap_store(s, &p->to_see, "\\Seen", cause)) != 0 ||
+	    (rc = imap_store(s, &p->to_delete, "\\Deleted", cause)) != 0)
+		return (rc);
 	return (0);
 }
 
@@ -746,6 +1041,8 @@ imap_expunge(struct session *s, char **cause)
 	size_t		 i;
 	int		 rc;
 
+	if ((rc = imap_settle(s, cause)) != 0)
+		return (rc);
 	if (p->ndeleted == 0)
 		return (0);
 	if (p->caps & IMAP_CAP_UIDPLUS) {
@@ -775,7 +1072,9 @@ imap_close(struct session *s, int expunge, char **cause)
 {
 	int	rc;
 
-	if (expunge && (rc = imap_expunge(s, cause)) != 0)
+	/* Flags always go out; EXPUNGE only when the poll went well. */
+	if ((rc = expunge ? imap_expunge(s, cause) : imap_settle(s,
+	    cause)) != 0)
 		return (rc);
 	imap_cmd(s, "LOGOUT");
 	if (conn_flush(s->conn, cause) != 0)
@@ -797,6 +1096,9 @@ imap_free(struct session *s)
 	if (p == NULL)
 		return;
 	free(p->deleted);
+	free(p->ahead);
+	msgset_clear(&p->to_delete);
+	msgset_clear(&p->to_see);
 	free(p->mechs);
 	free(p);
 	s->drvdata = NULL;
@@ -885,6 +1187,7 @@ const struct driver imap_driver = {
 	.open = imap_open,
 	.select = imap_select,
 	.scan = imap_scan,
+	.upcoming = imap_upcoming,
 	.body_begin = imap_body_begin,
 	.body_read = imap_body_read,
 	.dispose = imap_dispose,

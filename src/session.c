@@ -842,6 +842,36 @@ fail:
 	return (PM_IOERR);
 }
 
+/* Will the loop below fetch m's body? */
+static int
+session_will_fetch(const struct session *s, const struct msg *m)
+{
+	const struct account	*a = s->account;
+
+	if (m->recorded == UID_BOUNCE || m->recorded == UID_DELETE ||
+	    (m->recorded == UID_KEPT && !a->fetchall))
+		return (0);
+	return (a->limit <= 0 || m->size <= a->limit);
+}
+
+/* Tell the driver what comes, so that it can ask for it ahead. */
+static void
+session_plan(struct session *s, const struct msgset *ms)
+{
+	const struct msg	**v;
+	size_t			  i, n = 0;
+
+	if (s->driver->upcoming == NULL)
+		return;
+	v = xreallocarray(NULL, ms->n > 0 ? ms->n : 1, sizeof(*v));
+	for (i = 0; i < ms->n; i++) {
+		if (session_will_fetch(s, &ms->v[i]))
+			v[n++] = &ms->v[i];
+	}
+	s->driver->upcoming(s, v, n);
+	free(v);
+}
+
 static int
 session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
@@ -898,6 +928,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		msgset_clear(&ms);
 		return (rc);
 	}
+	session_plan(s, &ms);
 	buf = xmalloc(PM_HEADER_MAX > SESSION_CHUNK ? PM_HEADER_MAX :
 	    SESSION_CHUNK);
 	for (i = 0; i < ms.n; i++) {
