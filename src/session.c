@@ -854,17 +854,25 @@ session_will_fetch(const struct session *s, const struct msg *m)
 	return (a->limit <= 0 || m->size <= a->limit);
 }
 
-/* Tell the driver what comes, so that it can ask for it ahead. */
+/*
+ * Tell the driver what comes, so that it can ask for it ahead: no more
+ * than fetchlimit still allows, nothing that would be drained unread.
+ */
 static void
-session_plan(struct session *s, const struct msgset *ms)
+session_plan(struct session *s, const struct msgset *ms,
+    const struct poll_stats *st)
 {
+	const struct account	 *a = s->account;
 	const struct msg	**v;
-	size_t			  i, n = 0;
+	size_t			  i, n = 0, cap = ms->n;
 
 	if (s->driver->upcoming == NULL)
 		return;
+	if (a->fetchlimit > 0)
+		cap = st->fetched >= (unsigned)a->fetchlimit ? 0 :
+		    a->fetchlimit - st->fetched;
 	v = xreallocarray(NULL, ms->n > 0 ? ms->n : 1, sizeof(*v));
-	for (i = 0; i < ms->n; i++) {
+	for (i = 0; i < ms->n && n < cap; i++) {
 		if (session_will_fetch(s, &ms->v[i]))
 			v[n++] = &ms->v[i];
 	}
@@ -928,7 +936,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		msgset_clear(&ms);
 		return (rc);
 	}
-	session_plan(s, &ms);
+	session_plan(s, &ms, st);
 	buf = xmalloc(PM_HEADER_MAX > SESSION_CHUNK ? PM_HEADER_MAX :
 	    SESSION_CHUNK);
 	for (i = 0; i < ms.n; i++) {

@@ -48,6 +48,22 @@ for pp in pop3:$P_POP3S imap:$P_IMAPS; do
 	is "$(server_count)" 0 "$proto limitflush: the big message was deleted"
 	is "$(arrived)" 0 "$proto limitflush: unread"
 
+	if [ "$proto" = imap ]; then
+		# Pipelining: bodies asked for in batches, never past fetchlimit.
+		empty_mailbox; seed
+		run "$proto" "$port" "fetchlimit 5"
+		"$PULLMAIL" -v -v -f "$rc" >"$T/trace" 2>&1
+		grep 'UID FETCH [0-9:,]* (UID BODY.PEEK\[\])' "$T/trace" |
+		    sed 's/.*UID FETCH \([0-9:,]*\) .*/\1/' >"$T/batches"
+		is "$(tr '\n' ' ' <"$T/batches")" "6:10 " "imap: the five bodies of a \
+fetchlimit 5 poll asked for in one command, none beyond"
+		empty_mailbox; seed
+		rm -rf "$T/mda"; mkdir -p "$T/mda"
+		"$PULLMAIL" -v -v -f "$rc" --fetchlimit 0 >"$T/trace" 2>&1
+		is "$(grep -c 'UID FETCH [0-9:,]* (UID BODY.PEEK' "$T/trace")" 1 \
+		    "imap: twenty bodies in one UID FETCH"
+		is "$(arrived)" 20 "imap: and all twenty delivered"
+	fi
 	empty_mailbox; seed
 	run "$proto" "$port" "fetchlimit 5"
 	is "$?" 13 "$proto fetchlimit 5: exit 13 with mail left"
