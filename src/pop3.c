@@ -31,7 +31,23 @@ struct pop3 {
 	struct dot_decoder	dot;
 	int			in_body;
 	int			deleted;
+	/*
+	 * With PIPELINING (RFC 2449): RETRs sent POP3_WINDOW ahead, DELEs
+	 * sent without waiting; the replies, always in order, are owed
+	 * in the order of this queue.
+	 */
+	uint32_t		*ahead;		/* message numbers to fetch */
+	size_t			 nahead;
+	size_t			 next_send;	/* ahead[] index of the next RETR */
+	struct pop3_owed {
+		int		 retr;		/* RETR, else DELE */
+		uint32_t	 num;
+	}			*owed;
+	size_t			 nowed, owedcap;
+	size_t			 retrs;		/* RETRs among them */
 };
+
+#define POP3_WINDOW	16	/* RETRs in flight */
 
 static struct pop3 *
 pop3_data(struct session *s)
@@ -464,15 +480,154 @@ pop3_scan(struct session *s, struct msgset *ms, char **cause)
 }
 
 static int
+pop3_pipelining(const struct pop3 *p)
+{
+	return ((p->caps & POP3_CAP_PIPELINING) != 0);
+}
+
+static void
+pop3_owe(struct pop3 *p, int retr, uint32_t num)
+{
+	if (p->nowed == p->owedcap) {
+		p->owedcap = p->owedcap * 2 + 8;
+		p->owed = xreallocarray(p->owed, p->owedcap, sizeof(*p->owed));
+	}
+	p->owed[p->nowed].retr = retr;
+	p->owed[p->nowed++].num = num;
+	p->retrs += retr;
+}
+
+static void
+pop3_paid(struct pop3 *p)
+{
+	p->retrs -= p->owed[0].retr;
+	memmove(p->owed, p->owed + 1, (--p->nowed) * sizeof(*p->owed));
+}
+
+static ssize_t	pop3_body_read(struct session *, char *, size_t, char **);
+
+/* The rest of a message we will not use, however long its lines. */
+static int
+pop3_skip_body(struct session *s, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	char		 buf[8192];
+	ssize_t		 n;
+
+	p->in_body = 1;
+	while ((n = pop3_body_read(s, buf, sizeof(buf), cause)) > 0)
+		;
+	return (n == 0 ? 0 : s->fail != 0 ? s->fail : PM_SOCKET);
+}
+
+/* Read the reply owed first: a DELE's status, or a RETR and its body. */
+static int
+pop3_pay(struct session *s, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	int		 retr = p->owed[0].retr, rc;
+
+	rc = pop3_expect_ok(s, retr ? "RETR" : "DELE", PM_ERROR, cause);
+	pop3_paid(p);
+	if (rc == 0 && retr) {
+		p->dot.state = DOT_BOL;
+		rc = pop3_skip_body(s, cause);
+	}
+	return (rc);
+}
+
+/* Every reply owed read: the connection is quiet again. */
+static int
+pop3_settle(struct session *s, char **cause)
+{
+	struct pop3	*p = pop3_data(s);
+	int		 rc;
+
+	if (p->in_body && (rc = pop3_skip_body(s, cause)) != 0)
+		return (rc);	/* abandoned halfway: read to its end */
+	if (p->nowed > 0 && (rc = pop3_send(s, cause)) != 0)
+		return (rc);
+	while (p->nowed > 0)
+		if ((rc = pop3_pay(s, cause)) != 0)
+			return (rc);
+	return (0);
+}
+
+static void
+pop3_upcoming(struct session *s, const struct msg *const *v, size_t n)
+{
+	struct pop3	*p = pop3_data(s);
+	size_t		 i;
+
+	free(p->ahead);
+	p->ahead = xreallocarray(NULL, n > 0 ? n : 1, sizeof(*p->ahead));
+	for (i = 0; i < n; i++)
+		p->ahead[i] = v[i]->num;
+	p->nahead = n;
+	p->next_send = 0;
+}
+
+/* RETRs for m and those after it, POP3_WINDOW in flight. */
+static void
+pop3_retr_ahead(struct session *s, uint32_t num)
+{
+	struct pop3	*p = pop3_data(s);
+	size_t		 i;
+
+	if (p->retrs == 0) {
+		for (i = 0; i < p->nahead && p->ahead[i] != num; i++)
+			;
+		if (i == p->nahead) {
+			conn_printf(s->conn, "RETR %u\r\n", num);
+			pop3_owe(p, 1, num);
+			return;
+		}
+		p->next_send = i;
+	}
+	while (p->retrs < POP3_WINDOW && p->next_send < p->nahead) {
+		conn_printf(s->conn, "RETR %u\r\n", p->ahead[p->next_send]);
+		pop3_owe(p, 1, p->ahead[p->next_send++]);
+	}
+}
+
+/* The first RETR owed: is it for num? */
+static int
+pop3_next_retr_is(const struct pop3 *p, uint32_t num)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nowed && !p->owed[i].retr; i++)
+		;
+	return (i < p->nowed && p->owed[i].num == num);
+}
+
+static int
 pop3_body_begin(struct session *s, const struct msg *m, char **cause)
 {
 	struct pop3	*p = pop3_data(s);
 	int		 rc;
 
-	conn_printf(s->conn, "RETR %u\r\n", m->num);
-	if ((rc = pop3_send(s, cause)) != 0 ||
-	    (rc = pop3_expect_ok(s, "RETR", PM_ERROR, cause)) != 0)
-		return (rc);
+	if (!pop3_pipelining(p)) {
+		conn_printf(s->conn, "RETR %u\r\n", m->num);
+		if ((rc = pop3_send(s, cause)) != 0 ||
+		    (rc = pop3_expect_ok(s, "RETR", PM_ERROR, cause)) != 0)
+			return (rc);
+	} else {
+		/* A message the session skipped: its body is read, unused. */
+		if (p->retrs > 0 && !pop3_next_retr_is(p, m->num) &&
+		    (rc = pop3_settle(s, cause)) != 0)
+			return (rc);
+		pop3_retr_ahead(s, m->num);
+		if ((rc = pop3_send(s, cause)) != 0)
+			return (rc);
+		while (!p->owed[0].retr)
+			if ((rc = pop3_pay(s, cause)) != 0)
+				return (rc);
+		rc = pop3_expect_ok(s, "RETR", PM_ERROR, cause);
+		pop3_paid(p);
+		if (rc != 0)
+			return (rc);
+	}
 	p->dot.state = DOT_BOL;
 	p->in_body = 1;
 	return (0);
@@ -513,6 +668,12 @@ pop3_dispose(struct session *s, const struct msg *m, enum disposition d,
 	if (d == DISP_SEEN)
 		return (0);	/* POP3 has no flags; UIDs will remember */
 	conn_printf(s->conn, "DELE %u\r\n", m->num);
+	if (pop3_pipelining(p)) {
+		/* Goes out with the next RETRs; read in turn. */
+		pop3_owe(p, 0, m->num);
+		p->deleted++;
+		return (0);
+	}
 	if ((rc = pop3_send(s, cause)) != 0 ||
 	    (rc = pop3_expect_ok(s, "DELE", PM_ERROR, cause)) != 0)
 		return (rc);
@@ -526,6 +687,8 @@ pop3_close(struct session *s, int expunge, char **cause)
 	int	rc;
 
 	(void)expunge;
+	if ((rc = pop3_settle(s, cause)) != 0)
+		return (rc);
 	conn_printf(s->conn, "QUIT\r\n");
 	if ((rc = pop3_send(s, cause)) != 0 ||
 	    (rc = pop3_expect_ok(s, "QUIT", PM_ERROR, cause)) != 0)
@@ -541,6 +704,8 @@ pop3_free(struct session *s)
 	if (p != NULL) {
 		free(p->mechs);
 		free(p->timestamp);
+		free(p->ahead);
+		free(p->owed);
 	}
 	free(s->drvdata);
 	s->drvdata = NULL;
@@ -551,6 +716,7 @@ const struct driver pop3_driver = {
 	.open = pop3_open,
 	.select = pop3_select,
 	.scan = pop3_scan,
+	.upcoming = pop3_upcoming,
 	.body_begin = pop3_body_begin,
 	.body_read = pop3_body_read,
 	.dispose = pop3_dispose,

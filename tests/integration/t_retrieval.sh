@@ -48,6 +48,17 @@ for pp in pop3:$P_POP3S imap:$P_IMAPS; do
 	is "$(server_count)" 0 "$proto limitflush: the big message was deleted"
 	is "$(arrived)" 0 "$proto limitflush: unread"
 
+	if [ "$proto" = pop3 ]; then
+		# PIPELINING: sixteen RETRs go out before the first reply is read.
+		empty_mailbox; seed
+		run "$proto" "$port" ""
+		empty_mailbox; seed
+		rm -rf "$T/mda"; mkdir -p "$T/mda"
+		"$PULLMAIL" -v -v -f "$rc" >"$T/trace" 2>&1
+		ahead=$(awk '/ > RETR / { r++ } / < / && r > 0 { print r; exit }' "$T/trace")
+		is "$ahead" 16 "pop3: 16 RETRs in flight before the first reply"
+		is "$(arrived) $(server_count)" "20 0" "pop3: all delivered and deleted, pipelined"
+	fi
 	if [ "$proto" = imap ]; then
 		# Pipelining: bodies asked for in batches, never past fetchlimit.
 		empty_mailbox; seed
