@@ -84,11 +84,32 @@ out_open(const char *dir, unsigned n)
 	return (fd);
 }
 
+/* Output is gathered and written in large pieces, as any client would. */
+static char	out[1 << 16];
+static size_t	outlen;
+
+static void
+out_flush(int fd)
+{
+	if (fd != -1 && outlen > 0 && write(fd, out, outlen) != (ssize_t)outlen)
+		err(1, "write");
+	outlen = 0;
+}
+
 static void
 out_write(int fd, const char *p, size_t len)
 {
-	if (fd != -1 && write(fd, p, len) != (ssize_t)len)
-		err(1, "write");
+	if (fd == -1)
+		return;
+	if (outlen + len > sizeof(out))
+		out_flush(fd);
+	if (len > sizeof(out)) {
+		if (write(fd, p, len) != (ssize_t)len)
+			err(1, "write");
+		return;
+	}
+	memcpy(out + outlen, p, len);
+	outlen += len;
 }
 
 static unsigned long long
@@ -126,6 +147,7 @@ pop3(const char *user, const char *pass, const char *dir)
 			continue;
 		}
 		if (l[0] == '.' && (l[1] == '\r' || l[1] == '\n')) {
+			out_flush(fd);
 			if (fd != -1)
 				close(fd);
 			fd = -1;
@@ -192,6 +214,7 @@ imap(const char *user, const char *pass, const char *dir)
 			want -= chunk;
 			bytes += chunk;
 		}
+		out_flush(fd);
 		if (fd != -1)
 			close(fd);
 	}

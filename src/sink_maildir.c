@@ -33,6 +33,7 @@ struct maildir {
 	char			*tmpname;	/* tmp/<unique> while writing */
 	char			*base;		/* <unique> */
 	int			 fd;
+	int			 newfd;		/* new/, kept open to fsync */
 	unsigned int		 count;
 	long long		 size;		/* bytes written */
 	size_t			 used;
@@ -79,6 +80,15 @@ maildir_open(struct sink *sk, char **cause)
 		}
 		free(dir);
 	}
+	xasprintf(&dir, "%s/new", m->path);
+	if ((m->newfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		xasprintf(cause, "maildir %s: %s", dir, strerror(errno));
+		free(dir);
+		free(m->path);
+		free(m);
+		return (PM_IOERR);
+	}
+	free(dir);
 	sk->data = m;
 	return (0);
 }
@@ -160,7 +170,7 @@ static enum sink_result
 maildir_commit(struct sink *sk, char **cause)
 {
 	struct maildir	*m = sk->data;
-	char		*final, *newdir;
+	char		*final;
 	int		 rc;
 
 	m->used += crlf_strip_end(&m->strip, m->buf + m->used);
@@ -174,18 +184,16 @@ maildir_commit(struct sink *sk, char **cause)
 	m->fd = -1;
 	/* ",S=size" lets Dovecot and others skip a stat. */
 	xasprintf(&final, "%s/new/%s,S=%lld", m->path, m->base, m->size);
-	xasprintf(&newdir, "%s/new", m->path);
 	rc = link(m->tmpname, final);
 	if (rc == 0) {
 		(void)unlink(m->tmpname);
-		rc = durable_sync_dir(newdir);
+		rc = fsync(m->newfd);
 	}
 	if (rc != 0) {
 		xasprintf(cause, "maildir: %s: %s", final, strerror(errno));
 		(void)unlink(m->tmpname);
 	}
 	free(final);
-	free(newdir);
 	return (rc == 0 ? SINK_OK : SINK_FATAL);
 }
 
@@ -197,6 +205,7 @@ maildir_close(struct sink *sk)
 	if (m == NULL)
 		return;
 	maildir_abort(sk);
+	close(m->newfd);
 	free(m->path);
 	free(m->base);
 	free(m->tmpname);
