@@ -73,8 +73,10 @@ seed_corpus() {	# seed_corpus DIR: the mailbox holds exactly DIR's messages
 	rm -f "$MAILDIR"/dovecot*
 	cp "$1"/* "$MAILDIR/new/"
 	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
-	# Indexed now, so that no client pays for it.
+	# Indexed now, so that no client pays for it, and written back, so
+	# that no run competes with the copy's writeback.
 	dadm mailbox status -u "$MAIL_USER" messages INBOX >/dev/null
+	sync
 	rm -rf "$STATEDIR" "$T/fetchids"
 }
 
