@@ -89,18 +89,13 @@ imap_cmd(struct session *s, const char *fmt, ...)
 	free(cmd);
 }
 
-/* Skip a literal we did not ask for; bounded, it is not a body. */
+/* A body we asked for but will not use: read past it, however long. */
 static int
-imap_skip_literal(struct session *s, long long n, char **cause)
+imap_discard(struct session *s, long long n, char **cause)
 {
 	const char	*in;
 	size_t		 avail;
 
-	if (n > PM_LITERAL_MAX) {
-		xasprintf(cause, "%s: unexpected literal of %lld bytes",
-		    conn_label(s->conn), n);
-		return (PM_PROTOCOL);
-	}
 	while (n > 0) {
 		if (conn_peek(s->conn, &in, &avail, cause) != 0)
 			return (PM_SOCKET);
@@ -110,6 +105,18 @@ imap_skip_literal(struct session *s, long long n, char **cause)
 		n -= avail;
 	}
 	return (0);
+}
+
+/* Skip a literal we did not ask for; bounded, it is not a body. */
+static int
+imap_skip_literal(struct session *s, long long n, char **cause)
+{
+	if (n > PM_LITERAL_MAX) {
+		xasprintf(cause, "%s: unexpected literal of %lld bytes",
+		    conn_label(s->conn), n);
+		return (PM_PROTOCOL);
+	}
+	return (imap_discard(s, n, cause));
 }
 
 /*
@@ -654,24 +661,6 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 			ms->v[j++] = ms->v[i];
 	}
 	ms->n = j;
-	return (0);
-}
-
-/* A body we asked for but will not use: read past it, however long. */
-static int
-imap_discard(struct session *s, long long n, char **cause)
-{
-	const char	*in;
-	size_t		 avail;
-
-	while (n > 0) {
-		if (conn_peek(s->conn, &in, &avail, cause) != 0)
-			return (PM_SOCKET);
-		if ((long long)avail > n)
-			avail = n;
-		conn_consume(s->conn, avail);
-		n -= avail;
-	}
 	return (0);
 }
 

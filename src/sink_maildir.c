@@ -71,26 +71,23 @@ maildir_open(struct sink *sk, char **cause)
 	maildir_host(m->host, sizeof(m->host));
 	for (i = 0; i < nitems(sub); i++) {
 		xasprintf(&dir, "%s/%s", m->path, sub[i]);
-		if (durable_mkdirs(dir, 0700) != 0 || access(dir, W_OK) != 0) {
-			xasprintf(cause, "maildir %s: %s", dir, strerror(errno));
-			free(dir);
-			free(m->path);
-			free(m);
-			return (PM_IOERR);
-		}
+		if (durable_mkdirs(dir, 0700) != 0 || access(dir, W_OK) != 0)
+			goto fail;
 		free(dir);
 	}
 	xasprintf(&dir, "%s/new", m->path);
-	if ((m->newfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		xasprintf(cause, "maildir %s: %s", dir, strerror(errno));
-		free(dir);
-		free(m->path);
-		free(m);
-		return (PM_IOERR);
-	}
+	if ((m->newfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto fail;
 	free(dir);
 	sk->data = m;
 	return (0);
+
+fail:
+	xasprintf(cause, "maildir %s: %s", dir, strerror(errno));
+	free(dir);
+	free(m->path);
+	free(m);
+	return (PM_IOERR);
 }
 
 static enum sink_result
