@@ -102,16 +102,6 @@ int	session_poll(const struct account *, const struct poll_opts *);
 int	session_connect(struct session *, int port, char **cause);
 /* For drivers: the STARTTLS step, once the server said go ahead. */
 int	session_starttls(struct session *, char **cause);
-/* For drivers: a SASL exchange, bound to the TLS channel when there is one. */
-struct sasl	*session_sasl(struct session *, enum sasl_mech, int port);
-/*
- * For drivers: answer one SASL continuation: the held initial response
- * (*init, then NULL) or the mechanism's answer to challenge (base64).
- * 0 when sent; PM_AUTHFAIL (the exchange was cancelled with "*") or
- * PM_PROTOCOL (a challenge that is not base64) with *cause set.
- */
-int	session_sasl_continue(struct session *, struct sasl *,
-	    const char *challenge, char **init, char **cause);
 /* Record why body_read failed. */
 ssize_t	session_fail(struct session *, int result);
 

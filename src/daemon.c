@@ -16,6 +16,7 @@
 #include <libutil.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -155,6 +156,7 @@ static void
 daemon_idle_ended(struct daemon *d)
 {
 	struct account	*a;
+	char		 key[512];
 	long		 tag;
 	size_t		 i;
 	int		 result;
@@ -165,7 +167,8 @@ daemon_idle_ended(struct daemon *d)
 		d->due[tag].idle_running = 0;
 		for (i = 0; i < d->r->polls.n; i++) {
 			a = d->r->polls.v[i];
-			if (due_find(d, a) == &d->due[tag])
+			snprintf(key, sizeof(key), "%s@%s", a->user, a->name);
+			if (strcmp(key, d->due[tag].key) == 0)
 				due_after(d, a, result);
 		}
 	}
@@ -296,7 +299,6 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	struct daemon	d = { r, NULL, 0 };
 	long		sleep_s;
 	size_t		i;
-	int		rc = PM_OK;
 
 	if (daemon_detach(r) != 0)
 		return (PM_IOERR);
@@ -338,5 +340,5 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		free(d.due[i].key);
 	free(d.due);
 	log_info("pullmail daemon stopped");
-	return (rc);
+	return (PM_OK);
 }

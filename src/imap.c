@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "imap_reply.h"
 #include "log.h"
+#include "sasl_conn.h"
 #include "session.h"
 #include "utf7.h"
 #include "xmalloc.h"
@@ -300,7 +301,8 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
-	sa = session_sasl(s, m, account_port(a, PROTO_IMAP));
+	sa = sasl_conn_new(s->conn, m, a->user, a->password, account_host(a),
+	    account_port(a, PROTO_IMAP));
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
 	snprintf(p->tag, sizeof(p->tag), "A%04u", ++p->tagno);
@@ -344,7 +346,7 @@ imap_authenticate(struct session *s, enum sasl_mech m, char **cause)
 		}
 		if (r.kind != IMAP_CONTINUE)
 			continue;	/* untagged: nothing we need */
-		if ((rc = session_sasl_continue(s, sa, r.text, &init,
+		if ((rc = sasl_conn_answer(s->conn, sa, r.text, &init,
 		    cause)) != 0)
 			goto out;
 	}
@@ -722,6 +724,37 @@ imap_flight_tagged(struct imap *p, const struct imap_resp *r)
 }
 
 /*
+ * The next response while batches are in flight.  A tagged reply to one
+ * of them is taken here (*tagged set); anything else is left in *r.
+ */
+static int
+imap_fetch_next(struct session *s, struct imap_resp *r, int *tagged,
+    char **cause)
+{
+	const char	*errstr;
+	char		*line;
+	size_t		 len;
+
+	*tagged = 0;
+	if (conn_readline(s->conn, &line, &len, cause) != 0)
+		return (PM_SOCKET);
+	if (imap_parse(line, r, &errstr) != 0) {
+		xasprintf(cause, "%s: UID FETCH: %s", conn_label(s->conn),
+		    errstr);
+		return (PM_PROTOCOL);
+	}
+	if (r->kind != IMAP_TAGGED)
+		return (0);
+	if (imap_flight_tagged(imap_data(s), r) < 0) {
+		xasprintf(cause, "%s: UID FETCH: reply with unknown tag %s",
+		    conn_label(s->conn), r->tag);
+		return (PM_PROTOCOL);
+	}
+	*tagged = 1;
+	return (0);
+}
+
+/*
  * Read what is left of the batches in flight (messages the session
  * skipped, or a stop before the end), so that another command can go out.
  */
@@ -730,10 +763,9 @@ imap_drain(struct session *s, char **cause)
 {
 	struct imap		*p = imap_data(s);
 	struct imap_resp	 r;
-	const char		*errstr;
 	char			*line;
 	size_t			 len, i;
-	int			 rc;
+	int			 rc, tagged;
 
 	if (p->in_body) {
 		if ((rc = imap_discard(s, p->literal_left, cause)) != 0)
@@ -748,19 +780,9 @@ imap_drain(struct session *s, char **cause)
 			;
 		if (i == p->nflight)
 			break;
-		if (conn_readline(s->conn, &line, &len, cause) != 0)
-			return (PM_SOCKET);
-		if (imap_parse(line, &r, &errstr) != 0) {
-			xasprintf(cause, "%s: UID FETCH: %s",
-			    conn_label(s->conn), errstr);
-			return (PM_PROTOCOL);
-		}
-		if (r.kind == IMAP_TAGGED && imap_flight_tagged(p, &r) < 0) {
-			xasprintf(cause, "%s: UID FETCH: reply with unknown "
-			    "tag %s", conn_label(s->conn), r.tag);
-			return (PM_PROTOCOL);
-		}
-		if (r.literal >= 0 && (rc = imap_discard_response(s,
+		if ((rc = imap_fetch_next(s, &r, &tagged, cause)) != 0)
+			return (rc);
+		if (!tagged && r.literal >= 0 && (rc = imap_discard_response(s,
 		    r.literal, cause)) != 0)
 			return (rc);
 	}
@@ -850,9 +872,7 @@ imap_body_begin(struct session *s, const struct msg *m, char **cause)
 	struct imap_resp	 r;
 	struct imap_fetch	 f;
 	const char		*errstr;
-	char			*line;
-	size_t			 len;
-	int			 rc, alone = 0;
+	int			 rc, tagged, alone = 0;
 
 	imap_flight_trim(p);
 	if (p->nflight > 0) {
@@ -882,22 +902,10 @@ imap_body_begin(struct session *s, const struct msg *m, char **cause)
 			    "refused" : "OK");
 			return (PM_ERROR);
 		}
-		if (conn_readline(s->conn, &line, &len, cause) != 0)
-			return (PM_SOCKET);
-		if (imap_parse(line, &r, &errstr) != 0) {
-			xasprintf(cause, "%s: UID FETCH: %s",
-			    conn_label(s->conn), errstr);
-			return (PM_PROTOCOL);
-		}
-		if (r.kind == IMAP_TAGGED) {
-			if (imap_flight_tagged(p, &r) < 0) {
-				xasprintf(cause, "%s: UID FETCH: reply with "
-				    "unknown tag %s", conn_label(s->conn),
-				    r.tag);
-				return (PM_PROTOCOL);
-			}
+		if ((rc = imap_fetch_next(s, &r, &tagged, cause)) != 0)
+			return (rc);
+		if (tagged)
 			continue;
-		}
 		if (imap_is(&r, "FETCH")) {
 			if (imap_parse_fetch(r.text, &f, &errstr) != 0) {
 				xasprintf(cause, "%s: UID FETCH: %s",

@@ -20,6 +20,7 @@
 #include "dotstuff.h"
 #include "log.h"
 #include "pop3_reply.h"
+#include "sasl_conn.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -216,7 +217,8 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
-	sa = session_sasl(s, m, account_port(a, PROTO_POP3));
+	sa = sasl_conn_new(s->conn, m, a->user, a->password, account_host(a),
+	    account_port(a, PROTO_POP3));
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
 	if (init != NULL && strlen(init) + strlen(sasl_name(m)) + 8 <= 255) {
@@ -252,7 +254,7 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 			rc = PM_PROTOCOL;
 			goto out;
 		}
-		if ((rc = session_sasl_continue(s, sa, text, &init,
+		if ((rc = sasl_conn_answer(s->conn, sa, text, &init,
 		    cause)) != 0)
 			goto out;
 	}

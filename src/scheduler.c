@@ -255,9 +255,9 @@ sched_round(struct sched *s, size_t n, const char *const *keys,
 	for (;;) {
 		while (!s->stop && next < n &&
 		    sched_running(s, 0) < (size_t)s->jobs) {
-			if (sched_spawn(s, (long)next, keys[next], 0,
-			    timeless[next], fn, args[next]) != 0)
-				results[next] = PM_UNDEFINED;
+			/* A worker that cannot start leaves PM_UNDEFINED. */
+			(void)sched_spawn(s, (long)next, keys[next], 0,
+			    timeless[next], fn, args[next]);
 			next++;
 		}
 		while (sched_collect(s, 0, &tag, &result))

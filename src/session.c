@@ -27,7 +27,6 @@
 #include "multidrop.h"
 #include "net.h"
 #include "rewrite.h"
-#include "sasl.h"
 #include "session.h"
 #include "sink.h"
 #include "tls.h"
@@ -142,47 +141,6 @@ session_starttls(struct session *s, char **cause)
 		log_warnx("%s@%s: the server certificate %s", a->user,
 		    a->name, days < 0 ? "has expired" : days == 0 ?
 		    "expires today" : "expires within 30 days");
-	return (0);
-}
-
-struct sasl *
-session_sasl(struct session *s, enum sasl_mech m, int port)
-{
-	const struct account	*a = s->account;
-	struct sasl		*sa;
-	unsigned char		 cb[64];
-	const char		*type;
-	size_t			 len;
-
-	sa = sasl_new(m, a->user, a->password, account_host(a), port, NULL);
-	if (conn_is_tls(s->conn) && tls_channel_binding(conn_tls(s->conn),
-	    &type, cb, sizeof(cb), &len) == 0)
-		sasl_channel_binding(sa, type, cb, len);
-	explicit_bzero(cb, sizeof(cb));
-	return (sa);
-}
-
-int
-session_sasl_continue(struct session *s, struct sasl *sa,
-    const char *challenge, char **init, char **cause)
-{
-	char	*resp;
-	int	 rc;
-
-	/* Without an inline initial response it answers the first "+". */
-	if (*init != NULL) {
-		resp = *init;
-		*init = NULL;
-	} else if ((rc = sasl_answer(sa, challenge, &resp, cause)) != 0) {
-		if (rc == SASL_REFUSED) {
-			/* "*" cancels (RFC 3501 6.2.2, RFC 5034 4). */
-			conn_printf(s->conn, "*\r\n");
-			conn_flush(s->conn, NULL);
-		}
-		return (rc == SASL_REFUSED ? PM_AUTHFAIL : PM_PROTOCOL);
-	}
-	conn_send_secret(s->conn, "", resp);
-	freezero(resp, strlen(resp));
 	return (0);
 }
 
@@ -842,16 +800,28 @@ fail:
 	return (PM_IOERR);
 }
 
-/* Will the loop below fetch m's body? */
-static int
-session_will_fetch(const struct session *s, const struct msg *m)
+/* What the loop below does with m; the plan and the loop share it. */
+enum fate {
+	FATE_FETCH,
+	FATE_BOUNCING,		/* a bounce for it was in flight */
+	FATE_OLD,		/* delivered before */
+	FATE_OVERSIZED,		/* over "limit" */
+};
+
+static enum fate
+session_fate(const struct session *s, const struct msg *m)
 {
 	const struct account	*a = s->account;
 
-	if (m->recorded == UID_BOUNCE || m->recorded == UID_DELETE ||
-	    (m->recorded == UID_KEPT && !a->fetchall))
-		return (0);
-	return (a->limit <= 0 || m->size <= a->limit);
+	if (m->recorded == UID_BOUNCE)
+		return (FATE_BOUNCING);
+	/* Delivered before: the journal says so, the UID proves it. */
+	if (m->recorded == UID_DELETE || (m->recorded == UID_KEPT &&
+	    !a->fetchall))
+		return (FATE_OLD);
+	if (a->limit > 0 && m->size > a->limit)
+		return (FATE_OVERSIZED);
+	return (FATE_FETCH);
 }
 
 /*
@@ -873,7 +843,7 @@ session_plan(struct session *s, const struct msgset *ms,
 		    a->fetchlimit - st->fetched;
 	v = xreallocarray(NULL, ms->n > 0 ? ms->n : 1, sizeof(*v));
 	for (i = 0; i < ms->n && n < cap; i++) {
-		if (session_will_fetch(s, &ms->v[i]))
+		if (session_fate(s, &ms->v[i]) == FATE_FETCH)
 			v[n++] = &ms->v[i];
 	}
 	s->driver->upcoming(s, v, n);
@@ -941,24 +911,25 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	    SESSION_CHUNK);
 	for (i = 0; i < ms.n; i++) {
 		m = &ms.v[i];
-		if (m->recorded == UID_BOUNCE) {
+		switch (session_fate(s, m)) {
+		case FATE_BOUNCING:
 			log_warnx("%s@%s: message %u was refused and pullmail "
 			    "stopped while bouncing it; left on the server, "
 			    "never bounced twice", a->user, a->name, m->num);
 			continue;
-		}
-		/* Delivered before: the journal says so, the UID proves it. */
-		if (m->recorded == UID_DELETE || (m->recorded == UID_KEPT &&
-		    !a->fetchall)) {
+		case FATE_OLD:
 			if ((rc = session_old(s, fs, m, st)) != 0)
 				break;
 			continue;
-		}
-		if (a->limit > 0 && m->size > a->limit) {
+		case FATE_OVERSIZED:
 			if ((rc = session_oversized(s, m, st)) != 0)
 				break;
 			continue;
+		case FATE_FETCH:
+			break;
 		}
+		if (rc != 0)
+			break;
 		if (s->stop != NULL && *s->stop) {
 			/* SIGTERM: the message in hand was finished; the
 			 * rest waits for the next poll. */

@@ -25,7 +25,7 @@
 #include "log.h"
 #include "net.h"
 #include "result.h"
-#include "sasl.h"
+#include "sasl_conn.h"
 #include "sink.h"
 #include "smtp_reply.h"
 #include "xmalloc.h"
@@ -198,10 +198,7 @@ smtp_auth(struct smtp *s, const struct account *a, int port,
 {
 	struct sasl	*sa;
 	enum sasl_mech	 m;
-	unsigned char	 cb[64];
-	const char	*type;
-	char		*init = NULL, *resp, *prefix;
-	size_t		 len;
+	char		*init = NULL, *prefix;
 	int		 code, rc = -1;
 
 	if (!(ext & 32)) {
@@ -214,17 +211,17 @@ smtp_auth(struct smtp *s, const struct account *a, int port,
 		    "(%s) is one pullmail can use", spec, s->auth);
 		return (-1);
 	}
-	sa = sasl_new(m, a->esmtpname, a->esmtppassword, spec, port, NULL);
-	if (conn_is_tls(s->conn) && tls_channel_binding(conn_tls(s->conn),
-	    &type, cb, sizeof(cb), &len) == 0)
-		sasl_channel_binding(sa, type, cb, len);
-	explicit_bzero(cb, sizeof(cb));
+	sa = sasl_conn_new(s->conn, m, a->esmtpname, a->esmtppassword, spec,
+	    port);
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;
 	if (init != NULL) {
+		/* RFC 4954: the initial response rides on AUTH, "=" if empty. */
 		xasprintf(&prefix, "AUTH %s ", sasl_name(m));
 		conn_send_secret(s->conn, prefix, *init ? init : "=");
 		free(prefix);
+		freezero(init, strlen(init));
+		init = NULL;
 	} else
 		conn_printf(s->conn, "AUTH %s\r\n", sasl_name(m));
 	for (;;) {
@@ -240,14 +237,9 @@ smtp_auth(struct smtp *s, const struct account *a, int port,
 			    sasl_name(m), a->esmtpname, s->last);
 			goto out;
 		}
-		if (sasl_answer(sa, s->last[3] == ' ' ? s->last + 4 : "",
-		    &resp, cause) != 0) {
-			conn_printf(s->conn, "*\r\n");
-			(void)conn_flush(s->conn, NULL);
+		if (sasl_conn_answer(s->conn, sa, s->last[3] == ' ' ?
+		    s->last + 4 : "", &init, cause) != 0)
 			goto out;
-		}
-		conn_send_secret(s->conn, "", resp);
-		freezero(resp, strlen(resp));
 	}
 	if (rc == 0)
 		log_debug("%s: logged in as %s with %s", spec, a->esmtpname,
