@@ -118,6 +118,8 @@ run() {
 	rc="$T/$tool.rc"
 	rcbody "$tool" "$proto" "$sink" >"$rc"
 	chmod 600 "$rc"
+	# Nothing left for the disk to write back while the clock runs.
+	sync
 	case $tool in
 	fetchmail)
 		/usr/bin/time -o "$T/time" -f '%e %U %S %M' fetchmail -f "$rc" \
@@ -149,6 +151,7 @@ floor() {
 		rm -rf "$dir"
 		mkdir -p "$dir"
 	fi
+	sync
 	/usr/bin/time -o "$T/time" -f '%e %U %S %M' "$FLOOR" "$proto" 127.0.0.1 \
 	    "$port" "$MAIL_USER" "$MAIL_PASS" "$T/ca.crt" $dir >/dev/null ||
 	    bail "the floor reader failed"

@@ -4,6 +4,13 @@
  * A sink is opened once per poll, then for each message: begin, write as
  * often as needed, and commit or abort.  commit returning SINK_OK is the
  * only thing that allows a message to leave the server.
+ *
+ * Sinks with a sync operation (Maildir) commit in groups: commit
+ * returning SINK_OK only stages the message, and sync makes every staged
+ * message durable at once (one fsync of the directory for a whole batch
+ * instead of one per message).  Until sync returns SINK_OK, no staged
+ * message may leave the server or be recorded as delivered; close
+ * discards whatever is still staged.
  */
 
 #ifndef PM_SINK_H
@@ -33,6 +40,7 @@ struct sink_ops {
 			    char **);
 	enum sink_result (*commit)(struct sink *, char **);
 	void		 (*abort)(struct sink *);	/* leaves nothing */
+	enum sink_result (*sync)(struct sink *, char **); /* or NULL */
 	void		 (*close)(struct sink *);
 };
 

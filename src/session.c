@@ -34,6 +34,9 @@
 #include "xmalloc.h"
 
 #define SESSION_CHUNK	65536
+/* Group commit (Maildir): one directory fsync per this many messages. */
+#define SESSION_BATCH		32
+#define SESSION_BATCH_OCTETS	(8LL * 1024 * 1024)
 
 struct poll_stats {
 	unsigned int	found;
@@ -850,6 +853,120 @@ session_plan(struct session *s, const struct msgset *ms,
 	free(v);
 }
 
+/*
+ * Messages a group-committing sink (Maildir) holds but has not yet made
+ * durable: indexes into the folder's msgset.
+ */
+struct staged {
+	size_t		*v;
+	size_t		 n;
+	size_t		 cap;
+	long long	 octets;
+};
+
+static void
+staged_add(struct staged *sg, size_t i, long long size)
+{
+	if (sg->n == sg->cap) {
+		sg->cap = sg->cap == 0 ? SESSION_BATCH : sg->cap * 2;
+		sg->v = xreallocarray(sg->v, sg->cap, sizeof(*sg->v));
+	}
+	sg->v[sg->n++] = i;
+	sg->octets += size;
+}
+
+/*
+ * A batch is bounded in count and size: a crash re-fetches at most that
+ * much, and POP3 "expunge N" still means N.
+ */
+static int
+session_batch_full(const struct session *s, const struct staged *sg)
+{
+	const struct account	*a = s->account;
+
+	if (sg->n >= SESSION_BATCH || sg->octets >= SESSION_BATCH_OCTETS)
+		return (1);
+	return (!a->keep && s->driver == &pop3_driver && a->expunge > 0 &&
+	    s->deletions + sg->n >= (unsigned)a->expunge);
+}
+
+/*
+ * A message the sink holds for good: counted, and recorded before the
+ * server hears of it, so that killed from here on it is never delivered
+ * again.
+ */
+static void
+session_record(struct session *s, struct folder_state *fs,
+    const struct msg *m, struct poll_stats *st)
+{
+	const struct account	*a = s->account;
+	char			*cause = NULL, kbuf[16];
+	const char		*key;
+
+	st->delivered++;
+	st->octets += m->size;
+	log_debug("%s@%s: message %u delivered", a->user, a->name, m->num);
+	session_progress(s, st);
+	key = session_msg_key(s, m, kbuf, sizeof(kbuf));
+	if (key != NULL && uidstore_record(fs->store, key, a->keep ?
+	    UID_KEPT : UID_DELETE, &cause) != 0) {
+		log_warnx("%s@%s: %s; message %u may be fetched again",
+		    a->user, a->name, cause, m->num);
+		free(cause);
+	}
+}
+
+/* Then the server deletes it, or marks it seen with "keep". */
+static int
+session_dispose(struct session *s, const struct msg *m)
+{
+	const struct account	*a = s->account;
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((rc = s->driver->dispose(s, m, a->keep ? DISP_SEEN :
+	    DISP_DELETE, &cause)) != 0) {
+		log_warnx("%s@%s: %s", a->user, a->name, cause);
+		free(cause);
+		return (rc);
+	}
+	if (!a->keep && s->driver == &pop3_driver && a->expunge > 0)
+		s->deletions++;
+	return (0);
+}
+
+/*
+ * Make the staged batch durable, then record and dispose of each message
+ * in it.  If the sink cannot, the whole batch stays on the server.
+ */
+static int
+session_settle(struct session *s, struct sink *sk, struct folder_state *fs,
+    struct msgset *ms, struct staged *sg, struct poll_stats *st)
+{
+	const struct account	*a = s->account;
+	char			*cause = NULL;
+	size_t			 i, n = sg->n;
+	int			 rc = 0;
+
+	sg->n = 0;
+	sg->octets = 0;
+	if (n == 0)
+		return (0);
+	if (sk->ops->sync(sk, &cause) != SINK_OK) {
+		log_warnx("%s@%s: %zu message%s not delivered, left on the "
+		    "server: %s", a->user, a->name, n, n == 1 ? "" : "s",
+		    cause);
+		free(cause);
+		st->failed += n;
+		return (sk->fail);
+	}
+	for (i = 0; i < n; i++)
+		session_record(s, fs, &ms->v[sg->v[i]], st);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = session_dispose(s, &ms->v[sg->v[i]]);
+	return (rc);
+}
+
 static int
 session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
@@ -860,12 +977,12 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	struct msg		*m;
 	struct refusal		 rf;
 	enum sink_result	 r;
-	char			*cause = NULL, *buf, kbuf[16];
-	const char		*key;
+	char			*cause = NULL, *buf;
 	uint32_t		 oldv;
 	size_t			 i, fresh;
 	const int		 imap = s->driver == &imap_driver;
-	int			 rc;
+	struct staged		 sg = { NULL, 0, 0, 0 };
+	int			 rc, r2;
 
 	memset(&rf, 0, sizeof(rf));
 	if ((rc = s->driver->select(s, folder, &cause)) != 0)
@@ -965,36 +1082,28 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 			st->failed++;
 			continue;
 		}
-		st->delivered++;
-		st->octets += m->size;
-		log_debug("%s@%s: message %u delivered", a->user, a->name,
-		    m->num);
-		session_progress(s, st);
-		/*
-		 * Recorded before the server hears of it: killed from here
-		 * on, the message is never delivered again.
-		 */
-		key = session_msg_key(s, m, kbuf, sizeof(kbuf));
-		if (key != NULL && uidstore_record(fs->store, key, a->keep ?
-		    UID_KEPT : UID_DELETE, &cause) != 0) {
-			log_warnx("%s@%s: %s; message %u may be fetched "
-			    "again", a->user, a->name, cause, m->num);
-			free(cause);
-			cause = NULL;
+		if (sk->ops->sync != NULL) {
+			staged_add(&sg, i, m->size);
+			if (!session_batch_full(s, &sg))
+				continue;
+			rc = session_settle(s, sk, fs, &ms, &sg, st);
+		} else {
+			session_record(s, fs, m, st);
+			rc = session_dispose(s, m);
 		}
-		if ((rc = s->driver->dispose(s, m, a->keep ? DISP_SEEN :
-		    DISP_DELETE, &cause)) != 0) {
-			log_warnx("%s@%s: %s", a->user, a->name, cause);
-			free(cause);
+		if (rc != 0)
 			break;
-		}
 		/* POP3 "expunge N": deletions become real only at QUIT. */
 		if (!a->keep && s->driver == &pop3_driver && a->expunge > 0 &&
-		    ++s->deletions >= (unsigned)a->expunge && i + 1 < ms.n) {
+		    s->deletions >= (unsigned)a->expunge && i + 1 < ms.n) {
 			s->reopen = 1;
 			break;
 		}
 	}
+	/* Whatever ended the loop: what was staged is made durable. */
+	if ((r2 = session_settle(s, sk, fs, &ms, &sg, st)) != 0 && rc == 0)
+		rc = r2;
+	free(sg.v);
 	free(buf);
 	msgset_clear(&ms);
 	return (rc);

@@ -1,10 +1,13 @@
 /*
  * sink_maildir.c -- deliver into a Maildir.
  *
- * The message is written to tmp/, fsync'ed, then linked into new/ and
- * the new/ directory fsync'ed: only then is it delivered, and only then
- * may it leave the mail server.  Line ends become LF, as local mail
- * readers expect.  An abort removes the file from tmp/.
+ * A message is written to tmp/ and staged.  sync then makes the staged
+ * batch durable: each file fsync'ed, linked into new/, and new/ fsync'ed
+ * once for all of them.  Only then are they delivered, and only then may
+ * they leave the mail server; until then nothing shows in new/, so a
+ * crash leaves files in tmp/ (which Maildir readers clean up) and the
+ * messages on the server.  Line ends become LF, as local mail readers
+ * expect.  An abort removes the file from tmp/.
  */
 
 #include <sys/types.h>
@@ -28,8 +31,19 @@
 
 #define MAILDIR_BUF	65536
 
+/* Written and closed for writing, not yet durable nor in new/. */
+struct maildir_staged {
+	char			*base;
+	char			*tmpname;
+	int			 fd;
+	long long		 size;
+};
+
 struct maildir {
 	char			*path;
+	struct maildir_staged	*staged;
+	size_t			 nstaged;
+	size_t			 capstaged;
 	char			*tmpname;	/* tmp/<unique> while writing */
 	char			*base;		/* <unique> */
 	int			 fd;
@@ -163,35 +177,101 @@ maildir_abort(struct sink *sk)
 	}
 }
 
+static void
+maildir_unstage(struct maildir *m, int unlink_tmp)
+{
+	struct maildir_staged	*st;
+	size_t			 i;
+
+	for (i = 0; i < m->nstaged; i++) {
+		st = &m->staged[i];
+		if (st->fd != -1)
+			close(st->fd);
+		if (unlink_tmp)
+			(void)unlink(st->tmpname);
+		free(st->base);
+		free(st->tmpname);
+	}
+	m->nstaged = 0;
+}
+
 static enum sink_result
 maildir_commit(struct sink *sk, char **cause)
 {
-	struct maildir	*m = sk->data;
-	char		*final;
-	int		 rc;
+	struct maildir		*m = sk->data;
+	struct maildir_staged	*st;
 
 	m->used += crlf_strip_end(&m->strip, m->buf + m->used);
-	if (maildir_flush(m) != 0 || fsync(m->fd) != 0) {
+	if (maildir_flush(m) != 0) {
 		xasprintf(cause, "maildir: %s: %s", m->tmpname,
 		    strerror(errno));
 		maildir_abort(sk);
 		return (SINK_FATAL);
 	}
-	close(m->fd);
+	/* Start the writeback now; sync's fsync then mostly waits. */
+	(void)sync_file_range(m->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (m->nstaged == m->capstaged) {
+		m->capstaged = m->capstaged == 0 ? 32 : m->capstaged * 2;
+		m->staged = xreallocarray(m->staged, m->capstaged,
+		    sizeof(*m->staged));
+	}
+	st = &m->staged[m->nstaged++];
+	st->fd = m->fd;
+	st->size = m->size;
+	st->base = m->base;
+	st->tmpname = m->tmpname;
 	m->fd = -1;
-	/* ",S=size" lets Dovecot and others skip a stat. */
-	xasprintf(&final, "%s/new/%s,S=%lld", m->path, m->base, m->size);
-	rc = link(m->tmpname, final);
-	if (rc == 0) {
-		(void)unlink(m->tmpname);
-		rc = fsync(m->newfd);
+	m->base = m->tmpname = NULL;
+	return (SINK_OK);
+}
+
+static enum sink_result
+maildir_sync(struct sink *sk, char **cause)
+{
+	struct maildir		*m = sk->data;
+	struct maildir_staged	*st;
+	char			*final;
+	size_t			 i, linked = 0;
+
+	for (i = 0; i < m->nstaged; i++) {
+		st = &m->staged[i];
+		if (fsync(st->fd) != 0) {
+			xasprintf(cause, "maildir: %s: %s", st->tmpname,
+			    strerror(errno));
+			goto fail;
+		}
+		close(st->fd);
+		st->fd = -1;
 	}
-	if (rc != 0) {
-		xasprintf(cause, "maildir: %s: %s", final, strerror(errno));
-		(void)unlink(m->tmpname);
+	for (; linked < m->nstaged; linked++) {
+		st = &m->staged[linked];
+		/* ",S=size" lets Dovecot and others skip a stat. */
+		xasprintf(&final, "%s/new/%s,S=%lld", m->path, st->base,
+		    st->size);
+		if (link(st->tmpname, final) != 0) {
+			xasprintf(cause, "maildir: %s: %s", final,
+			    strerror(errno));
+			free(final);
+			goto fail;
+		}
+		free(final);
+		(void)unlink(st->tmpname);
 	}
-	free(final);
-	return (rc == 0 ? SINK_OK : SINK_FATAL);
+	if (fsync(m->newfd) != 0) {
+		xasprintf(cause, "maildir: %s/new: %s", m->path,
+		    strerror(errno));
+		goto fail;
+	}
+	maildir_unstage(m, 0);
+	return (SINK_OK);
+
+fail:
+	/*
+	 * The batch stays on the server.  Files already in new/ may be
+	 * delivered again next poll: a duplicate, never a loss.
+	 */
+	maildir_unstage(m, 1);
+	return (SINK_FATAL);
 }
 
 static void
@@ -202,7 +282,9 @@ maildir_close(struct sink *sk)
 	if (m == NULL)
 		return;
 	maildir_abort(sk);
+	maildir_unstage(m, 1);
 	close(m->newfd);
+	free(m->staged);
 	free(m->path);
 	free(m->base);
 	free(m->tmpname);
@@ -217,5 +299,6 @@ const struct sink_ops sink_maildir_ops = {
 	.write = maildir_write,
 	.commit = maildir_commit,
 	.abort = maildir_abort,
+	.sync = maildir_sync,
 	.close = maildir_close,
 };
