@@ -11,6 +11,8 @@
 #define PM_LINE_MAX		65536	/* one protocol line, CR LF included */
 #define PM_UID_MAX		256	/* a POP3 UIDL or IMAP UID string */
 #define PM_LITERAL_MAX		65536	/* an IMAP literal that is not a body */
+/* A message body: a literal announcing more is a lie or an attack. */
+#define PM_MESSAGE_MAX		(2LL * 1024 * 1024 * 1024)
 #define PM_HEADER_MAX		(1024 * 1024)	/* a message's header block */
 #define PM_IO_BUF		65536	/* socket read buffer */
 #define PM_WBUF_MAX		65536	/* output buffered before a flush */

@@ -248,11 +248,28 @@ conn_fill(struct conn *c, char **cause)
 	}
 }
 
+static long
+conn_ms_since(const struct timespec *t0)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ((now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/*
+ * One line, which must arrive whole within the timeout: the timeout
+ * alone bounds only the silence between bytes, and a server dripping a
+ * byte a second would hold us forever.
+ */
 int
 conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 {
-	char	*start, *lf;
-	size_t	 avail, len, scanned = 0;
+	struct timespec	 t0;
+	char		*start, *lf;
+	size_t		 avail, len, scanned = 0;
+	int		 waited = 0;
 
 	for (;;) {
 		start = c->rbuf + c->roff;
@@ -265,6 +282,15 @@ conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 			xasprintf(cause, "%s: line longer than %d bytes",
 			    c->label, PM_LINE_MAX);
 			return (-1);
+		}
+		if (waited && conn_ms_since(&t0) > (long)c->timeout * 1000) {
+			xasprintf(cause, "%s: a line took more than %d seconds "
+			    "to arrive", c->label, c->timeout);
+			return (-1);
+		}
+		if (!waited) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			waited = 1;
 		}
 		if (conn_fill(c, cause) != 0)
 			return (-1);

@@ -912,6 +912,13 @@ imap_body_begin(struct session *s, const struct msg *m, char **cause)
 				    conn_label(s->conn), errstr);
 				return (PM_PROTOCOL);
 			}
+			if (f.has_body && r.literal > PM_MESSAGE_MAX) {
+				xasprintf(cause, "%s: UID FETCH %u: a body of "
+				    "%lld bytes announced, more than the %lld "
+				    "a message may have", conn_label(s->conn),
+				    m->uid, r.literal, (long long)PM_MESSAGE_MAX);
+				return (PM_PROTOCOL);
+			}
 			if (f.has_body && r.literal >= 0 &&
 			    (!f.has_uid || f.uid == m->uid)) {
 				p->literal_left = r.literal;

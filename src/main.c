@@ -7,6 +7,8 @@
  */
 
 #include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <libutil.h>
 #include <limits.h>
@@ -107,6 +109,24 @@ absolute_path(const char *path)
 	return (abs);
 }
 
+/*
+ * Passwords, tokens and SCRAM keys are in this process's memory: no core
+ * file, and (outside sanitizer builds, whose leak checker must attach to
+ * the process) no ptrace or /proc/PID/mem by other processes of the user.
+ */
+static void
+no_core_dumps(void)
+{
+	struct rlimit	rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_CORE");
+#ifndef __SANITIZE_ADDRESS__
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_warn("prctl PR_SET_DUMPABLE");
+#endif
+}
+
 /* One round over every account, then exit. */
 static int
 run_once(struct run *r)
@@ -128,6 +148,7 @@ main(int argc, char **argv, char **envp)
 	char		*path;
 	int		 rc, result = PM_SYNTAX;
 
+	no_core_dumps();
 	setproctitle_init(argc, argv, envp);
 	signal(SIGPIPE, SIG_IGN);
 	memset(&r, 0, sizeof(r));

@@ -4,6 +4,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "bounds.h"
 #include "log.h"
 #include "password.h"
+#include "runas.h"
 #include "xmalloc.h"
 
 struct netrc_lexer {
@@ -122,6 +124,7 @@ netrc_read(void)
 {
 	const char	*home;
 	char		*path, *buf;
+	struct stat	 sb;
 	ssize_t		 n;
 	size_t		 len = 0;
 	int		 fd;
@@ -130,9 +133,20 @@ netrc_read(void)
 		return (NULL);
 	xasprintf(&path, "%s/.netrc", home);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	free(path);
-	if (fd == -1)
+	if (fd == -1) {
+		free(path);
 		return (NULL);
+	}
+	/* As ftp(1) does: passwords others can read or plant are ignored. */
+	if (fstat(fd, &sb) == -1 || sb.st_uid != geteuid() ||
+	    (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		log_warnx("%s is ignored: it must be owned by you and "
+		    "readable by you alone (chmod 600 %s)", path, path);
+		free(path);
+		close(fd);
+		return (NULL);
+	}
+	free(path);
 	buf = xmalloc(PM_RC_SIZE_MAX + 1);
 	while (len < PM_RC_SIZE_MAX &&
 	    (n = read(fd, buf + len, PM_RC_SIZE_MAX - len)) > 0)
@@ -186,16 +200,21 @@ password_eval(struct account *a, char **cause)
 	ssize_t		 n;
 	time_t		 deadline;
 	pid_t		 pid;
+	struct runas	 ra;
 	int		 fds[2], status, timed_out = 0;
 
+	if (runas_resolve(&ra, a, "passwordeval", cause) != 0)
+		return (-1);
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		fatal("pipe");
 	if ((pid = fork()) == -1)
 		fatal("fork");
 	if (pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
+		runas_become(&ra, "passwordeval");
 		exec_command(a->passwordeval);
 	}
+	runas_free(&ra);
 	close(fds[1]);
 	/* Bounded by the account's timeout: a pinentry may need a while. */
 	deadline = time(NULL) + a->timeout;

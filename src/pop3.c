@@ -403,13 +403,25 @@ pop3_select(struct session *s, const char *folder, char **cause)
 	return (0);
 }
 
+struct list_cursor {
+	struct msgset	*ms;
+	long long	 stat;		/* how many STAT said there are */
+};
+
 static int
 pop3_list_cb(struct session *s, const char *line, void *arg, char **cause)
 {
-	struct msgset	*ms = arg;
-	struct msg	 m;
-	const char	*errstr;
+	struct list_cursor	*cur = arg;
+	struct msgset		*ms = cur->ms;
+	struct msg		 m;
+	const char		*errstr;
 
+	/* The maildrop is locked: LIST lists exactly what STAT counted. */
+	if ((long long)ms->n >= cur->stat) {
+		xasprintf(cause, "%s: LIST: more messages than the %lld STAT "
+		    "counted", conn_label(s->conn), cur->stat);
+		return (PM_PROTOCOL);
+	}
 	memset(&m, 0, sizeof(m));
 	if (pop3_parse_list(line, &m.num, &m.size, &errstr) != 0) {
 		xasprintf(cause, "%s: LIST: %s: \"%.80s\"",
@@ -452,18 +464,75 @@ pop3_uidl_cb(struct session *s, const char *line, void *arg, char **cause)
 }
 
 static int
+pop3_uidl_cmp(const void *a, const void *b)
+{
+	const struct msg	*const *ma = a, *const *mb = b;
+
+	return (strcmp((*ma)->uidl, (*mb)->uidl));
+}
+
+/*
+ * A UID given to two messages identifies neither: both are fetched as
+ * new and not remembered, so nothing is skipped (or deleted as old) for
+ * sharing a UID with a message delivered before.
+ */
+static void
+pop3_uidl_dups(struct session *s, struct msgset *ms)
+{
+	struct msg	**v;
+	size_t		  i, j, n = 0;
+
+	v = xreallocarray(NULL, ms->n, sizeof(*v));
+	for (i = 0; i < ms->n; i++) {
+		if (ms->v[i].uidl[0] != '\0')
+			v[n++] = &ms->v[i];
+	}
+	qsort(v, n, sizeof(*v), pop3_uidl_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[i]->uidl, v[j]->uidl) == 0;
+		    j++)
+			;
+		if (j - i == 1)
+			continue;
+		log_warnx("%s@%s: %s: UIDL gives UID \"%.40s\" to %zu messages;"
+		    " they are fetched without being remembered",
+		    s->account->user, s->account->name, conn_label(s->conn),
+		    v[i]->uidl, j - i);
+		for (; i < j; i++)
+			v[i]->uidl[0] = '\0';
+	}
+	free(v);
+}
+
+static int
 pop3_scan(struct session *s, struct msgset *ms, char **cause)
 {
 	struct pop3		*p = pop3_data(s);
 	struct uidl_cursor	 cur = { ms, 0 };
+	struct list_cursor	 lc = { ms, 0 };
+	const char		*text, *errstr;
 	char			*why = NULL;
 	int			 rc;
 
 	/* One LIST for the whole mailbox, not one per message. */
+	conn_printf(s->conn, "STAT\r\n");
+	if ((rc = pop3_send(s, cause)) != 0 ||
+	    (rc = pop3_reply_ok(s, "STAT", PM_ERROR, &text, cause)) != 0)
+		return (rc);
+	text += strspn(text, " ");
+	why = xstrndup(text, strspn(text, "0123456789"));
+	lc.stat = strtonum(why, 0, PM_MULTILINE_MAX, &errstr);
+	free(why);
+	why = NULL;
+	if (errstr != NULL) {
+		xasprintf(cause, "%s: STAT: message count is %s: \"%.40s\"",
+		    conn_label(s->conn), errstr, text);
+		return (PM_PROTOCOL);
+	}
 	conn_printf(s->conn, "LIST\r\n");
 	if ((rc = pop3_send(s, cause)) != 0 ||
 	    (rc = pop3_expect_ok(s, "LIST", PM_ERROR, cause)) != 0 ||
-	    (rc = pop3_multiline(s, "LIST", pop3_list_cb, ms, cause)) != 0)
+	    (rc = pop3_multiline(s, "LIST", pop3_list_cb, &lc, cause)) != 0)
 		return (rc);
 	if (ms->n == 0 || (p->capa_ok && !(p->caps & POP3_CAP_UIDL)))
 		return (0);
@@ -478,7 +547,10 @@ pop3_scan(struct session *s, struct msgset *ms, char **cause)
 		free(why);		/* UIDL is optional (RFC 1939) */
 		return (0);
 	}
-	return (pop3_multiline(s, "UIDL", pop3_uidl_cb, &cur, cause));
+	if ((rc = pop3_multiline(s, "UIDL", pop3_uidl_cb, &cur, cause)) != 0)
+		return (rc);
+	pop3_uidl_dups(s, ms);
+	return (0);
 }
 
 static int

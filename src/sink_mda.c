@@ -13,8 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +22,7 @@
 #include "dotstuff.h"
 #include "log.h"
 #include "result.h"
+#include "runas.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -35,11 +34,7 @@ struct mda {
 	int			write_error;	/* it stopped reading */
 	struct crlf_stripper	strip;
 	struct crlf_forcer	force;
-	int			drop;		/* become uid/gid to run it */
-	uid_t			uid;
-	gid_t			gid;
-	char			*user;
-	char			*home;
+	struct runas		runas;		/* who runs it */
 	char			out[2 * MDA_CHUNK];
 };
 
@@ -167,62 +162,6 @@ mda_build(const char *cmd, const struct envelope *e, struct argv *av)
 	}
 }
 
-/*
- * Who the MDA runs as.  A root pullmail runs it as "mdauser" and refuses
- * to run it as root unless mdauser says root: fetchmail would, and an
- * MDA command fed hostile mail as root is one bug away from the machine.
- */
-static int
-mda_identity(struct mda *m, const struct account *a, char **cause)
-{
-	struct passwd	*pw;
-
-	if (a->mdauser == NULL) {
-		if (geteuid() != 0)
-			return (0);
-		xasprintf(cause, "mda: pullmail runs as root and will not run "
-		    "the MDA as root; add \"mdauser NAME\" to run it as that "
-		    "user (\"mdauser root\" if root is really meant)");
-		return (-1);
-	}
-	if ((pw = getpwnam(a->mdauser)) == NULL) {
-		xasprintf(cause, "mda: mdauser %s: no such user", a->mdauser);
-		return (-1);
-	}
-	if (pw->pw_uid == geteuid())
-		return (0);
-	if (geteuid() != 0) {
-		xasprintf(cause, "mda: mdauser %s: only root can run the MDA "
-		    "as another user", a->mdauser);
-		return (-1);
-	}
-	m->drop = 1;
-	m->uid = pw->pw_uid;
-	m->gid = pw->pw_gid;
-	m->user = xstrdup(pw->pw_name);
-	m->home = xstrdup(pw->pw_dir);
-	return (0);
-}
-
-/* In the child: become mdauser for good, or exit 71 (EX_OSERR). */
-static void
-mda_become(const struct mda *m)
-{
-	if (!m->drop)
-		return;
-	if (initgroups(m->user, m->gid) == -1 || setgid(m->gid) == -1 ||
-	    setuid(m->uid) == -1 || setuid(0) != -1) {
-		fprintf(stderr, "pullmail: mda: cannot become %s: %s\n",
-		    m->user, strerror(errno));
-		_exit(71);
-	}
-	setenv("HOME", m->home, 1);
-	setenv("USER", m->user, 1);
-	setenv("LOGNAME", m->user, 1);
-	if (chdir(m->home) == -1 && chdir("/") == -1)
-		_exit(71);
-}
-
 static int
 mda_open(struct sink *sk, char **cause)
 {
@@ -231,7 +170,7 @@ mda_open(struct sink *sk, char **cause)
 	m = xcalloc(1, sizeof(*m));
 	m->pid = -1;
 	m->fd = -1;
-	if (mda_identity(m, sk->account, cause) != 0) {
+	if (runas_resolve(&m->runas, sk->account, "mda", cause) != 0) {
 		free(m);
 		return (PM_IOERR);
 	}
@@ -268,7 +207,7 @@ mda_begin(struct sink *sk, const struct envelope *e, char **cause)
 		if (dup2(pfd[0], STDIN_FILENO) == -1)
 			_exit(71);
 		signal(SIGPIPE, SIG_DFL);
-		mda_become(m);
+		runas_become(&m->runas, "mda");
 		execvp(av.v[0], av.v);
 		fprintf(stderr, "pullmail: mda: %s: %s\n", av.v[0],
 		    strerror(errno));
@@ -404,8 +343,7 @@ mda_close(struct sink *sk)
 
 	if (m != NULL) {
 		mda_abort(sk);
-		free(m->user);
-		free(m->home);
+		runas_free(&m->runas);
 	}
 	free(m);
 	sk->data = NULL;

@@ -78,24 +78,9 @@ smtp_reply(struct smtp *s, int *ext, char **cause)
 			    "multi-line reply", s->host);
 			return (-1);
 		}
-		if (ext != NULL && lines > 0) {
-			if (strcasecmp(text, "PIPELINING") == 0)
-				*ext |= 1;
-			else if (strncasecmp(text, "SIZE", 4) == 0 &&
-			    (text[4] == '\0' || text[4] == ' '))
-				*ext |= 2;
-			else if (strcasecmp(text, "8BITMIME") == 0)
-				*ext |= 4;
-			else if (strcasecmp(text, "SMTPUTF8") == 0)
-				*ext |= 8;
-			else if (strcasecmp(text, "STARTTLS") == 0)
-				*ext |= 16;
-			else if (strncasecmp(text, "AUTH", 4) == 0 &&
-			    (text[4] == ' ' || text[4] == '=')) {
-				*ext |= 32;
-				strlcpy(s->auth, text + 5, sizeof(s->auth));
-			}
-		}
+		if (ext != NULL && lines > 0)
+			*ext |= smtp_ehlo_keyword(text, s->auth,
+			    sizeof(s->auth));
 		strlcpy(s->last, line, sizeof(s->last));
 		if (last)
 			return (code);
@@ -161,7 +146,7 @@ smtp_secure(struct smtp *s, const struct account *a, const char *host,
 	struct tls_policy	 p;
 	int			 code;
 
-	if (!(*ext & 16)) {
+	if (!(*ext & SMTP_EXT_STARTTLS)) {
 		if (smtp_is_local(s, host))
 			return (0);
 		xasprintf(cause, "%s offers no STARTTLS, and esmtppassword "
@@ -201,7 +186,7 @@ smtp_auth(struct smtp *s, const struct account *a, int port,
 	char		*init = NULL, *prefix;
 	int		 code, rc = -1;
 
-	if (!(ext & 32)) {
+	if (!(ext & SMTP_EXT_AUTH)) {
 		log_info("%s does not offer AUTH; sending without logging in",
 		    spec);
 		return (0);
@@ -299,10 +284,10 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 	if (a->esmtppassword != NULL && (smtp_secure(s, a, host, spec, &ext,
 	    cause) != 0 || smtp_auth(s, a, port, spec, ext, cause) != 0))
 		goto fail;
-	s->pipelining = (ext & 1) != 0;
-	s->size = (ext & 2) != 0;
-	s->eightbitmime = (ext & 4) != 0;
-	s->smtputf8 = (ext & 8) != 0;
+	s->pipelining = (ext & SMTP_EXT_PIPELINING) != 0;
+	s->size = (ext & SMTP_EXT_SIZE) != 0;
+	s->eightbitmime = (ext & SMTP_EXT_8BITMIME) != 0;
+	s->smtputf8 = (ext & SMTP_EXT_SMTPUTF8) != 0;
 	log_debug("%s: %s session open%s", spec, s->lmtp ? "LMTP" : "SMTP",
 	    s->pipelining ? ", pipelining" : "");
 	return (0);

@@ -4,6 +4,9 @@
  */
 
 #include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
 
 #include "smtp_reply.h"
 
@@ -31,5 +34,28 @@ smtp_reply_line(const char *line, int *code_r, int *last_r,
 	    (line[2] - '0');
 	*last_r = line[3] != '-';
 	*text_r = line[3] == '\0' ? line + 3 : line + 4;
+	return (0);
+}
+
+int
+smtp_ehlo_keyword(const char *text, char *auth, size_t size)
+{
+	if (strcasecmp(text, "PIPELINING") == 0)
+		return (SMTP_EXT_PIPELINING);
+	if (strncasecmp(text, "SIZE", 4) == 0 &&
+	    (text[4] == '\0' || text[4] == ' '))
+		return (SMTP_EXT_SIZE);
+	if (strcasecmp(text, "8BITMIME") == 0)
+		return (SMTP_EXT_8BITMIME);
+	if (strcasecmp(text, "SMTPUTF8") == 0)
+		return (SMTP_EXT_SMTPUTF8);
+	if (strcasecmp(text, "STARTTLS") == 0)
+		return (SMTP_EXT_STARTTLS);
+	/* "AUTH=" is what some old servers say. */
+	if (strncasecmp(text, "AUTH", 4) == 0 &&
+	    (text[4] == ' ' || text[4] == '=')) {
+		strlcpy(auth, text + 5, size);
+		return (SMTP_EXT_AUTH);
+	}
 	return (0);
 }

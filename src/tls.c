@@ -562,9 +562,15 @@ tls_io_result(struct tls *t, int r, const char *what, char **cause)
 	case SSL_ERROR_ZERO_RETURN:
 		return (TLS_IO_EOF);
 	case SSL_ERROR_SYSCALL:
-		if (ERR_peek_error() == 0) {
-			xasprintf(cause, "%s: connection closed", what);
-			return (TLS_IO_ERROR);
+		if (ERR_peek_error() == 0)
+			return (TLS_IO_EOF);
+		break;
+	case SSL_ERROR_SSL:
+		/* Closed without close_notify: to us, closed all the same. */
+		if (ERR_GET_REASON(ERR_peek_error()) ==
+		    SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			ERR_clear_error();
+			return (TLS_IO_EOF);
 		}
 		break;
 	}

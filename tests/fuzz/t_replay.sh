@@ -3,7 +3,7 @@
 # with the normal compiler; the sanitizer build catches memory errors).
 # One TAP line per input; a target that dies adds a failing line.
 total=0
-for target in rcfile netrc pop3 imap; do
+for target in rcfile netrc pop3 imap smtp dotstuff header mime scram; do
 	inputs=("$top_srcdir/tests/fuzz/corpus/$target"/*)
 	out=$("$top_builddir/tests/fuzz/replay_$target" "${inputs[@]}" 2>&1)
 	status=$?

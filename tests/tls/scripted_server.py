@@ -238,6 +238,8 @@ def serve_pop3_drop(conn, log):
             conn.sendall(b"+OK\r\nUIDL\r\nUSER\r\n.\r\n")
         elif cmd in (b"USER", b"PASS", b"NOOP"):
             conn.sendall(b"+OK\r\n")
+        elif cmd == b"STAT":
+            conn.sendall(b"+OK 1 %d\r\n" % len(msg))
         elif cmd == b"LIST":
             conn.sendall(b"+OK\r\n1 %d\r\n.\r\n" % len(msg))
         elif cmd == b"UIDL":

@@ -1,0 +1,149 @@
+#!/bin/bash
+# t_hostile.sh -- pullmail against a hostile server (hostile_server.py):
+# STARTTLS games, absurd sizes and literals, endless and huge lines, NUL
+# bytes, duplicate UIDs, floods, drips and drops.  For each scenario the
+# outcome a careful client must have: the exit code and a message that
+# says what went wrong, no credentials where they do not belong, nothing
+# deleted that was not delivered, and bounded time and memory.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+setup_certs
+SERVER="$top_srcdir/tests/hostile/hostile_server.py"
+PORT=$((PORT_BASE + 7))
+RSS_MAX=16384	# kB: twice what a normal poll needs
+
+# hostile SCENARIO [RCFILE-EXTRA]: one poll against it; sets $status,
+# $took (ms), $rss (kB); the output is $T/out, the server's log $T/log.
+hostile() {
+	local sc=$1 proto=pop3 tls="ssl"
+	case $sc in
+	imap-*|starttls-caps-change) proto=imap ;;
+	esac
+	case $sc in
+	starttls-*) tls="sslproto tls1.2+" ;;
+	esac
+	rm -f "$T/log" "$T/ready"
+	rm -rf "$T/md" "$STATEDIR"
+	CERT="$T/server.crt" KEY="$T/server.key" \
+	    python3 "$SERVER" "$sc" "$PORT" "$T/log" >"$T/ready" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/ready"
+	rc=$(rcfile hostile "poll localhost via 127.0.0.1 proto $proto port $PORT
+    timeout 3 user \"$MAIL_USER\" password '$MAIL_PASS'
+    $tls sslcertfile \"$T/ca.crt\" maildir \"$T/md\" ${2:-}")
+	local t0
+	t0=$(date +%s%3N)
+	/usr/bin/time -o "$T/time" -f '%M' "$PULLMAIL" --deadline "${DEADLINE:-30}" \
+	    -f "$rc" >"$T/out" 2>&1
+	status=$?
+	took=$(( $(date +%s%3N) - t0 ))
+	rss=$(tail -1 "$T/time")
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+}
+delivered() { find "$T/md/new" -type f 2>/dev/null | wc -l; }
+deletions() { grep -ciE '^(DELE |[^ ]+ UID STORE .*Deleted|[^ ]+ (UID )?EXPUNGE)' "$T/log"; }
+credentials() { grep -ciE '^(USER |PASS |[^ ]+ LOGIN |[^ ]+ AUTHENTICATE |AUTH )' "$T/log"; }
+
+nothing_lost() {	# nothing_lost LABEL: no deletion beyond what arrived
+	local d n
+	d=$(delivered)
+	n=$(deletions)
+	[ "$n" -le "$((2 * d))" ]
+	ok $? "$1: nothing deleted that was not delivered ($d delivered, $n deletion commands)"
+	n=$(find "$T/md/tmp" -type f 2>/dev/null | wc -l)
+	is "$n" 0 "$1: no half-written file left in the Maildir"
+}
+bounded() {	# bounded LABEL MAX-MS
+	[ "$took" -le "$2" ]
+	ok $? "$1: over within $(($2 / 1000)) s (took $took ms)"
+	[ "$rss" -le "$RSS_MAX" ]
+	ok $? "$1: peak memory $rss kB (at most $RSS_MAX)"
+}
+says() {	# says LABEL REGEX: the output says what went wrong
+	grep -qE "$2" "$T/out"
+	ok $? "$1: says \"$2\"" || sed 's/^/#   /' "$T/out"
+}
+# expect SCENARIO EXIT DELIVERED REGEX [MAX-MS]: the usual four checks
+expect() {
+	hostile "$1"
+	is "$status" "$2" "$1: exit $2"
+	is "$(delivered)" "$3" "$1: $3 delivered"
+	says "$1" "$4"
+	nothing_lost "$1"
+	bounded "$1" "${5:-10000}"
+}
+
+# The controls: the harness itself works.
+expect pop3-ok 0 2 "2 delivered, 0 left"
+expect imap-ok 0 2 "2 delivered, 0 left"
+
+# Silence, drips, floods: bounded by the timeout (3 s here).
+expect pop3-no-greeting 2 0 "no answer within 3 seconds"
+expect imap-no-greeting 2 0 "no answer within 3 seconds"
+expect pop3-drip 2 0 "a line took more than 3 seconds"
+expect pop3-list-stall 2 0 "no answer within 3 seconds"
+is "$(credentials)" 2 "pop3-list-stall: (logged in over TLS before LIST)"
+# A body dripping a byte a second: the poll deadline (4 s, then 10 s
+# grace) ends it, and the message stays.
+DEADLINE=4 hostile pop3-body-drip
+is "$status" 2 "pop3-body-drip: exit 2"
+says pop3-body-drip "the poll took more than 4 seconds"
+is "$(delivered)" 0 "pop3-body-drip: the dripping message was not delivered"
+is "$(deletions)" 0 "pop3-body-drip: nothing deleted (the first message waits in the group commit)"
+bounded pop3-body-drip 20000
+expect imap-untagged-flood 0 2 "2 delivered, 0 left"
+
+# Lines: too long, endless, with NUL bytes.
+expect pop3-huge-line 2 0 "line longer than 65536 bytes"
+expect pop3-endless-line 2 0 "line longer than 65536 bytes"
+expect imap-endless-line 2 0 "line longer than 65536 bytes"
+expect pop3-nul 2 0 "NUL byte in a protocol line"
+is "$(credentials)" 0 "pop3-nul: no credentials after a greeting with a NUL"
+expect imap-nul 2 0 "NUL byte in a protocol line"
+
+# Sizes and literals.
+expect pop3-list-negative 4 0 'LIST size is not a number: "2 -5"'
+expect pop3-list-garbage 4 0 'LIST size is not a number: "2 lots"'
+expect pop3-list-endless 4 0 "more messages than the 2 STAT counted"
+expect imap-size-negative 4 0 "RFC822.SIZE is not a number"
+expect imap-size-garbage 4 0 "RFC822.SIZE is not a number"
+expect imap-literal-huge 4 0 "a body of 999999999999 bytes announced"
+expect imap-literal-short 2 0 "connection closed by the server"
+# A size that lies about a body that is whole: delivered whole.
+expect pop3-list-lying 0 2 "2 delivered"
+grep -q "padding padding" "$T"/md/new/* 2>/dev/null
+ok $? "pop3-list-lying: the 200 KB body arrived, not the 10 octets LIST claimed"
+
+# UIDs: duplicate, empty, missing, answered with the wrong body.
+expect pop3-uidl-dup 0 2 'UIDL gives UID "same-uid" to 2 messages'
+expect pop3-uidl-empty 4 0 "UIDL: empty UID"
+expect imap-uid-dup 0 1 "1 delivered"
+expect imap-uid-missing 0 1 "1 delivered"
+grep -qE '^[^ ]+ UID STORE 8 ' "$T/log"
+ok $((! $?)) "imap-uid-missing: the message without a UID is not touched"
+expect imap-fetch-wrong 4 0 "the body of UID 8 came where UID 7's was due"
+
+# Dropped connections and NUL bytes in a body.
+expect pop3-drop 0 1 "connection closed by the server"
+is "$(deletions)" 0 "pop3-drop: no DELE reached the server (it would not count without QUIT)"
+expect pop3-body-nul 0 2 "2 delivered"
+tr -d '\n' <"$(grep -l 'hostile 1' "$T"/md/new/*)" | grep -qaP 'NUL \x00 here'
+ok $? "pop3-body-nul: the NUL byte in the body was kept as it was"
+
+# Credentials: never without TLS, never against the server's word.
+expect imap-logindisabled 3 0 "LOGIN is disabled by the server"
+is "$(credentials)" 0 "imap-logindisabled: no LOGIN sent"
+expect starttls-caps-change 3 0 "LOGIN is disabled by the server"
+is "$(credentials)" 0 "starttls-caps-change: the capabilities after TLS count, not those before"
+grep -q "CAPABILITY" "$T/log"
+ok $? "starttls-caps-change: CAPABILITY asked again after STARTTLS"
+expect starttls-pop3-caps-change 0 2 "2 delivered"
+[ "$(sed -n '/^STLS/,$p' "$T/log" | grep -c '^CAPA')" -ge 1 ]
+ok $? "starttls-pop3-caps-change: CAPA asked again after STLS"
+[ "$(sed -n '1,/^STLS/p' "$T/log" | grep -cE '^(USER|PASS)')" -eq 0 ]
+ok $? "starttls-pop3-caps-change: no credentials before STLS"
+
+done_testing
