@@ -174,7 +174,35 @@ is "$?" 0 "~/.netrc (machine = poll name) supplies the password"
 printf 'machine 127.0.0.1 login %s password "%s"\n' "$MAIL_USER" "$esc" >"$H/.netrc"
 fetch_with netrc-via ""
 is "$?" 0 "~/.netrc (machine = via) supplies the password"
+chmod 644 "$H/.netrc"
+fetch_with netrc-public ""
+is "$?" 3 "a ~/.netrc others can read is not used: exit 3"
+grep -q "\.netrc is ignored: it must be owned by you and readable by you alone" "$T/out"
+ok $? "and the message says why and how to fix it"
 rm -f "$H/.netrc"
+
+# passwordeval as root: like the MDA, only with mdauser.
+if [ "$(id -u)" = 0 ]; then
+	printf '#!/bin/sh\nid -un >&2\nprintf "%%s\\n" '"'"'%s'"'"'\n' "$MAIL_PASS" >"$T/pw-id.sh"
+	chmod 755 "$T/pw-id.sh"
+	empty_mailbox; seed
+	rc=$(rcfile pw-root "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" passwordeval \"$T/pw-id.sh\" ssl sslcertfile \"$T/ca.crt\"
+    maildir \"$T/md-root\"")
+	pm -f "$rc" </dev/null >"$T/out" 2>&1
+	is "$?" 3 "root without mdauser: passwordeval is not run, exit 3"
+	grep -q "will not run the passwordeval command as root" "$T/out"
+	ok $? "and the message says to add mdauser"
+	! grep -q "^root$" "$T/out"
+	ok $? "the command did not run"
+	rc=$(rcfile pw-nobody "poll localhost via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" passwordeval \"$T/pw-id.sh\" ssl sslcertfile \"$T/ca.crt\"
+    mdauser nobody maildir \"$T/md-nobody\"")
+	pm -f "$rc" </dev/null >"$T/out" 2>&1
+	is "$?" 0 "mdauser nobody: passwordeval runs, mail fetched"
+	grep -qx "nobody" "$T/out"
+	ok $? "passwordeval ran as nobody" || sed 's/^/# /' "$T/out"
+fi
 
 fetch_with none ""
 is "$?" 3 "no password anywhere and no terminal: exit 3"

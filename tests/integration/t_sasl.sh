@@ -28,7 +28,18 @@ fetch() {
 	rc=$(rcfile sasl "poll localhost via 127.0.0.1 proto $1 port $2 ${4:-}
     user \"$MAIL_USER\" password '$3' ssl sslcertfile \"$T/ca.crt\"
     $MDA_AS mda \"$MDA_SAVE $T/mda %T\"")
-	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	"$PULLMAIL" ${PMFLAGS:-} -f "$rc" >"$T/out" 2>&1
+}
+# secrets: every form of the password a trace could show
+b64() { printf '%b' "$1" | base64 -w0; }
+no_secret_in() {	# no_secret_in FILE LABEL
+	local s found=0
+	for s in "$MAIL_PASS" "$(b64 "$MAIL_PASS")" \
+	    "$(b64 "\\0$MAIL_USER\\0$MAIL_PASS")" \
+	    "$(b64 "$MAIL_USER\\0$MAIL_USER\\0$MAIL_PASS")"; do
+		grep -qF -- "$s" "$1" && found=1
+	done
+	is "$found" 0 "$2: no password (plain or base64) in the -v -v trace and log file"
 }
 
 for mech in plain login cram-md5 scram-sha-1 scram-sha-256; do
@@ -42,6 +53,14 @@ for mech in plain login cram-md5 scram-sha-1 scram-sha-256; do
 		    grep -q "method=$MECH"
 		ok $? "$MECH over $proto: Dovecot saw $MECH"
 		is "$(server_count)" 0 "$MECH over $proto: the message was deleted"
+		rm -f "$T/trace.log"
+		PMFLAGS="-v -v -L $T/trace.log" fetch "$proto" "${pp##*:}" "$MAIL_PASS"
+		is "$?" 0 "$MECH over $proto with -v -v: mail fetched"
+		cat "$T/out" "$T/trace.log" >"$T/all" 2>/dev/null
+		grep -qE "> (A[0-9]+ )?(AUTH|USER|PASS|LOGIN|[0-9]+ AUTHENTICATE)" "$T/all"
+		ok $? "$MECH over $proto: the trace shows the login commands" ||
+		    sed 's/^/#   /' "$T/all" | head -20
+		no_secret_in "$T/all" "$MECH over $proto"
 		fetch "$proto" "${pp##*:}" "wrong password"
 		is "$?" 3 "$MECH over $proto, wrong password: exit 3"
 		is "$(server_count)" 1 "$MECH over $proto, wrong password: nothing deleted"
@@ -139,7 +158,7 @@ oauth() {	# oauth MECH EXPECT TOKEN: poll the scripted server
 	chmod 755 "$T/token.sh"
 	rc=$(rcfile oauth "poll mail.example.org via 127.0.0.1 proto imap
     port $P_EXTRA auth $1 timeout 5
-    user \"joe@example.org\" passwordeval \"$T/token.sh\" sslproto ''")
+    user \"joe@example.org\" passwordeval \"$T/token.sh\" $MDA_AS sslproto ''")
 	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
 	status=$?
 	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null

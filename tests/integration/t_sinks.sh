@@ -273,7 +273,7 @@ if [ "$(id -u)" = 0 ]; then
 	is "$?" 6 "root, no mdauser: exit 6"
 	is "$(ls "$T/mda" | wc -l)" 0 "root, no mdauser: the MDA did not run"
 	is "$(server_count)" 20 "root, no mdauser: nothing deleted"
-	grep -q 'will not run the MDA as root; add "mdauser NAME"' "$T/out"
+	grep -q 'will not run the mda command as root; add "mdauser NAME"' "$T/out"
 	ok $? "root, no mdauser: the log says how to fix it"
 	run nouser "mdauser no-such-user-here mda \"$MDA_SAVE $T/mda\""
 	is "$?" 6 "mdauser unknown: exit 6"
