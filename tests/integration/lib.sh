@@ -9,7 +9,8 @@ set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-PULLMAIL="$top_builddir/pullmail"
+# tests/valgrind.sh substitutes a wrapper that runs pullmail under valgrind.
+PULLMAIL="${PULLMAIL_UNDER_TEST:-$top_builddir/pullmail}"
 MDA_SAVE="$top_srcdir/tests/integration/mda-save"
 # Tests run their MDAs as whoever runs the tests; a root pullmail needs
 # to be told so ("mdauser").

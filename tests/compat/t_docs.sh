@@ -1,0 +1,82 @@
+#!/bin/bash
+# t_docs.sh -- the manual pages against the code: every rcfile keyword the
+# parser knows (src/rc_keywords.c) appears in pullmailrc(5), pullmail's own
+# keywords (KF_EXT) in its "pullmail extensions" section, every long
+# option of the command line (src/cmdline.c) in pullmail(1); and both pages
+# pass "mandoc -Tlint" without a warning.
+set -u
+src="$top_srcdir/src"
+man="$top_srcdir/man"
+n=0 failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
+		echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+
+# Words on the page: every token of a macro line, punctuation split off.
+page_words() {
+	grep '^\.' "$1" | tr -s ' \t' '\n\n' | sed 's/^\\&//' | sort -u
+}
+
+# The keyword table: { "name", KW_..., KC_..., FLAGS, ... } lines.
+keywords=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*/\1/p' \
+    "$src/rc_keywords.c" | sort -u)
+ext=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*KF_EXT.*/\1/p' \
+    "$src/rc_keywords.c" | sort -u)
+noise=$(sed -n 's/.*noise\[\] = {\(.*\)/\1/p; /^    "options" };/p' \
+    "$src/rc_keywords.c" | grep -o '"[a-z]*"' | tr -d '"')
+[ "$(echo "$keywords" | wc -l)" -gt 150 ]
+ok $? "the keyword table was read ($(echo "$keywords" | wc -l) names)"
+[ "$(echo "$noise" | wc -w)" -eq 5 ]
+ok $? "the noise words were read: $(echo $noise)"
+
+words=$(page_words "$man/pullmailrc.5")
+missing=""
+for k in $keywords $noise; do
+	# PROTOCOL names are documented once, in lower case.
+	case $k in *[A-Z]*) k=$(echo "$k" | tr 'A-Z' 'a-z') ;; esac
+	echo "$words" | grep -qxF -- "$k" || missing="$missing $k"
+done
+[ -z "$missing" ]
+ok $? "every rcfile keyword is in pullmailrc(5)${missing:+; missing:$missing}"
+
+section=$(awk '/^\.Ss pullmail extensions/ { on = 1; next }
+    on && /^\.S[sh] / { exit } on' "$man/pullmailrc.5" |
+    tr -s ' \t' '\n\n' | sort -u)
+missing=""
+for k in $ext; do
+	echo "$section" | grep -qxF -- "$k" || missing="$missing $k"
+done
+[ "$(echo "$ext" | wc -w)" -ge 10 ] && [ -z "$missing" ]
+ok $? "pullmail's $(echo "$ext" | wc -w) own keywords are under \"pullmail extensions\"${missing:+; missing:$missing}"
+
+# Long options: { "name", ... } in the getopt table; on the page as
+# ".Fl Fl name" (or the short form's line).
+longopts=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",[[:space:]]*\(no\|required\)_argument.*/\1/p' \
+    "$src/cmdline.c" | sort -u)
+words=$(grep '^\.' "$man/pullmail.1")
+missing=""
+for o in $longopts; do
+	echo "$words" | grep -qE -- "Fl Fl $o( |$)" || missing="$missing --$o"
+done
+[ "$(echo "$longopts" | wc -w)" -gt 60 ] && [ -z "$missing" ]
+ok $? "every long option ($(echo "$longopts" | wc -w)) is in pullmail(1)${missing:+; missing:$missing}"
+
+command -v mandoc >/dev/null || { echo "Bail out! mandoc is not installed (tests/deps.sh installs it)"; exit 1; }
+for page in pullmail.1 pullmailrc.5; do
+	out=$(mandoc -Tlint -W warning "$man/$page" 2>&1)
+	[ -z "$out" ]
+	ok $? "mandoc -Tlint: $page has no warnings${out:+: $out}"
+	# Style notes too, apart from those about the installed system.
+	out=$(mandoc -Tlint "$man/$page" 2>&1 |
+	    grep -v 'referenced manual not found\|mandoc.db')
+	[ -z "$out" ]
+	ok $? "mandoc -Tlint: $page has no style notes${out:+: $out}"
+	out=$(MANWIDTH=80 man -l "$man/$page" 2>&1 >/dev/null)
+	[ -z "$out" ]
+	ok $? "man -l renders $page without a message${out:+: $out}"
+done
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
