@@ -1,7 +1,10 @@
 #!/bin/sh
 # suite.sh -- install what is needed, then build and run every test twice:
-# a plain build, and one with ASan+UBSan (any sanitizer report fails a
-# test).  Ends with "N passed, M failed"; exits non-zero on any failure.
+# a plain build, by "make distcheck" (the release tarball is built,
+# configured, built again in a read-only copy of itself, tested with
+# "make check", installed and uninstalled), and one with ASan+UBSan (any
+# sanitizer report fails a test).  Ends with "N passed, M failed"; exits
+# non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -26,7 +29,9 @@ for variant in plain sanitizers; do
 		fail=$((fail + 1))
 		continue
 	fi
-	(cd "$dir" && make -j2 check) >"$dir/check.log" 2>&1
+	target=check
+	[ "$variant" = plain ] && target=distcheck
+	(cd "$dir" && make -j2 $target) >"$dir/check.log" 2>&1
 	check=$?
 	grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.log" | sed "s/^/$variant: /"
 	count() { awk -v k="# $1:" 'index($0, k) == 1 { print $3; exit }' \
@@ -37,7 +42,7 @@ for variant in plain sanitizers; do
 		tail -30 "$dir/check.log"
 		f=1
 	fi
-	echo "# $variant: ${p:-0} passed, $f failed"
+	echo "# $variant (make $target): ${p:-0} passed, $f failed"
 	pass=$((pass + ${p:-0}))
 	fail=$((fail + f))
 done
