@@ -24,6 +24,10 @@ enum pop3_status pop3_status(const char *line, const char **text_r);
  * copied into code (size bytes); 0 if there is one, -1 if not. */
 int	pop3_resp_code(const char *text, char *code, size_t size);
 
+/* The message count from STAT's "+OK <count> <octets>" text (after
+ * pop3_status); at most max. */
+int	pop3_parse_stat(const char *text, long long max, long long *count_r,
+	    const char **errstr_r);
 /* "<msgno> <octets>" from LIST. */
 int	pop3_parse_list(const char *line, unsigned int *msgno_r,
 	    long long *size_r, const char **errstr_r);

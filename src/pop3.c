@@ -519,12 +519,7 @@ pop3_scan(struct session *s, struct msgset *ms, char **cause)
 	if ((rc = pop3_send(s, cause)) != 0 ||
 	    (rc = pop3_reply_ok(s, "STAT", PM_ERROR, &text, cause)) != 0)
 		return (rc);
-	text += strspn(text, " ");
-	why = xstrndup(text, strspn(text, "0123456789"));
-	lc.stat = strtonum(why, 0, PM_MULTILINE_MAX, &errstr);
-	free(why);
-	why = NULL;
-	if (errstr != NULL) {
+	if (pop3_parse_stat(text, PM_MULTILINE_MAX, &lc.stat, &errstr) != 0) {
 		xasprintf(cause, "%s: STAT: message count is %s: \"%.40s\"",
 		    conn_label(s->conn), errstr, text);
 		return (PM_PROTOCOL);

@@ -82,6 +82,30 @@ pop3_msgno(const char *line, unsigned int *msgno_r, const char **errstr_r)
 }
 
 int
+pop3_parse_stat(const char *text, long long max, long long *count_r,
+    const char **errstr_r)
+{
+	char		 num[24];
+	const char	*errstr;
+	size_t		 n;
+
+	text += strspn(text, " ");
+	/* Only the count matters; what follows it is not looked at. */
+	if ((n = strspn(text, "0123456789")) >= sizeof(num)) {
+		*errstr_r = "too large";
+		return (-1);
+	}
+	memcpy(num, text, n);
+	num[n] = '\0';
+	*count_r = strtonum(num, 0, max, &errstr);
+	if (errstr != NULL) {
+		*errstr_r = errstr;
+		return (-1);
+	}
+	return (0);
+}
+
+int
 pop3_parse_list(const char *line, unsigned int *msgno_r, long long *size_r,
     const char **errstr_r)
 {

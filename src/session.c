@@ -876,18 +876,32 @@ staged_add(struct staged *sg, size_t i, long long size)
 }
 
 /*
+ * POP3 "expunge N": deletions become real only at QUIT, so the session
+ * logs out and in again every N of them.  N, or 0 when that does not
+ * apply (IMAP, keep, no expunge).
+ */
+static unsigned int
+session_pop3_expunge(const struct session *s)
+{
+	const struct account	*a = s->account;
+
+	if (a->keep || s->driver != &pop3_driver || a->expunge <= 0)
+		return (0);
+	return ((unsigned int)a->expunge);
+}
+
+/*
  * A batch is bounded in count and size: a crash re-fetches at most that
  * much, and POP3 "expunge N" still means N.
  */
 static int
 session_batch_full(const struct session *s, const struct staged *sg)
 {
-	const struct account	*a = s->account;
+	unsigned int	n = session_pop3_expunge(s);
 
 	if (sg->n >= SESSION_BATCH || sg->octets >= SESSION_BATCH_OCTETS)
 		return (1);
-	return (!a->keep && s->driver == &pop3_driver && a->expunge > 0 &&
-	    s->deletions + sg->n >= (unsigned)a->expunge);
+	return (n > 0 && s->deletions + sg->n >= n);
 }
 
 /*
@@ -930,7 +944,7 @@ session_dispose(struct session *s, const struct msg *m)
 		free(cause);
 		return (rc);
 	}
-	if (!a->keep && s->driver == &pop3_driver && a->expunge > 0)
+	if (session_pop3_expunge(s) > 0)
 		s->deletions++;
 	return (0);
 }
@@ -982,6 +996,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	size_t			 i, fresh;
 	const int		 imap = s->driver == &imap_driver;
 	struct staged		 sg = { NULL, 0, 0, 0 };
+	const unsigned int	 expunge_n = session_pop3_expunge(s);
 	int			 rc, r2;
 
 	memset(&rf, 0, sizeof(rf));
@@ -1093,9 +1108,8 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		}
 		if (rc != 0)
 			break;
-		/* POP3 "expunge N": deletions become real only at QUIT. */
-		if (!a->keep && s->driver == &pop3_driver && a->expunge > 0 &&
-		    s->deletions >= (unsigned)a->expunge && i + 1 < ms.n) {
+		if (expunge_n > 0 && s->deletions >= expunge_n &&
+		    i + 1 < ms.n) {
 			s->reopen = 1;
 			break;
 		}

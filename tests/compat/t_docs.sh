@@ -19,9 +19,19 @@ page_words() {
 	grep '^\.' "$1" | tr -s ' \t' '\n\n' | sed 's/^\\&//' | sort -u
 }
 
+# missing_from WORDS NAME...: the names that are not a line of WORDS.
+missing_from() {
+	local words=$1 name
+	shift
+	for name in "$@"; do
+		echo "$words" | grep -qxF -- "$name" || printf ' %s' "$name"
+	done
+}
+
 # The keyword table: { "name", KW_..., KC_..., FLAGS, ... } lines.
+# PROTOCOL names are documented once, in lower case.
 keywords=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*/\1/p' \
-    "$src/rc_keywords.c" | sort -u)
+    "$src/rc_keywords.c" | tr 'A-Z' 'a-z' | sort -u)
 ext=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*KF_EXT.*/\1/p' \
     "$src/rc_keywords.c" | sort -u)
 noise=$(sed -n 's/.*noise\[\] = {\(.*\)/\1/p; /^    "options" };/p' \
@@ -31,23 +41,16 @@ ok $? "the keyword table was read ($(echo "$keywords" | wc -l) names)"
 [ "$(echo "$noise" | wc -w)" -eq 5 ]
 ok $? "the noise words were read: $(echo $noise)"
 
-words=$(page_words "$man/pullmailrc.5")
-missing=""
-for k in $keywords $noise; do
-	# PROTOCOL names are documented once, in lower case.
-	case $k in *[A-Z]*) k=$(echo "$k" | tr 'A-Z' 'a-z') ;; esac
-	echo "$words" | grep -qxF -- "$k" || missing="$missing $k"
-done
+# shellcheck disable=SC2086
+missing=$(missing_from "$(page_words "$man/pullmailrc.5")" $keywords $noise)
 [ -z "$missing" ]
 ok $? "every rcfile keyword is in pullmailrc(5)${missing:+; missing:$missing}"
 
 section=$(awk '/^\.Ss pullmail extensions/ { on = 1; next }
     on && /^\.S[sh] / { exit } on' "$man/pullmailrc.5" |
     tr -s ' \t' '\n\n' | sort -u)
-missing=""
-for k in $ext; do
-	echo "$section" | grep -qxF -- "$k" || missing="$missing $k"
-done
+# shellcheck disable=SC2086
+missing=$(missing_from "$section" $ext)
 [ "$(echo "$ext" | wc -w)" -ge 10 ] && [ -z "$missing" ]
 ok $? "pullmail's $(echo "$ext" | wc -w) own keywords are under \"pullmail extensions\"${missing:+; missing:$missing}"
 
@@ -55,11 +58,9 @@ ok $? "pullmail's $(echo "$ext" | wc -w) own keywords are under \"pullmail exten
 # ".Fl Fl name" (or the short form's line).
 longopts=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",[[:space:]]*\(no\|required\)_argument.*/\1/p' \
     "$src/cmdline.c" | sort -u)
-words=$(grep '^\.' "$man/pullmail.1")
-missing=""
-for o in $longopts; do
-	echo "$words" | grep -qE -- "Fl Fl $o( |$)" || missing="$missing --$o"
-done
+# shellcheck disable=SC2086
+missing=$(missing_from "$(grep '^\.' "$man/pullmail.1" |
+    grep -o 'Fl Fl [a-z-]*' | sed 's/^Fl Fl //' | sort -u)" $longopts)
 [ "$(echo "$longopts" | wc -w)" -gt 60 ] && [ -z "$missing" ]
 ok $? "every long option ($(echo "$longopts" | wc -w)) is in pullmail(1)${missing:+; missing:$missing}"
 

@@ -25,8 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (pop3_status(line, &text) != POP3_BAD)
+	if (pop3_status(line, &text) != POP3_BAD) {
 		pop3_resp_code(text, code, sizeof(code));
+		pop3_parse_stat(text, 1000000, &octets, &errstr);
+	}
 	pop3_parse_list(line, &msgno, &octets, &errstr);
 	pop3_parse_uidl(line, &msgno, uid, sizeof(uid), &errstr);
 	pop3_capa_line(line);

@@ -15,7 +15,7 @@ main(void)
 	unsigned int	 n;
 	long long	 size;
 
-	plan(27);
+	plan(35);
 	is_int(pop3_status("+OK ready", &text), POP3_OK, "+OK");
 	is_str(text, "ready", "+OK text");
 	is_int(pop3_status("+OK", &text), POP3_OK, "bare +OK");
@@ -28,6 +28,18 @@ main(void)
 	is_int(pop3_status("* OK imap", &text), POP3_BAD, "IMAP greeting");
 	is_int(pop3_status("+ ", &text), POP3_CONT, "SASL continuation");
 
+	is_int(pop3_parse_stat(" 12 34567", 1000, &size, &errstr), 0,
+	    "STAT ok");
+	is_int(size, 12, "STAT count");
+	is_int(pop3_parse_stat("0 0", 1000, &size, &errstr), 0, "STAT empty");
+	is_int(size, 0, "STAT count 0");
+	is_int(pop3_parse_stat("", 1000, &size, &errstr), -1, "STAT no count");
+	is_int(pop3_parse_stat("-3 0", 1000, &size, &errstr), -1,
+	    "STAT negative count");
+	is_int(pop3_parse_stat("1001 0", 1000, &size, &errstr), -1,
+	    "STAT count over the bound");
+	is_int(pop3_parse_stat("123456789012345678901234567890", 1000, &size,
+	    &errstr), -1, "STAT count too long");
 	is_int(pop3_parse_list("1 1234", &n, &size, &errstr), 0, "LIST ok");
 	is_int(n, 1, "LIST number");
 	is_int(size, 1234, "LIST size");
