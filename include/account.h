@@ -146,6 +146,7 @@ struct account {
 	struct rc_pos {
 		int	 line, col;
 	}		 pos_service, pos_auth, pos_proto, pos_sslproto;
+	struct rc_pos	 pos_via, pos_sslcommonname;
 };
 
 struct account_list {

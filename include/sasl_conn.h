@@ -11,9 +11,11 @@
 
 /*
  * sasl_new() for a login over c: bound to c's TLS channel when there is
- * one (SCRAM-*-PLUS binds to it, plain SCRAM says it could have).
+ * one (SCRAM-*-PLUS binds to it, plain SCRAM says it could have).  When
+ * the session has no safe binding, SCRAM-*-PLUS in *m becomes plain
+ * SCRAM (which then says it cannot bind); use *m afterwards.
  */
-struct sasl	*sasl_conn_new(struct conn *c, enum sasl_mech,
+struct sasl	*sasl_conn_new(struct conn *c, enum sasl_mech *,
 		    const char *user, const char *secret, const char *host,
 		    int port);
 /*

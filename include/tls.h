@@ -40,6 +40,12 @@ struct tls_policy {
 	char		*keyfile;	/* sslkey, else the key in certfile */
 	struct pin	*pins;		/* sslfingerprint: any one matches */
 	size_t		 npins;
+	/*
+	 * The ALPN protocol id to offer ("imap", "pop3"), or NULL for none.
+	 * A static string, not owned; set per connection by the protocol
+	 * driver, since "proto auto" decides the protocol late.
+	 */
+	const char	*alpn;
 };
 
 enum tls_io {
@@ -65,8 +71,11 @@ void		 tls_policy_free(struct tls_policy *);
 /*
  * Start a client session on the connected, non-blocking socket fd.
  * Returns NULL with *cause set if the context cannot be built (an
- * unreadable CA file is named).  The handshake is driven by
- * tls_handshake() until it stops asking to wait.
+ * unreadable CA file is named) or if verification is on and there is
+ * no server name to verify against.  The handshake is driven by
+ * tls_handshake() until it stops asking to wait; it fails if the
+ * server selects an ALPN protocol other than the one offered.
+ * Renegotiation is refused.
  */
 struct tls	*tls_client(int fd, const struct tls_policy *, char **cause);
 enum tls_io	 tls_handshake(struct tls *, char **cause);
@@ -99,7 +108,8 @@ const char	*tls_version_name(struct tls *);
 int		 tls_days_left(struct tls *);
 /*
  * Channel binding for SCRAM-PLUS: "tls-exporter" (RFC 9266) on TLS 1.3,
- * "tls-unique" (RFC 5929) before.  0, or -1 if the library cannot.
+ * "tls-unique" (RFC 5929) on TLS 1.2 only when Extended Master Secret
+ * (RFC 7627) was negotiated.  0, or -1 when there is no safe binding.
  */
 int		 tls_channel_binding(struct tls *, const char **type,
 		    unsigned char *buf, size_t size, size_t *len);

@@ -631,6 +631,26 @@ account_finish(struct account *a, char **cause)
 		a->tls.capath = xstrdup(a->sslcertpath);
 	a->tls.servername = xstrdup(a->sslcommonname != NULL ?
 	    a->sslcommonname : account_host(a));
+	/*
+	 * An empty name would turn off the host name check and SNI while
+	 * the chain is still checked: any certificate from a trusted CA
+	 * would do.  Only pins-without-sslcertck go without a name.
+	 */
+	if (a->tls.verify && a->tls.mode != TLS_MODE_PLAIN &&
+	    *a->tls.servername == '\0') {
+		if (a->sslcommonname != NULL)
+			pos = &a->pos_sslcommonname;
+		else if (a->via != NULL)
+			pos = &a->pos_via;
+		xasprintf(cause, "%s \"\" leaves no server name to check the "
+		    "certificate against; write the name in the server's "
+		    "certificate (for example sslcommonname mail.example.org)%s",
+		    a->sslcommonname != NULL ? "sslcommonname" :
+		    a->via != NULL ? "via" : "poll",
+		    a->sslcommonname != NULL ? ", or remove it to check the "
+		    "server's name" : "");
+		goto bad;
+	}
 	return (0);
 
 bad:

@@ -217,7 +217,7 @@ pop3_authenticate(struct session *s, enum sasl_mech m, char **cause)
 	size_t			 len;
 	int			 rc = PM_AUTHFAIL;
 
-	sa = sasl_conn_new(s->conn, m, a->user, a->password, account_host(a),
+	sa = sasl_conn_new(s->conn, &m, a->user, a->password, account_host(a),
 	    account_port(a, PROTO_POP3));
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;

@@ -434,6 +434,8 @@ rc_server_option(struct parser *p, struct account *a, int negated)
 		a->pos_auth = here;
 	else if (k == KW_PROTO)
 		a->pos_proto = here;
+	else if (k == KW_VIA)
+		a->pos_via = here;
 
 	if (rc_advance(p) != 0)
 		return (-1);
@@ -703,6 +705,7 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 	case KW_SSLCRLFILE:
 		return (rc_take_path(p, "a CRL file", &a->sslcrlfile));
 	case KW_SSLCOMMONNAME:
+		a->pos_sslcommonname = here;
 		return (rc_take_string(p, "a host name", &a->sslcommonname));
 	case KW_SSLFINGERPRINT:
 		/* Several pins are a pullmail extension; last list wins. */
@@ -835,6 +838,7 @@ rc_new_account(struct parser *p, const struct account *server)
 	a->pos_service = server->pos_service;
 	a->pos_auth = server->pos_auth;
 	a->pos_proto = server->pos_proto;
+	a->pos_via = server->pos_via;
 	account_list_add(&p->cfg->accounts, a);
 	return (a);
 }

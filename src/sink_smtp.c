@@ -196,7 +196,7 @@ smtp_auth(struct smtp *s, const struct account *a, int port,
 		    "(%s) is one pullmail can use", spec, s->auth);
 		return (-1);
 	}
-	sa = sasl_conn_new(s->conn, m, a->esmtpname, a->esmtppassword, spec,
+	sa = sasl_conn_new(s->conn, &m, a->esmtpname, a->esmtppassword, spec,
 	    port);
 	if (sasl_start_b64(sa, &init, cause) != 0)
 		goto out;

@@ -39,6 +39,7 @@ struct tls {
 	struct pin	*pins;
 	size_t		 npins;
 	char		*servername;
+	const char	*alpn;		/* offered ALPN id, or NULL */
 	char		*keyfile;	/* for the passphrase prompt */
 	char		 summary[128];
 };
@@ -184,9 +185,27 @@ tls_dir_has_crls(const char *dir)
 	return (found);
 }
 
+/* Did the trust anchors loaded so far (sslcertfile) bring CRLs along? */
+static int
+tls_store_has_crls(X509_STORE *store)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	int			 i, found = 0;
+
+	if (!X509_STORE_lock(store))
+		return (0);
+	objs = X509_STORE_get0_objects(store);
+	for (i = 0; !found && i < sk_X509_OBJECT_num(objs); i++)
+		found = X509_OBJECT_get_type(sk_X509_OBJECT_value(objs, i)) ==
+		    X509_LU_CRL;
+	X509_STORE_unlock(store);
+	return (found);
+}
+
 /*
- * CRLs from sslcrlfile and from sslcertpath, checked for the whole chain.
- * Once the user gives CRLs, a missing or expired one is an error.
+ * CRLs from sslcrlfile, from sslcertpath and from a CA+CRL bundle given
+ * as sslcertfile, checked for the whole chain.  Once the user gives
+ * CRLs, a missing or expired one is an error.
  */
 static int
 tls_load_crls(SSL_CTX *ctx, const struct tls_policy *p, char **cause)
@@ -194,6 +213,10 @@ tls_load_crls(SSL_CTX *ctx, const struct tls_policy *p, char **cause)
 	X509_STORE	*store = SSL_CTX_get_cert_store(ctx);
 	X509_LOOKUP	*lookup;
 	int		 check = 0;
+
+	/* Called before sslcrlfile is loaded: only the CA file's CRLs. */
+	if (p->cafile != NULL && tls_store_has_crls(store))
+		check = 1;
 
 	if (p->crlfile != NULL) {
 		if ((lookup = X509_STORE_add_lookup(store,
@@ -291,6 +314,54 @@ tls_load_client_cert(struct tls *t, const struct tls_policy *p,
 	return (0);
 }
 
+/*
+ * ALPN (RFC 7301) against cross-protocol attacks (ALPACA): the server
+ * learns which protocol we mean to speak, and one that selects another
+ * is refused in tls_check_alpn().
+ */
+static int
+tls_set_alpn(struct tls *t, char **cause)
+{
+	unsigned char	wire[256];
+	size_t		n = strlen(t->alpn);
+
+	if (n == 0 || n > 255)
+		fatalx("%s: bad ALPN id", __func__);
+	wire[0] = (unsigned char)n;
+	memcpy(wire + 1, t->alpn, n);
+	/* Unlike most of OpenSSL, this returns 0 on success. */
+	if (SSL_set_alpn_protos(t->ssl, wire, (unsigned int)n + 1) != 0) {
+		tls_error(cause, "setting ALPN");
+		return (-1);
+	}
+	return (0);
+}
+
+/* A server may select no protocol; selecting another is fatal. */
+static int
+tls_check_alpn(struct tls *t, char **cause)
+{
+	const unsigned char	*sel;
+	unsigned int		 len, i;
+	char			 shown[64];
+
+	if (t->alpn == NULL)
+		return (0);
+	SSL_get0_alpn_selected(t->ssl, &sel, &len);
+	if (len == 0 || (len == strlen(t->alpn) &&
+	    memcmp(sel, t->alpn, len) == 0))
+		return (0);
+	/* Server bytes: printable ASCII only. */
+	for (i = 0; i < len && i < sizeof(shown) - 1; i++)
+		shown[i] = sel[i] >= 0x20 && sel[i] < 0x7f ? sel[i] : '?';
+	shown[i] = '\0';
+	xasprintf(cause, "the server selected the TLS application protocol "
+	    "(ALPN) \"%s\" where \"%s\" was offered: it serves another "
+	    "protocol on this port (a cross-protocol attack, or the wrong "
+	    "port); connection abandoned", shown, t->alpn);
+	return (-1);
+}
+
 struct tls *
 tls_client(int fd, const struct tls_policy *p, char **cause)
 {
@@ -301,10 +372,27 @@ tls_client(int fd, const struct tls_policy *p, char **cause)
 	t = xcalloc(1, sizeof(*t));
 	t->verify = p->verify;
 	t->servername = xstrdup(p->servername != NULL ? p->servername : "");
+	t->alpn = p->alpn;
+	/*
+	 * Without a name, OpenSSL would accept any certificate that chains
+	 * to a trusted CA.  account.c refuses this when the rcfile is read;
+	 * this is the last line.
+	 */
+	if (t->verify && *t->servername == '\0') {
+		xasprintf(cause, "no server name to verify the certificate "
+		    "against (sslcommonname or via is empty); give the name "
+		    "in the server's certificate");
+		goto fail;
+	}
 	if ((t->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		tls_error(cause, "SSL_CTX_new");
 		goto fail;
 	}
+	/*
+	 * A renegotiation could bring another certificate after the pins
+	 * were checked; no mail protocol needs one.
+	 */
+	SSL_CTX_set_options(t->ctx, SSL_OP_NO_RENEGOTIATION);
 	v = tls_version_openssl(p->min_version);
 	if (v != 0 && SSL_CTX_set_min_proto_version(t->ctx, v) != 1) {
 		tls_error(cause, "setting the TLS version floor");
@@ -371,6 +459,8 @@ tls_client(int fd, const struct tls_policy *p, char **cause)
 			}
 		}
 	}
+	if (t->alpn != NULL && tls_set_alpn(t, cause) != 0)
+		goto fail;
 	if (SSL_set_fd(t->ssl, fd) != 1) {
 		tls_error(cause, "SSL_set_fd");
 		goto fail;
@@ -405,7 +495,8 @@ tls_verify_hint(long vr)
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 		return (" (the issuer is not trusted here: give its CA with "
-		    "sslcertfile, or pin the certificate with sslfingerprint)");
+		    "sslcertfile, or pin the certificate with sslfingerprint "
+		    "and set no sslcertck; pullmail --probe shows the pins)");
 	default:
 		return ("");
 	}
@@ -530,6 +621,8 @@ tls_handshake(struct tls *t, char **cause)
 	if ((r = SSL_connect(t->ssl)) == 1) {
 		snprintf(t->summary, sizeof(t->summary), "%s %s",
 		    SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));
+		if (tls_check_alpn(t, cause) != 0)
+			return (TLS_IO_ERROR);
 		if (t->npins > 0 && tls_check_pins(t, cause) != 0)
 			return (TLS_IO_ERROR);
 		return (TLS_IO_OK);
@@ -785,8 +878,18 @@ tls_channel_binding(struct tls *t, const char **type, unsigned char *buf,
 		*len = 32;
 		return (0);
 	}
-	/* RFC 5929: the first Finished message of the handshake. */
+	/*
+	 * RFC 5929: the first Finished message of the handshake.  Without
+	 * Extended Master Secret the triple handshake attack lets a server
+	 * relay it (RFC 7627, RFC 9266 section 4): no binding then, and the
+	 * caller falls back to SCRAM without -PLUS.
+	 */
 	*type = "tls-unique";
+	if (SSL_get_extms_support(t->ssl) != 1) {
+		log_debug("TLS 1.2 without Extended Master Secret: no "
+		    "tls-unique channel binding");
+		return (-1);
+	}
 	*len = SSL_session_reused(t->ssl) ? SSL_get_peer_finished(t->ssl, buf,
 	    size) : SSL_get_finished(t->ssl, buf, size);
 	return (*len > 0 && *len <= size ? 0 : -1);

@@ -85,7 +85,7 @@ main(void)
 	char		*got, *b64;
 	int		 rc;
 
-	plan(38);
+	plan(41);
 	/* RFC 5802 section 5. */
 	scram(SASL_SCRAM_SHA_1, "fyko+d2lbbFgONRv9qkxdawL",
 	    "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL",
@@ -115,6 +115,27 @@ main(void)
 	got = step(s, "r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=99999999", &rc);
 	ok(rc == -1 && strstr(got, "iteration") != NULL,
 	    "SCRAM: an absurd iteration count is refused");
+	free(got);
+	sasl_free(s);
+	/* Review 2026-12, 16: a fake server asking for 1 round. */
+	s = sasl_new(SASL_SCRAM_SHA_256, "user", "pencil", NULL, 0, "abc");
+	free(start(s, NULL));
+	got = step(s, "r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=1", &rc);
+	ok(rc == -1 && got != NULL && strstr(got, "fewer than the 4096") !=
+	    NULL, "SCRAM: an iteration count of 1 is refused, saying why");
+	free(got);
+	sasl_free(s);
+	s = sasl_new(SASL_SCRAM_SHA_256, "user", "pencil", NULL, 0, "abc");
+	free(start(s, NULL));
+	got = step(s, "r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4095", &rc);
+	ok(rc == -1 && got != NULL && strstr(got, "4095 iterations") != NULL,
+	    "SCRAM: 4095 iterations, one below the floor, are refused");
+	free(got);
+	sasl_free(s);
+	s = sasl_new(SASL_SCRAM_SHA_256, "user", "pencil", NULL, 0, "abc");
+	free(start(s, NULL));
+	got = step(s, "r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096", &rc);
+	ok(rc == 0, "SCRAM: 4096 iterations are accepted");
 	free(got);
 	sasl_free(s);
 	s = sasl_new(SASL_SCRAM_SHA_1, "a=b,c", "p", NULL, 0, "n");
