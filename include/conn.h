@@ -60,11 +60,18 @@ size_t		 conn_pending_output(struct conn *);
 void		 conn_close(struct conn **);
 
 /*
- * Change how long a read may wait (IDLE waits for minutes).  With abort
- * set, a signal that sets *abort ends a wait with an error.
+ * Change the timeout (IDLE waits for minutes).  It bounds each unit of
+ * progress: a TLS handshake, a response line, a body line or block of
+ * bytes, a send.  With abort set, a signal that sets *abort ends a wait
+ * at once with an error.
  */
 void		 conn_set_timeout(struct conn *, int seconds,
 		    volatile int *abort);
+/*
+ * The process's stop flag (a worker's SIGTERM): once it is set, every
+ * wait of every connection ends within a second, with an error.
+ */
+void		 conn_set_stop(volatile int *stop);
 
 /* The TLS session, or NULL before STARTTLS / on a plain connection. */
 struct tls	*conn_tls(struct conn *);

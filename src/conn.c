@@ -1,9 +1,21 @@
 /*
  * conn.c -- buffered I/O over a socket, with or without TLS.
  *
- * Every wait goes through conn_wait(), which polls under the connection's
- * timeout: no alarms, no long jumps.  Lines are bounded; bodies are read
- * from the same buffer in place, so a message never needs to fit in memory.
+ * Every wait goes through conn_wait(), which polls until an absolute
+ * deadline: no alarms, no long jumps.  The timeout bounds not only the
+ * silence between two bytes, which a server dripping a byte a second
+ * would never break, but each unit of progress:
+ *   - a TLS handshake completes within the timeout;
+ *   - a response line arrives whole within the timeout;
+ *   - a body (conn_peek) brings a line end or CONN_BODY_BLOCK bytes
+ *     within the timeout (a body line may be longer than the buffer, so
+ *     a block of bytes counts as progress too);
+ *   - a buffer given to conn_send goes out within the timeout.
+ * And the process's stop flag (SIGTERM, conn_set_stop) ends every wait
+ * within CONN_STOP_GRACE_MS of the signal, so that a prompt server still
+ * gets its QUIT or LOGOUT but a dripping one cannot hold us.
+ * Lines are bounded; bodies are read from the same buffer in place, so a
+ * message never needs to fit in memory.
  */
 
 #include <sys/types.h>
@@ -24,13 +36,34 @@
 #include "net.h"
 #include "xmalloc.h"
 
+#define CONN_BODY_BLOCK		1024	/* body progress without a line end */
+#define CONN_STOP_GRACE_MS	1000	/* waits left after SIGTERM */
+#define CONN_POLL_SLICE_MS	500	/* a signal just before poll() */
+
+/* What a connection is waiting for, for the message when it gives up. */
+enum conn_op {
+	CONN_OP_LINE,
+	CONN_OP_BODY,
+	CONN_OP_HANDSHAKE,
+	CONN_OP_SEND,
+};
+
+/* The process's stop flag, and when a wait first saw it set. */
+static volatile int	*conn_stop;
+static long long	 conn_stop_at = -1;
+
 struct conn {
 	int		 fd;
 	struct tls	*tls;
 	char		*label;
 	char		*peer;
-	int		 timeout;	/* seconds of silence we accept */
+	int		 timeout;	/* seconds per unit of progress */
 	volatile int	*abort;		/* set by a signal: stop waiting */
+	enum conn_op	 op;		/* what the current wait is for */
+	long long	 deadline;	/* of the current operation, in ms */
+	int		 body_open;	/* a body unit is under way */
+	long long	 body_start;	/* when it began, in ms */
+	size_t		 body_bytes;	/* bytes it brought so far */
 
 	char		*rbuf;		/* PM_IO_BUF bytes */
 	size_t		 roff;		/* first unread byte */
@@ -115,38 +148,107 @@ conn_tls_report(struct conn *c)
 	return (c->tls != NULL ? tls_verify_report(c->tls) : NULL);
 }
 
-/* Wait until fd is ready for events, or the timeout passes. */
+void
+conn_set_stop(volatile int *stop)
+{
+	conn_stop = stop;
+	conn_stop_at = -1;
+}
+
+static long long
+conn_now_ms(void)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+}
+
+/* Begin an operation that must complete within the timeout. */
+static void
+conn_begin(struct conn *c, enum conn_op op)
+{
+	c->op = op;
+	c->deadline = conn_now_ms() + (long long)c->timeout * 1000;
+}
+
+/* The current operation ran out of time: say what was awaited. */
+static void
+conn_late(struct conn *c, char **cause)
+{
+	switch (c->op) {
+	case CONN_OP_LINE:
+		if (c->rlen > c->roff)
+			xasprintf(cause, "%s: a line took more than %d seconds "
+			    "to arrive (%zu bytes and no line end)", c->label,
+			    c->timeout, c->rlen - c->roff);
+		else
+			xasprintf(cause, "%s: no answer within %d seconds",
+			    c->label, c->timeout);
+		break;
+	case CONN_OP_BODY:
+		xasprintf(cause, "%s: the message body stalled: neither a "
+		    "line end nor %d bytes within %d seconds", c->label,
+		    CONN_BODY_BLOCK, c->timeout);
+		break;
+	case CONN_OP_HANDSHAKE:
+		xasprintf(cause, "%s: the TLS handshake did not complete "
+		    "within %d seconds", c->label, c->timeout);
+		break;
+	case CONN_OP_SEND:
+		xasprintf(cause, "%s: the server did not take what we sent "
+		    "within %d seconds", c->label, c->timeout);
+		break;
+	}
+}
+
+/*
+ * Wait until fd is ready for events, the current operation's deadline
+ * passes, or a stop signal's grace runs out.
+ */
 static int
 conn_wait(struct conn *c, short events, char **cause)
 {
 	struct pollfd	pfd;
-	struct timespec	start, now;
-	long		left_ms;
-	int		n;
+	long long	now, limit, left;
+	int		n, stopping;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	pfd.fd = c->fd;
 	pfd.events = events;
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
 		/* Recomputed each time: signals don't extend the wait. */
-		left_ms = (long)c->timeout * 1000 -
-		    ((now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_nsec - start.tv_nsec) / 1000000);
-		if (left_ms <= 0) {
-			xasprintf(cause, "%s: no answer within %d seconds",
-			    c->label, c->timeout);
+		now = conn_now_ms();
+		limit = c->deadline;
+		stopping = 0;
+		if (conn_stop != NULL && *conn_stop) {
+			if (conn_stop_at < 0)
+				conn_stop_at = now;
+			if (conn_stop_at + CONN_STOP_GRACE_MS < limit) {
+				limit = conn_stop_at + CONN_STOP_GRACE_MS;
+				stopping = 1;
+			}
+		}
+		if (c->abort != NULL && *c->abort) {
+			xasprintf(cause, "%s: interrupted", c->label);
 			return (-1);
 		}
-		n = poll(&pfd, 1, (int)left_ms);
+		if ((left = limit - now) <= 0) {
+			if (stopping)
+				xasprintf(cause, "%s: stopped by a signal",
+				    c->label);
+			else
+				conn_late(c, cause);
+			return (-1);
+		}
+		/* A signal between the checks above and poll() is seen
+		 * within a slice. */
+		if (conn_stop != NULL && left > CONN_POLL_SLICE_MS)
+			left = CONN_POLL_SLICE_MS;
+		n = poll(&pfd, 1, (int)left);
 		if (n == 1)
 			return (0);
 		if (n == -1 && errno != EINTR) {
 			xasprintf(cause, "poll: %s", strerror(errno));
-			return (-1);
-		}
-		if (n == -1 && c->abort != NULL && *c->abort) {
-			xasprintf(cause, "%s: interrupted", c->label);
 			return (-1);
 		}
 	}
@@ -184,6 +286,8 @@ conn_starttls(struct conn *c, const struct tls_policy *p, char **cause)
 		fatalx("%s: TLS started twice", __func__);
 	if ((c->tls = tls_client(c->fd, p, cause)) == NULL)
 		return (-1);
+	/* One deadline for the whole handshake (DESIGN 4). */
+	conn_begin(c, CONN_OP_HANDSHAKE);
 	for (;;) {
 		r = tls_handshake(c->tls, cause);
 		if (r == TLS_IO_OK)
@@ -248,29 +352,19 @@ conn_fill(struct conn *c, char **cause)
 	}
 }
 
-static long
-conn_ms_since(const struct timespec *t0)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return ((now.tv_sec - t0->tv_sec) * 1000 +
-	    (now.tv_nsec - t0->tv_nsec) / 1000000);
-}
-
 /*
  * One line, which must arrive whole within the timeout: the timeout
- * alone bounds only the silence between bytes, and a server dripping a
- * byte a second would hold us forever.
+ * alone would bound only the silence between bytes, and a server
+ * dripping a byte a second would hold us forever.
  */
 int
 conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 {
-	struct timespec	 t0;
 	char		*start, *lf;
 	size_t		 avail, len, scanned = 0;
 	int		 waited = 0;
 
+	c->body_open = 0;	/* a new response: any body has ended */
 	for (;;) {
 		start = c->rbuf + c->roff;
 		avail = c->rlen - c->roff;
@@ -283,14 +377,12 @@ conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 			    c->label, PM_LINE_MAX);
 			return (-1);
 		}
-		if (waited && conn_ms_since(&t0) > (long)c->timeout * 1000) {
-			xasprintf(cause, "%s: a line took more than %d seconds "
-			    "to arrive", c->label, c->timeout);
-			return (-1);
-		}
 		if (!waited) {
-			clock_gettime(CLOCK_MONOTONIC, &t0);
+			conn_begin(c, CONN_OP_LINE);
 			waited = 1;
+		} else if (conn_now_ms() > c->deadline) {
+			conn_late(c, cause);
+			return (-1);
 		}
 		if (conn_fill(c, cause) != 0)
 			return (-1);
@@ -310,11 +402,37 @@ conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 	return (0);
 }
 
+/*
+ * Body bytes.  A unit of progress starts at the first wait and ends
+ * with a line end or CONN_BODY_BLOCK bytes; it must end within the
+ * timeout, so a body dripped a byte a second is given up.
+ */
 int
 conn_peek(struct conn *c, const char **p_r, size_t *avail_r, char **cause)
 {
-	if (c->roff == c->rlen && conn_fill(c, cause) != 0)
-		return (-1);
+	long long	now;
+
+	if (c->roff == c->rlen) {
+		now = conn_now_ms();
+		if (!c->body_open) {
+			c->body_open = 1;
+			c->body_start = now;
+			c->body_bytes = 0;
+		}
+		c->op = CONN_OP_BODY;
+		c->deadline = c->body_start + (long long)c->timeout * 1000;
+		if (now > c->deadline) {
+			conn_late(c, cause);
+			return (-1);
+		}
+		if (conn_fill(c, cause) != 0)
+			return (-1);
+		/* conn_fill started from an empty buffer. */
+		c->body_bytes += c->rlen;
+		if (c->body_bytes >= CONN_BODY_BLOCK ||
+		    memchr(c->rbuf, '\n', c->rlen) != NULL)
+			c->body_open = 0;
+	}
 	*p_r = c->rbuf + c->roff;
 	*avail_r = c->rlen - c->roff;
 	return (0);
@@ -337,6 +455,8 @@ conn_send(struct conn *c, const char *buf, size_t len, char **cause)
 	ssize_t		n;
 	size_t		done;
 
+	c->body_open = 0;	/* a new command: any body has ended */
+	conn_begin(c, CONN_OP_SEND);
 	while (len > 0) {
 		if (c->tls != NULL) {
 			r = tls_write(c->tls, buf, len, &done, cause);

@@ -295,6 +295,15 @@ pop3_apop(struct session *s, char **cause)
 	unsigned int		 i;
 	int			 rc;
 
+	if (p->timestamp == NULL && a->tls.mode == TLS_MODE_STARTTLS) {
+		/* POP3 has no greeting after STLS to take one from. */
+		xasprintf(cause, "%s: APOP needs the <timestamp> of the "
+		    "greeting, which came before STLS in plain text and is not "
+		    "to be believed; use \"ssl\" (POP3 over TLS, port 995) so "
+		    "that the greeting is protected, or proto pop3",
+		    account_host(a));
+		return (PM_AUTHFAIL);
+	}
 	if (p->timestamp == NULL) {
 		xasprintf(cause, "%s does not offer APOP (no <timestamp> in "
 		    "its greeting); use proto pop3", account_host(a));
@@ -349,7 +358,12 @@ pop3_open(struct session *s, char **cause)
 			return (rc);
 		if ((rc = session_starttls(s, cause)) != 0)
 			return (rc);
-		/* What was said in plain text is not to be believed. */
+		/*
+		 * What was said in plain text is not to be believed: neither
+		 * the capabilities nor APOP's timestamp (DESIGN 4).
+		 */
+		free(p->timestamp);
+		p->timestamp = NULL;
 		if ((rc = pop3_capa(s, cause)) != 0)
 			return (rc);
 	}

@@ -27,6 +27,7 @@ struct probe {
 	int			 port;
 	int			 failed;
 	int			 login_before_tls;
+	int			 verified;	/* chain and name checked */
 };
 
 static void	verdict(struct probe *, int, const char *, ...)
@@ -116,9 +117,13 @@ reach_tls(struct probe *p, const struct tls_policy *pol, int report,
     char **cause)
 {
 	const struct account	*a = p->a;
+	struct tls_policy	 alpn = *pol;	/* shallow: only read */
 	struct conn		*c;
 	char			*line, *caps = NULL;
 	int			 dns;
+
+	alpn.alpn = p->proto == PROTO_POP3 ? "pop3" : "imap";
+	pol = &alpn;
 
 	c = conn_connect(account_host(a), p->port, a->timeout,
 	    account_host(a), &dns, cause);
@@ -205,8 +210,13 @@ print_rcfile(const struct probe *p)
 {
 	const struct account	*a = p->a;
 
-	printf("\nrcfile lines (add the user, and a pin from above if you "
-	    "want one):\n    poll %s%s%s proto %s port %d\n", a->name,
+	/* A pin alone does not help while sslcertck is on. */
+	printf("\nrcfile lines (add the user; %s):\n"
+	    "    poll %s%s%s proto %s port %d\n", p->verified ? "a pin from "
+	    "above, if you want one, is checked in addition to the chain" :
+	    "the chain was not verified, so give its CA with sslcertfile, "
+	    "or pin it with an sslfingerprint from above and add "
+	    "\"no sslcertck\"", a->name,
 	    a->via != NULL ? " via " : "", a->via != NULL ? a->via : "",
 	    p->proto == PROTO_POP3 ? "pop3" : "imap", p->port);
 	printf("        user \"...\"%s%s%s%s%s%s%s\n",
@@ -276,6 +286,7 @@ probe(const struct account *a)
 	report = NULL;
 	if ((c = reach_tls(&p, &a->tls, 0, &cause)) == NULL)
 		report = cause;
+	p.verified = report == NULL && a->tls.verify;
 	if (report == NULL && a->tls.npins > 0)
 		verdict(&p, 1, "pinned fingerprint %s", "matches");
 	verdict(&p, report == NULL, "certificate and name check%s",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "log.h"
 #include "password.h"
 #include "result.h"
@@ -54,6 +55,7 @@ run_worker(void *arg)
 		return (PM_AUTHFAIL);
 	}
 	o.stop = &worker_stop;
+	conn_set_stop(&worker_stop);	/* SIGTERM ends every wait */
 	return (session_poll(w->a, &o));
 }
 

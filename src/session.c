@@ -117,11 +117,14 @@ int
 session_starttls(struct session *s, char **cause)
 {
 	const struct account	*a = s->account;
+	struct tls_policy	 p = a->tls;	/* shallow: only read */
 	struct tls		*t;
 	char			*report, *desc;
 	int			 days;
 
-	if (conn_starttls(s->conn, &a->tls, cause) != 0)
+	/* ALPN (RFC 7301): say which protocol this is (ALPACA). */
+	p.alpn = s->driver == &pop3_driver ? "pop3" : "imap";
+	if (conn_starttls(s->conn, &p, cause) != 0)
 		return (PM_SOCKET);
 	t = conn_tls(s->conn);
 	if (log_verbosity() >= 1) {

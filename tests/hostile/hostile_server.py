@@ -59,6 +59,12 @@ SCENARIOS = {
     "starttls-caps-change": "before TLS: AUTH=PLAIN; after: LOGINDISABLED",
     "starttls-pop3-caps-change": "before STLS: USER; after: no USER, no SASL",
 }
+# Review 2026-12, findings 5 and 9 (see serve_tls_review below).
+SCENARIOS.update({
+    "pop3-handshake-drip": "the server's TLS handshake bytes one per second",
+    "starttls-pop3-apop": "an APOP <timestamp> in the plain-text greeting, "
+                          "STLS, then APOP accepted",
+})
 
 
 class Conn:
@@ -306,6 +312,67 @@ def serve_imap(c, sc, ctx):
             c.send(b"%s OK\r\n" % tag)
 
 
+def drip_handshake(sock):
+    """pop3-handshake-drip: a TLS handshake whose server bytes come one
+    per second (a relay or MITM slowing it down), through memory BIOs."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(inc, out, server_side=True)
+    while True:
+        try:
+            tls.do_handshake()
+            return
+        except ssl.SSLWantReadError:
+            pass
+        for b in out.read():
+            sock.send(bytes([b]))
+            time.sleep(1)
+        data = sock.recv(65536)
+        if not data:
+            raise EOFError
+        inc.write(data)
+
+
+def serve_tls_review(conn, sc, ctx, log):
+    """The scenarios of the December 2026 review's TLS findings."""
+    if sc == "pop3-handshake-drip":
+        drip_handshake(conn)
+        return
+    # starttls-pop3-apop: the timestamp is heard before TLS only.
+    c = Conn(conn, log)
+    c.send(b"+OK clear <1896.697170952@hostile>\r\n")
+    tls = False
+    while True:
+        words = c.line().split(b" ")
+        cmd = words[0].upper()
+        arg = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+        if cmd == b"CAPA":
+            c.send(b"+OK\r\nUIDL\r\nUSER\r\n%s.\r\n" %
+                   (b"" if tls else b"STLS\r\n"))
+        elif cmd == b"STLS" and not tls:
+            c.send(b"+OK go\r\n")
+            c.starttls(ctx)
+            tls = True
+        elif cmd in (b"APOP", b"USER", b"PASS", b"DELE"):
+            c.send(b"+OK\r\n")
+        elif cmd == b"STAT":
+            c.send(b"+OK 2 %d\r\n" % (2 * len(MSG % (1, 1, 1))))
+        elif cmd == b"LIST":
+            c.send(b"+OK\r\n" + pop3_list(sc, 1) + b"\r\n" +
+                   pop3_list(sc, 2) + b"\r\n.\r\n")
+        elif cmd == b"UIDL":
+            c.send(b"+OK\r\n" + pop3_uidl(sc, 1) + b"\r\n" +
+                   pop3_uidl(sc, 2) + b"\r\n.\r\n")
+        elif cmd in (b"RETR", b"TOP"):
+            c.send(b"+OK\r\n" + pop3_body(sc, arg) + b".\r\n")
+        elif cmd == b"QUIT":
+            c.send(b"+OK bye\r\n")
+            return
+        else:
+            c.send(b"-ERR unknown\r\n")
+
+
 def main():
     sc, port, logpath = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if sc not in SCENARIOS:
@@ -321,13 +388,16 @@ def main():
     conn.settimeout(150)
     log = open(logpath, "ab")
     try:
-        if not sc.startswith("starttls"):
-            conn = ctx.wrap_socket(conn, server_side=True)
-        c = Conn(conn, log)
-        if sc.startswith("pop3") or sc == "starttls-pop3-caps-change":
-            serve_pop3(c, sc, ctx)
+        if sc in ("pop3-handshake-drip", "starttls-pop3-apop"):
+            serve_tls_review(conn, sc, ctx, log)
         else:
-            serve_imap(c, sc, ctx)
+            if not sc.startswith("starttls"):
+                conn = ctx.wrap_socket(conn, server_side=True)
+            c = Conn(conn, log)
+            if sc.startswith("pop3") or sc == "starttls-pop3-caps-change":
+                serve_pop3(c, sc, ctx)
+            else:
+                serve_imap(c, sc, ctx)
     except (OSError, EOFError, ssl.SSLError):
         pass
     log.write(b"# closed\n")

@@ -22,6 +22,7 @@ hostile() {
 	local sc=$1 proto=pop3 tls="ssl"
 	case $sc in
 	imap-*|starttls-caps-change) proto=imap ;;
+	*-apop) proto=apop ;;
 	esac
 	case $sc in
 	starttls-*) tls="sslproto tls1.2+" ;;
@@ -89,14 +90,55 @@ expect imap-no-greeting 2 0 "no answer within 3 seconds"
 expect pop3-drip 2 0 "a line took more than 3 seconds"
 expect pop3-list-stall 2 0 "no answer within 3 seconds"
 is "$(credentials)" 2 "pop3-list-stall: (logged in over TLS before LIST)"
-# A body dripping a byte a second: the poll deadline (4 s, then 10 s
-# grace) ends it, and the message stays.
-DEADLINE=4 hostile pop3-body-drip
-is "$status" 2 "pop3-body-drip: exit 2"
-says pop3-body-drip "the poll took more than 4 seconds"
-is "$(delivered)" 0 "pop3-body-drip: the dripping message was not delivered"
-is "$(deletions)" 0 "pop3-body-drip: nothing deleted (the first message waits in the group commit)"
-bounded pop3-body-drip 20000
+# A body dripping a byte a second: it must bring a line end or a block
+# of bytes within the timeout (review 2026-12, finding 5), and the
+# message stays.
+hostile pop3-body-drip
+says pop3-body-drip "the message body stalled: neither a line end nor 1024 bytes within 3 seconds"
+ok "$( ! grep -q 'hostile 2' "$T"/md/new/* 2>/dev/null; echo $?)" \
+    "pop3-body-drip: the dripping message was not delivered"
+is "$(grep -c '^DELE 2' "$T/log")" 0 "pop3-body-drip: the dripping message was not deleted"
+nothing_lost pop3-body-drip
+bounded pop3-body-drip 8000
+# The same during the TLS handshake: one deadline for all of it.
+expect pop3-handshake-drip 2 0 "the TLS handshake did not complete within 3 seconds" 8000
+# SIGTERM during a drip (timeout 60 here): every wait ends within about a
+# second of the signal.
+sigterm_drip() {
+	rm -f "$T/log" "$T/ready"
+	rm -rf "$T/md" "$STATEDIR"
+	CERT="$T/server.crt" KEY="$T/server.key" \
+	    python3 "$SERVER" pop3-body-drip "$PORT" "$T/log" >"$T/ready" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/ready"
+	rc=$(rcfile hostile "poll localhost via 127.0.0.1 proto pop3 port $PORT
+    timeout 60 user \"$MAIL_USER\" password '$MAIL_PASS'
+    ssl sslcertfile \"$T/ca.crt\" maildir \"$T/md\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1 &
+	local pm=$! i t0
+	for i in $(seq 100); do	# until message 2 drips (at most 10 s)
+		grep -q '^RETR 2' "$T/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 1.5
+	kill -TERM "$pm"
+	t0=$(date +%s%3N)
+	for i in $(seq 150); do	# at most 15 s
+		kill -0 "$pm" 2>/dev/null || break
+		sleep 0.1
+	done
+	took=$(( $(date +%s%3N) - t0 ))
+	kill -KILL "$pm" 2>/dev/null
+	wait "$pm" 2>/dev/null
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+}
+sigterm_drip
+[ "$took" -le 3000 ]
+ok $? "SIGTERM during a dripping body: pullmail ends within 3 s (took $took ms)" ||
+    sed 's/^/#   /' "$T/out"
+nothing_lost pop3-body-drip-sigterm
 expect imap-untagged-flood 0 2 "2 delivered, 0 left"
 
 # Lines: too long, endless, with NUL bytes.
@@ -135,6 +177,11 @@ is "$(deletions)" 0 "pop3-drop: no DELE reached the server (it would not count w
 expect pop3-body-nul 0 2 "2 delivered"
 tr -d '\n' <"$(grep -l 'hostile 1' "$T"/md/new/*)" | grep -qaP 'NUL \x00 here'
 ok $? "pop3-body-nul: the NUL byte in the body was kept as it was"
+
+# APOP's timestamp from a plain-text greeting is not used after STLS
+# (review 2026-12, finding 9).
+expect starttls-pop3-apop 3 0 "APOP needs the <timestamp> of the greeting, which came before STLS"
+is "$(grep -c '^APOP' "$T/log")" 0 "starttls-pop3-apop: no APOP sent"
 
 # Credentials: never without TLS, never against the server's word.
 expect imap-logindisabled 3 0 "LOGIN is disabled by the server"
