@@ -508,6 +508,7 @@ tls_handshake_error(struct tls *t, char **cause)
 {
 	long	 vr;
 	char	*ssl_cause = NULL;
+	int	 alpn;
 
 	vr = SSL_get_verify_result(t->ssl);
 	if (t->verify && vr != X509_V_OK) {
@@ -523,8 +524,14 @@ tls_handshake_error(struct tls *t, char **cause)
 			    tls_verify_hint(vr));
 		return;
 	}
+	/* OpenSSL itself refuses an ALPN protocol it did not offer. */
+	alpn = t->alpn != NULL &&
+	    ERR_GET_REASON(ERR_peek_error()) == SSL_R_BAD_EXTENSION;
 	tls_error(&ssl_cause, "TLS handshake");
-	xasprintf(cause, "%s", ssl_cause);
+	xasprintf(cause, "%s%s%s%s", ssl_cause, alpn ? " (for example an "
+	    "ALPN protocol other than the \"" : "", alpn ? t->alpn : "",
+	    alpn ? "\" offered: the server may speak another protocol on "
+	    "this port)" : "");
 	free(ssl_cause);
 }
 

@@ -49,6 +49,10 @@ refused() {
 refused expired.test "certificate has expired"
 refused future.test "certificate is not yet valid"
 refused unknown.test "unable to get local issuer certificate"
+# Review 2026-12, finding 13: a pin alone does not help under sslcertck.
+grep -q 'pin the certificate with sslfingerprint and set no sslcertck' "$T/out"
+ok $? "unknown issuer: the hint says a pin needs \"no sslcertck\"" ||
+    sed 's/^/# /' "$T/out"
 refused selfsigned.test "self-signed certificate"
 refused revoked.test "certificate revoked" "sslcrlfile \"$PKI/ca.crl\""
 refused good.test "CRL has expired" "sslcrlfile \"$PKI/ca-expired.crl\""
@@ -59,6 +63,43 @@ is "$?" 2 "wrong host name: refused with exit 2"
 grep -q 'does not match the name "wronghost.test"' "$T/out"
 ok $? "wrong host name: the message names the expected name"
 is "$(logins)" "$before" "wrong host name: no credentials were sent"
+
+# Review 2026-12, finding 12: CRLs inside the sslcertfile bundle (as
+# Dovecot's ssl_ca holds them) are checked: a revoked certificate is
+# refused, a good one still passes.
+cat "$PKI/ca.crt" "$PKI/ca.crl" >"$T/ca-bundle.pem"
+bundle() {	# bundle NAME: poll NAME with the CA+CRL bundle
+	rc=$(rcfile tls "poll $1 via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname $1
+    sslcertfile \"$T/ca-bundle.pem\" $MDA_AS mda \"cat >/dev/null\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+}
+before=$(logins)
+bundle revoked.test
+is "$?" 2 "a CRL in the sslcertfile bundle revokes: exit 2"
+grep -q "certificate revoked" "$T/out"
+ok $? "and says the certificate is revoked" || sed 's/^/# /' "$T/out"
+is "$(logins)" "$before" "CRL in the bundle: no credentials were sent"
+bundle good.test
+is "$?" 1 "a good certificate with the CA+CRL bundle: logged in (exit 1)"
+
+# Review 2026-12, finding 4: an empty sslcommonname would turn the name
+# check off; refused when the rcfile is read, naming the line.
+rc=$(rcfile tls "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl
+    sslcommonname \"\" sslcertfile \"$PKI/ca.crt\"")
+before=$(logins)
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 5 "sslcommonname \"\" with sslcertck: a syntax error (exit 5)"
+grep -q "$rc:3:5: sslcommonname \"\" leaves no server name to check" "$T/out"
+ok $? "naming the file and line" || sed 's/^/# /' "$T/out"
+is "$(logins)" "$before" "empty sslcommonname: no credentials were sent"
+rc=$(rcfile tls "poll good.test via \"\" proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$PKI/ca.crt\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 5 "via \"\" with sslcertck: a syntax error (exit 5)"
+grep -q "$rc:1:16: via \"\" leaves no server name" "$T/out"
+ok $? "naming the file and line" || sed 's/^/# /' "$T/out"
 
 # CRLs in a hashed sslcertpath are used too.
 mkdir -p "$T/capath"
@@ -290,6 +331,61 @@ for m in pop3-inject:pop3 imap-inject:imap imap-preauth:imap \
 	sed 's/^/#   /' "$T/out"
 	no_secrets "${m%%:*}"
 done
+
+# --- ALPN (RFC 7301; the ALPACA cross-protocol attack) --------------------
+# Python's ssl selects only an id the client offered, or none; a server
+# selecting another id is refused in tests/unit/test_tls.c.
+alpn() {	# alpn PROTO SERVER-IDS: poll the scripted ALPN server
+	rm -f "$T/scripted.log" "$T/scripted.out"
+	CERT="$PKI/good.test.crt" KEY="$PKI/good.test.key" PROTO=$1 ALPN=$2 \
+	    python3 "$top_srcdir/tests/tls/scripted_server.py" alpn \
+	    "$P_EXTRA" "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_ready "$T/scripted.out"
+	rc=$(rcfile tls "poll good.test via 127.0.0.1 proto $1 port $P_EXTRA
+    timeout 5 user \"$MAIL_USER\" password '$MAIL_PASS'
+    $([ "$1" = imap ] && echo ssl) sslcertfile \"$PKI/ca.crt\"
+    $MDA_AS mda \"cat >/dev/null\"")
+	"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+	status=$?
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+	return $status
+}
+alpn imap "pop3,imap"
+is "$?" 1 "ALPN over implicit TLS: logged in (exit 1)"
+grep -q '^# alpn: imap$' "$T/scripted.log"
+ok $? "IMAP offers the ALPN id imap" || sed 's/^/# /' "$T/scripted.log"
+alpn pop3 "imap,pop3"
+is "$?" 1 "ALPN over STLS: logged in (exit 1)"
+grep -q '^# alpn: pop3$' "$T/scripted.log"
+ok $? "POP3 offers the ALPN id pop3 after STLS" ||
+    sed 's/^/# /' "$T/scripted.log"
+alpn imap "http/1.1"
+is "$?" 1 "a server that knows only http/1.1 selects none: fine (exit 1)"
+grep -q '^# alpn: none$' "$T/scripted.log"
+ok $? "(it selected none)"
+
+# --- TLS 1.2 without Extended Master Secret: no tls-unique -----------------
+# Review 2026-12, finding 11: plain SCRAM rather than -PLUS bound to a
+# tls-unique value the triple handshake attack can forge.
+rm -f "$T/scripted.out" "$T/scripted.log"
+CERT="$PKI/good.test.crt" KEY="$PKI/good.test.key" PASS="$MAIL_PASS" \
+    TLSMAX=1.2 NOEMS=1 python3 "$top_srcdir/tests/tls/scripted_server.py" \
+    imap-scram-plus "$P_EXTRA" "$T/scripted.log" >"$T/scripted.out" 2>&1 &
+SPID=$!
+PIDS="$PIDS $SPID"
+wait_ready "$T/scripted.out"
+rc=$(rcfile tls "poll good.test via 127.0.0.1 proto imap port $P_EXTRA
+    timeout 5 user \"$MAIL_USER\" password '$MAIL_PASS' ssl
+    sslcertfile \"$PKI/ca.crt\" $MDA_AS mda \"cat >/dev/null\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "TLS 1.2 without EMS: logged in (exit 1)"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+grep -q '^# mech: SCRAM-SHA-256$' "$T/scripted.log" &&
+    grep -q '^# cb: none, header n,,$' "$T/scripted.log"
+ok $? "with SCRAM-SHA-256, not -PLUS, saying it cannot bind (n,,)" ||
+    sed 's/^/# /' "$T/scripted.log"
 
 # --- client certificates against a Dovecot that requires them ------------
 stop_dovecot

@@ -41,7 +41,16 @@ in the clear.  Modes:
                   the proof against $PASS and the channel binding: on
                   TLS 1.2 the tls-unique bytes must match ours (Python's
                   ssl cannot export tls-exporter keys, so on TLS 1.3 only
-                  the type and length are checked); logs "# cb: ..."
+                  the type and length are checked); logs "# cb: ...";
+                  with $NOEMS=1 the server does not negotiate Extended
+                  Master Secret
+  alpn            ALPN (RFC 7301): $PROTO=imap: implicit TLS IMAP; pop3:
+                  POP3 with STLS.  The server knows the ALPN ids in $ALPN
+                  (comma-separated) and logs "# alpn: ID" (or "none")
+                  with what it selected; LOGIN/USER+PASS accepted, an
+                  empty mailbox.  Python's ssl only selects an id the
+                  client offered, or none (tests/unit/test_tls.c covers
+                  a server that selects another)
 """
 
 import base64
@@ -170,6 +179,9 @@ def serve_scram_plus(srv, log):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if os.environ.get("TLSMAX") == "1.2":
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if os.environ.get("NOEMS") == "1":
+        # SSL_OP_NO_EXTENDED_MASTER_SECRET: Python's ssl has no name for it.
+        ctx.options |= 1
     ctx.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
     conn, _ = srv.accept()
     conn.settimeout(10)
@@ -359,6 +371,57 @@ def serve_pop3s_slow(srv, log):
         threading.Thread(target=one, args=(conn,), daemon=True).start()
 
 
+def serve_alpn(conn, log):
+    """alpn: log the ALPN id the server selected, then an empty mailbox."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
+    ctx.set_alpn_protocols(os.environ["ALPN"].split(","))
+    imap = os.environ["PROTO"] == "imap"
+
+    def handshake(sock):
+        tls = ctx.wrap_socket(sock, server_side=True)
+        log.write(b"# alpn: %s\n" %
+                  (tls.selected_alpn_protocol() or "none").encode())
+        log.flush()
+        return tls
+
+    sock = handshake(conn) if imap else conn
+    sock.sendall(b"* OK [CAPABILITY IMAP4rev1] alpn\r\n" if imap
+                 else b"+OK alpn\r\n")
+    rfile = sock.makefile("rb")
+    while True:
+        line = rfile.readline()
+        if not line:
+            break
+        log.write(line)
+        log.flush()
+        words = line.split()
+        if imap:
+            if len(words) < 2:
+                continue
+            if not empty_inbox(sock, words[0], words[1].upper()):
+                break
+            continue
+        cmd = words[0].upper() if words else b""
+        if cmd == b"CAPA":
+            sock.sendall(b"+OK\r\nUSER\r\nUIDL\r\n%s.\r\n" %
+                         (b"STLS\r\n" if sock is conn else b""))
+        elif cmd == b"STLS" and sock is conn:
+            sock.sendall(b"+OK go\r\n")
+            sock = handshake(conn)
+            rfile = sock.makefile("rb")
+        elif cmd == b"STAT":
+            sock.sendall(b"+OK 0 0\r\n")
+        elif cmd in (b"UIDL", b"LIST"):
+            sock.sendall(b"+OK\r\n.\r\n")
+        elif cmd == b"QUIT":
+            sock.sendall(b"+OK bye\r\n")
+            break
+        else:
+            sock.sendall(b"+OK\r\n")
+    sock.close()
+
+
 def serve(mode, port, logpath):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -394,6 +457,12 @@ def serve(mode, port, logpath):
         return
     if mode == "imap-oauth":
         serve_oauth(conn, log)
+        return
+    if mode == "alpn":
+        try:
+            serve_alpn(conn, log)
+        except (OSError, ssl.SSLError):
+            pass
         return
     if mode == "pop3-old":
         serve_pop3_old(conn, log)
