@@ -246,11 +246,14 @@ t0=$(now_ms)
 st=$?
 took=$(( $(now_ms) - t0 ))
 is "$st" 2 "--deadline 2 on a server that never answers: exit 2"
-[ "$took" -lt 20000 ]
-ok $? "--deadline 2: over within the deadline and the grace period ($took ms)"
+# SIGTERM ends the worker's wait within a second (review 2026-12, 5):
+# no SIGKILL after the grace period is needed.
+[ "$took" -lt 5000 ]
+ok $? "--deadline 2: over within the deadline and a second ($took ms)"
 grep -q "u@stuck: the poll took more than 2 seconds; stopping it" "$T/out" &&
-    grep -q "u@stuck: the worker was killed by signal 9 after the poll deadline" "$T/out"
-ok $? "--deadline 2: the log says it was stopped, then killed"
+    grep -q "u@stuck: 127.0.0.1: stopped by a signal" "$T/out"
+ok $? "--deadline 2: the log says it was stopped, and the worker stopped" ||
+    sed 's/^/# /' "$T/out"
 
 # --- an idle account has a worker of its own ---------------------------------------
 empty_mailbox
