@@ -69,9 +69,15 @@ void		 conn_set_timeout(struct conn *, int seconds,
 		    volatile int *abort);
 /*
  * The process's stop flag (a worker's SIGTERM): once it is set, every
- * wait of every connection ends within a second, with an error.
+ * wait of every stoppable connection ends within a second, with an error.
  */
 void		 conn_set_stop(volatile int *stop);
+/*
+ * on = 0: the stop flag does not cut this connection's waits short (the
+ * SMTP/LMTP server, whose answer to the end of DATA decides whether a
+ * message was delivered; only the timeout bounds them).
+ */
+void		 conn_set_stoppable(struct conn *, int on);
 
 /* The TLS session, or NULL before STARTTLS / on a plain connection. */
 struct tls	*conn_tls(struct conn *);

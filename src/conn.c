@@ -13,7 +13,9 @@
  *   - a buffer given to conn_send goes out within the timeout.
  * And the process's stop flag (SIGTERM, conn_set_stop) ends every wait
  * within CONN_STOP_GRACE_MS of the signal, so that a prompt server still
- * gets its QUIT or LOGOUT but a dripping one cannot hold us.
+ * gets its QUIT or LOGOUT but a dripping one cannot hold us.  The SMTP
+ * sink opts out (conn_set_stoppable): its answer to the final dot says
+ * whether a message was delivered.
  * Lines are bounded; bodies are read from the same buffer in place, so a
  * message never needs to fit in memory.
  */
@@ -59,6 +61,7 @@ struct conn {
 	char		*peer;
 	int		 timeout;	/* seconds per unit of progress */
 	volatile int	*abort;		/* set by a signal: stop waiting */
+	int		 stoppable;	/* the stop flag ends its waits */
 	enum conn_op	 op;		/* what the current wait is for */
 	long long	 deadline;	/* of the current operation, in ms */
 	int		 body_open;	/* a body unit is under way */
@@ -100,6 +103,7 @@ conn_connect(const char *host, int port, int timeout, const char *label,
 	c->label = xstrdup(label);
 	c->peer = peer;
 	c->timeout = timeout;
+	c->stoppable = 1;
 	c->rbuf = xmalloc(PM_IO_BUF);
 	c->wbuf = xmalloc(PM_WBUF_MAX);
 	return (c);
@@ -146,6 +150,12 @@ char *
 conn_tls_report(struct conn *c)
 {
 	return (c->tls != NULL ? tls_verify_report(c->tls) : NULL);
+}
+
+void
+conn_set_stoppable(struct conn *c, int on)
+{
+	c->stoppable = on;
 }
 
 void
@@ -220,7 +230,7 @@ conn_wait(struct conn *c, short events, char **cause)
 		now = conn_now_ms();
 		limit = c->deadline;
 		stopping = 0;
-		if (conn_stop != NULL && *conn_stop) {
+		if (c->stoppable && conn_stop != NULL && *conn_stop) {
 			if (conn_stop_at < 0)
 				conn_stop_at = now;
 			if (conn_stop_at + CONN_STOP_GRACE_MS < limit) {

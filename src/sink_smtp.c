@@ -269,6 +269,8 @@ smtp_try(struct smtp *s, const struct account *a, const char *spec,
 	    a->timeout : PM_SMTP_TIMEOUT_MIN, spec, &dns, cause);
 	if (s->conn == NULL)
 		return (-1);
+	/* Cut short after the final dot, a delivery could happen twice. */
+	conn_set_stoppable(s->conn, 0);
 	s->host = xstrdup(spec);
 	/* Bare local names get smtpaddress, else the host we talk to. */
 	s->domain = xstrdup(a->smtpaddress != NULL ? a->smtpaddress :
