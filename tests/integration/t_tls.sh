@@ -210,6 +210,11 @@ grep -q '\[FAIL\] certificate and name check' "$T/probe" &&
     grep -q 'unable to get local issuer certificate' "$T/probe" &&
     grep -q 'does NOT pass' "$T/probe"
 ok $? "its report names the failure"
+# Review 2026-12, finding 13: its rcfile advice does not offer a pin
+# alone, which cannot help while sslcertck is on.
+grep -q 'give its CA with sslcertfile, or pin it with an sslfingerprint from above and add "no sslcertck"' "$T/probe"
+ok $? "its rcfile advice: the CA, or a pin with no sslcertck" ||
+    sed 's/^/# /' "$T/probe"
 probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname expired.test
 is "$?" 2 "probe of an expired certificate: exit 2"
 grep -q 'certificate has expired' "$T/probe"
