@@ -337,7 +337,12 @@ tls_set_alpn(struct tls *t, char **cause)
 	return (0);
 }
 
-/* A server may select no protocol; selecting another is fatal. */
+/*
+ * A server may select no protocol; selecting another is fatal.  OpenSSL
+ * 3 already fails the handshake when the server selects an id we did
+ * not offer ("bad extension", see tls_handshake_error); this check does
+ * not rely on it.
+ */
 static int
 tls_check_alpn(struct tls *t, char **cause)
 {
