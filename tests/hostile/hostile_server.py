@@ -64,6 +64,7 @@ SCENARIOS.update({
     "pop3-handshake-drip": "the server's TLS handshake bytes one per second",
     "starttls-pop3-apop": "an APOP <timestamp> in the plain-text greeting, "
                           "STLS, then APOP accepted",
+    "imap-literal-drip": "message 2's FETCH literal one byte per second",
 })
 
 
@@ -231,6 +232,8 @@ def imap_fetch(c, sc, tag, args):
         if b"%d" % uid not in args.split(b" ")[0].split(b",") and \
                 b":" not in args.split(b" ")[0]:
             continue
+        if sc == "imap-literal-drip" and n == 2:
+            return drip_literal(c, n, uid, body)
         if sc == "imap-literal-huge":
             c.send(b"* %d FETCH (UID %d BODY[] {999999999999}\r\n" %
                    (n, uid))
@@ -332,6 +335,15 @@ def drip_handshake(sock):
         if not data:
             raise EOFError
         inc.write(data)
+
+
+def drip_literal(c, n, uid, body):
+    """imap-literal-drip: an honest literal header, then a byte a second."""
+    c.send(b"* %d FETCH (UID %d BODY[] {%d}\r\n" % (n, uid, len(body)))
+    for b in body:
+        c.send(bytes([b]))
+        time.sleep(1)
+    return False
 
 
 def serve_tls_review(conn, sc, ctx, log):

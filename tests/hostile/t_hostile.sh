@@ -100,6 +100,12 @@ ok "$( ! grep -q 'hostile 2' "$T"/md/new/* 2>/dev/null; echo $?)" \
 is "$(grep -c '^DELE 2' "$T/log")" 0 "pop3-body-drip: the dripping message was not deleted"
 nothing_lost pop3-body-drip
 bounded pop3-body-drip 8000
+hostile imap-literal-drip
+says imap-literal-drip "the message body stalled: neither a line end nor 1024 bytes within 3 seconds"
+ok "$( ! grep -q 'hostile 2' "$T"/md/new/* 2>/dev/null; echo $?)" \
+    "imap-literal-drip: the dripping message was not delivered"
+nothing_lost imap-literal-drip
+bounded imap-literal-drip 8000
 # The same during the TLS handshake: one deadline for all of it.
 expect pop3-handshake-drip 2 0 "the TLS handshake did not complete within 3 seconds" 8000
 # SIGTERM during a drip (timeout 60 here): every wait ends within about a
