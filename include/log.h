@@ -11,6 +11,7 @@
 #define PM_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 void	log_init(int verbose, int silent);
 int	log_verbosity(void);
@@ -30,6 +31,16 @@ int	log_on_terminal(void);
  * not a terminal or -s was given.
  */
 void	log_progress(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Copy src to dst (size bytes, NUL-terminated) with every C0 control,
+ * DEL and UTF-8-encoded C1 control written as \xNN, so that text from a
+ * server can neither drive a terminal nor forge a log line.  What does
+ * not fit is cut at a whole character.  Returns the length written.
+ * Every log line goes through it (keeping the newlines of a message
+ * that has several lines: the lines after the first have no prefix).
+ */
+size_t	log_visible(char *dst, size_t size, const char *src);
 
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -113,25 +113,78 @@ log_write(const char *p, size_t len)
 	}
 }
 
+/* log_visible(), with newlines kept or not. */
+static size_t
+visible(char *dst, size_t size, const char *src, int keep_newlines)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)src;
+	size_t			 len = 0;
+	int			 c1;
+
+	if (size == 0)
+		return (0);
+	for (; *p != '\0'; p++) {
+		/* C1 controls as UTF-8 (U+0080-U+009F) too: CSI is one. */
+		c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if ((*p >= 0x20 && *p != 0x7f && !c1) ||
+		    (*p == '\n' && keep_newlines)) {
+			if (len + 1 >= size)
+				break;
+			dst[len++] = *p;
+			continue;
+		}
+		if (len + (c1 ? 8 : 4) >= size)
+			break;
+		dst[len++] = '\\';
+		dst[len++] = 'x';
+		dst[len++] = hex[*p >> 4];
+		dst[len++] = hex[*p & 0xf];
+		if (c1) {
+			p++;
+			dst[len++] = '\\';
+			dst[len++] = 'x';
+			dst[len++] = hex[*p >> 4];
+			dst[len++] = hex[*p & 0xf];
+		}
+	}
+	dst[len] = '\0';
+	return (len);
+}
+
+size_t
+log_visible(char *dst, size_t size, const char *src)
+{
+	return (visible(dst, size, src, 0));
+}
+
 static void
 log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
     int with_errno)
 {
-	char		 line[LOG_LINE_MAX], out[LOG_LINE_MAX + 128], stamp[64];
+	char		 raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
+	char		 out[LOG_LINE_MAX + 128], stamp[64];
 	struct tm	 tm;
 	time_t		 now;
 	size_t		 len = 0;
 	int		 saved = errno, n;
 
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
-	len = n < 0 ? 0 : (size_t)n >= sizeof(line) - 2 ?
-	    sizeof(line) - 3 : (size_t)n;
+	n = vsnprintf(raw, sizeof(raw) - 2, fmt, ap);
+	len = n < 0 ? 0 : (size_t)n >= sizeof(raw) - 2 ?
+	    sizeof(raw) - 3 : (size_t)n;
 	if (with_errno)
-		len += snprintf(line + len, sizeof(line) - 2 - len, ": %s",
+		len += snprintf(raw + len, sizeof(raw) - 2 - len, ": %s",
 		    strerror(saved));
-	if (len > sizeof(line) - 3)
-		len = sizeof(line) - 3;
-	line[len] = '\0';
+	if (len > sizeof(raw) - 3)
+		len = sizeof(raw) - 3;
+	raw[len] = '\0';
+	/*
+	 * Server text among it: nothing it holds reaches the output raw.  A
+	 * newline our own messages put there (a hint, a certificate chain
+	 * with -v) starts a line with no prefix, so no text can pass for a
+	 * line of its own; a server's protocol lines hold none.
+	 */
+	visible(line, sizeof(line), raw, 1);
 	if (log_syslog) {
 		syslog(prio, "%s%s", prefix, line);
 		errno = saved;
