@@ -2,8 +2,8 @@
  * main.c -- what to do: dump, probe, one poll, or the daemon.
  *
  * Options follow fetchmail's and override the rcfile for every account.
- * The exit code is fetchmail's: 0 if any account had mail delivered,
- * else the last account's result.
+ * The exit code is fetchmail's per account; over several accounts a
+ * failure wins (run.c: run_round).
  */
 
 #include <sys/types.h>

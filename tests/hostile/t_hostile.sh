@@ -186,6 +186,12 @@ cut_short() {	# cut_short SCENARIO REGEX: first poll cut short after 1 of 3
 	is "$(grep -cE '^(RETR 1|[^ ]+ UID FETCH [^ ]*7[^ ]* \(UID BODY)' "$T/log")" 1 \
 	    "$sc: message 1 fetched once, not again by the next poll"
 }
+# Several accounts: a failure is not hidden by another's delivery.
+hostile pop3-ok "
+poll nothing.test via 127.0.0.1 proto pop3 port $P_NOTHING timeout 3
+    user x password y ssl"
+is "$status" 2 "two accounts, the second cannot connect: exit 2, though the first delivered"
+is "$(delivered)" 2 "two accounts: the first delivered 2"
 cut_short pop3-drop-after-1 "connection closed by the server"
 cut_short pop3-stall-after-1 "no answer within 3 seconds"
 cut_short imap-drop-after-1 "connection closed by the server"
