@@ -47,6 +47,8 @@ SCENARIOS = {
     "pop3-stall-after-1": "3 messages; silence after RETR 2 until the "
                           "client hangs up (then a second connection is "
                           "served normally)",
+    "pop3-list-million": "a maildrop of 1000000 messages (STAT, LIST, UIDL "
+                         "only: for pullmail -c)",
     "pop3-err-escape": "a greeting and a -ERR to PASS with ESC, a bare CR, "
                        "DEL and other controls in them",
     # IMAP
@@ -89,6 +91,8 @@ def connections(sc):
 
 def nmsgs(sc):
     """Messages in the mailbox."""
+    if sc == "pop3-list-million":
+        return 1000000
     return 3 if sc.endswith("-after-1") else 2
 
 
@@ -239,16 +243,21 @@ def serve_pop3(c, sc, ctx):
                                     for i in range(4096)))
                     n += 4096
             c.send(b"+OK\r\n")
-            c.send(b"".join(pop3_list(sc, n) + b"\r\n"
-                            for n in range(1, nmsgs(sc) + 1)))
+            for k in range(1, nmsgs(sc) + 1, 65536):
+                c.send(b"".join(pop3_list(sc, n) + b"\r\n"
+                                for n in range(k, min(k + 65536,
+                                                      nmsgs(sc) + 1))))
             if sc == "pop3-list-stall":
                 time.sleep(120)
                 return
             c.send(b".\r\n")
         elif cmd == b"UIDL":
-            c.send(b"+OK\r\n" + b"".join(pop3_uidl(sc, n) + b"\r\n"
-                                          for n in range(1, nmsgs(sc) + 1))
-                   + b".\r\n")
+            c.send(b"+OK\r\n")
+            for k in range(1, nmsgs(sc) + 1, 65536):
+                c.send(b"".join(pop3_uidl(sc, n) + b"\r\n"
+                                for n in range(k, min(k + 65536,
+                                                      nmsgs(sc) + 1))))
+            c.send(b".\r\n")
         elif cmd in (b"RETR", b"TOP"):
             if core_pop3_retr(c, sc, arg):
                 return

@@ -161,6 +161,15 @@ expect pop3-sizes-huge 0 2 "2 delivered, 0 left on the server, [0-9]+ octets"
 grep -q 'runtime error' "$T/out"
 ok $((! $?)) "pop3-sizes-huge: no overflow in the octet sums" || sed 's/^/#   /' "$T/out"
 expect imap-literal-discard-huge 4 0 "a literal of 999999999999 bytes announced" 2500
+# A maildrop of a million messages, as many as STAT may count: 32 bytes
+# a record (it was 280, and the scan peaked at 298 MB).
+EXTRA_ARGS=-c hostile pop3-list-million
+is "$status" 0 "pop3-list-million: exit 0 (-c: mail is waiting)"
+says pop3-list-million "1000000 messages for"
+big=98304
+ldd "$PULLMAIL" | grep -q libasan && big=196608
+[ "$rss" -le "$big" ]
+ok $? "pop3-list-million: peak memory $rss kB (at most $big)"
 
 # A poll cut short is not a success (exit 2, as fetchmail's), and the
 # summary says both what was delivered and why it stopped; what was
