@@ -525,9 +525,8 @@ session_oversized(struct session *s, const struct msg *m,
 	log_info("%s@%s: message %u is %lld octets, over the limit of %d; "
 	    "deleted unread (limitflush)", a->user, a->name, m->num, m->size,
 	    a->limit);
-	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0) {
+	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0)
 		session_warn(s, cause);
-	}
 	return (rc);
 }
 
@@ -693,9 +692,8 @@ session_old(struct session *s, struct folder_state *fs, struct msg *m,
 	}
 	if (d == DISP_DELETE)
 		st->flushed++;
-	if ((rc = s->driver->dispose(s, m, d, &cause)) != 0) {
+	if ((rc = s->driver->dispose(s, m, d, &cause)) != 0)
 		session_warn(s, cause);
-	}
 	return (rc);
 }
 
@@ -1254,9 +1252,8 @@ session_open(struct session *s)
 		s->driver = &pop3_driver;
 		rc = s->driver->open(s, &cause);
 	}
-	if (rc != 0) {
+	if (rc != 0)
 		session_warn(s, cause);
-	}
 	return (rc);
 }
 
@@ -1350,17 +1347,22 @@ session_summary(const struct session *s, const struct poll_stats *st,
     int rc)
 {
 	const struct account	*a = s->account;
-	char			 why[1024];
+	char			 why[1024], line[2048];
 
 	why[0] = '\0';
 	if (rc != 0)
 		snprintf(why, sizeof(why), "; the poll stopped early (exit "
 		    "%d): %s", rc, s->why != NULL ? s->why :
 		    session_result_text(rc));
-	(rc != 0 ? log_warnx : log_info)("%s@%s: %u delivered, %u left on "
-	    "the server, %llu octets%s%s", a->user, a->name, st->delivered,
+	snprintf(line, sizeof(line), "%s@%s: %u delivered, %u left on the "
+	    "server, %llu octets%s%s", a->user, a->name, st->delivered,
 	    st->found - st->delivered, (unsigned long long)st->octets,
 	    st->flushed == 0 ? "" : "; old messages deleted", why);
+	/* Cut short, it is a warning: -s does not hide it. */
+	if (rc != 0)
+		log_warnx("%s", line);
+	else
+		log_info("%s", line);
 }
 
 int
