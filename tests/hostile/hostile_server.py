@@ -68,6 +68,7 @@ SCENARIOS = {
     "imap-fetch-wrong": "UID FETCH of one message answers another's body",
     "imap-search-repeat": "UID SEARCH answered with 15 lines of "
                           "'* SEARCH 1 1 1 ...' (about 960 KB)",
+    "imap-search-huge": "UID SEARCH lists 1008000 different UIDs",
     "imap-literal-discard-huge": "a FETCH response with a second literal "
                                  "of 999999999999 bytes, not a body",
     "imap-drop-after-1": "3 messages; the connection closes after the "
@@ -125,6 +126,10 @@ def core_search_reply(sc, uids):
     if sc == "imap-search-repeat":
         line = b"* SEARCH " + b" ".join([b"1"] * 32000) + b"\r\n"
         return line * 15 + b"* SEARCH %s\r\n" % uids
+    if sc == "imap-search-huge":
+        return b"".join(b"* SEARCH " +
+                        b" ".join(b"%d" % u for u in range(k, k + 8000)) +
+                        b"\r\n" for k in range(1, 1000002, 8000))
     return b"* SEARCH %s\r\n" % uids
 
 
