@@ -34,9 +34,10 @@ void	log_progress(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Copy src to dst (size bytes, NUL-terminated) with every C0 control,
- * DEL and UTF-8-encoded C1 control written as \xNN, so that text from a
- * server can neither drive a terminal nor forge a log line.  What does
- * not fit is cut at a whole character.  Returns the length written.
+ * DEL, C1 control and byte that is not part of well-formed UTF-8 written
+ * as \xNN, so that text from a server can neither drive a terminal nor
+ * forge a log line.  What does not fit is cut at a whole character.
+ * Returns the length written.
  * Every log line goes through it (keeping the newlines of a message
  * that has several lines: the lines after the first have no prefix).
  */

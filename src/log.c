@@ -113,40 +113,72 @@ log_write(const char *p, size_t len)
 	}
 }
 
+/*
+ * The length of the well-formed UTF-8 character p starts (RFC 3629), or
+ * 0: a stray byte, an overlong form, a surrogate, or a C1 control
+ * (U+0080-U+009F, CSI among them).
+ */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		if (p[0] == 0xc2)
+			lo = 0xa0;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	/* A NUL fails each test before the bytes after it are read. */
+	if (p[1] < lo || p[1] > hi)
+		return (0);
+	for (i = 2; i < n; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return (0);
+	}
+	return (n);
+}
+
 /* log_visible(), with newlines kept or not. */
 static size_t
 visible(char *dst, size_t size, const char *src, int keep_newlines)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)src;
-	size_t			 len = 0;
-	int			 c1;
+	size_t			 len = 0, n;
 
 	if (size == 0)
 		return (0);
-	for (; *p != '\0'; p++) {
-		/* C1 controls as UTF-8 (U+0080-U+009F) too: CSI is one. */
-		c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
-		if ((*p >= 0x20 && *p != 0x7f && !c1) ||
-		    (*p == '\n' && keep_newlines)) {
-			if (len + 1 >= size)
+	for (; *p != '\0'; p += n) {
+		n = 1;
+		if ((*p >= 0x20 && *p < 0x7f) || (*p == '\n' && keep_newlines) ||
+		    (*p >= 0x80 && (n = utf8_len(p)) > 0)) {
+			if (len + n >= size)
 				break;
-			dst[len++] = *p;
+			memcpy(dst + len, p, n);
+			len += n;
 			continue;
 		}
-		if (len + (c1 ? 8 : 4) >= size)
+		n = 1;
+		if (len + 4 >= size)
 			break;
 		dst[len++] = '\\';
 		dst[len++] = 'x';
 		dst[len++] = hex[*p >> 4];
 		dst[len++] = hex[*p & 0xf];
-		if (c1) {
-			p++;
-			dst[len++] = '\\';
-			dst[len++] = 'x';
-			dst[len++] = hex[*p >> 4];
-			dst[len++] = hex[*p & 0xf];
-		}
 	}
 	dst[len] = '\0';
 	return (len);

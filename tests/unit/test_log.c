@@ -39,8 +39,13 @@ test_visible(void)
 	    "UTF-8 text is kept");
 	visible_is("\xc2\x9b" "31m", "\\xc2\\x9b31m",
 	    "a C1 CSI in UTF-8 is escaped");
-	visible_is("\xc2\xa0x\xc2", "\xc2\xa0x\xc2",
-	    "other two-byte sequences and a lone lead byte are kept");
+	visible_is("\xc2\xa0x\xf0\x9f\x93\xab", "\xc2\xa0x\xf0\x9f\x93\xab",
+	    "other UTF-8 characters are kept");
+	visible_is("caf\xe9 \x9b" "31m", "caf\\xe9 \\x9b31m",
+	    "Latin-1 bytes and a raw C1 CSI are escaped");
+	visible_is("\xc0\xaf \xed\xa0\x80 x\xc2", "\\xc0\\xaf "
+	    "\\xed\\xa0\\x80 x\\xc2",
+	    "an overlong form, a surrogate, a cut character");
 
 	for (i = 0; i < 31; i++)
 		all[i] = (char)(i + 1);
@@ -101,7 +106,7 @@ test_logfile(void)
 int
 main(void)
 {
-	plan(27);
+	plan(31);
 	test_visible();
 	test_logfile();
 	return (done_testing());
