@@ -123,8 +123,8 @@ bsmtp_write(struct sink *sk, const void *data, size_t len, char **cause)
 
 	while (len > 0) {
 		n = len > BSMTP_CHUNK ? BSMTP_CHUNK : len;
-		/* dot_encode writes at most 2n + 1 bytes. */
-		if (b->used + 2 * n + 1 > sizeof(b->buf) && bsmtp_flush(b) != 0)
+		if (b->used + DOT_ENCODE_MAX(n) > sizeof(b->buf) &&
+		    bsmtp_flush(b) != 0)
 			return (bsmtp_fail(sk, cause));
 		b->used += dot_encode(&b->enc, p, n, b->buf + b->used);
 		p += n;
@@ -149,7 +149,8 @@ bsmtp_commit(struct sink *sk, char **cause)
 {
 	struct bsmtp	*b = sk->data;
 
-	if (b->used + 8 > sizeof(b->buf) && bsmtp_flush(b) != 0)
+	if (b->used + DOT_ENCODE_END_MAX > sizeof(b->buf) &&
+	    bsmtp_flush(b) != 0)
 		goto fail;
 	b->used += dot_encode_end(&b->enc, b->buf + b->used);
 	if (bsmtp_flush(b) != 0 || (b->seekable && fsync(b->fd) != 0))

@@ -44,6 +44,10 @@ struct mbox {
 	char			 buf[MBOX_BUF];
 };
 
+/* A full tmp, quoted at its worst, fits an empty buf. */
+_Static_assert(MBOXRD_OUT_MAX(MBOX_BUF / 2) + MBOXRD_END_MAX <= MBOX_BUF,
+    "mbox buffer too small for quoting");
+
 static int
 mbox_open(struct sink *sk, char **cause)
 {
@@ -199,12 +203,17 @@ mbox_write(struct sink *sk, const void *data, size_t len, char **cause)
 	size_t		 n, t;
 
 	while (len > 0) {
-		/* tmp holds n + 1 after CR LF -> LF; buf gets at most +8. */
+		/*
+		 * tmp holds n + 1 after CR LF -> LF; quoting can then grow
+		 * it by a sixth ("From " lines), which an empty buf always
+		 * has room for.
+		 */
 		n = MBOX_BUF / 2 - 1;
 		if (n > len)
 			n = len;
 		t = crlf_strip(&m->strip, p, n, m->tmp);
-		if (m->used + t + 8 > sizeof(m->buf) && mbox_flush(m) != 0)
+		if (m->used + MBOXRD_OUT_MAX(t) > sizeof(m->buf) &&
+		    mbox_flush(m) != 0)
 			goto fail;
 		m->used += mboxrd_quote(&m->quote, m->tmp, t, m->buf + m->used);
 		p += n;
@@ -238,7 +247,8 @@ mbox_commit(struct sink *sk, char **cause)
 	size_t		 t;
 
 	t = crlf_strip_end(&m->strip, m->tmp);
-	if (m->used + t + 16 > sizeof(m->buf) && mbox_flush(m) != 0)
+	if (m->used + MBOXRD_OUT_MAX(t) + MBOXRD_END_MAX > sizeof(m->buf) &&
+	    mbox_flush(m) != 0)
 		goto fail;
 	m->used += mboxrd_quote(&m->quote, m->tmp, t, m->buf + m->used);
 	m->used += mboxrd_end(&m->quote, m->buf + m->used);
