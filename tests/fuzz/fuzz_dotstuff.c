@@ -14,55 +14,9 @@
 #include <string.h>
 
 #include "dotstuff.h"
+#include "sink_harness.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/*
- * Every line end (CR LF, bare LF, bare CR) becomes CR LF, and the message
- * ends with one: what SMTP sends.
- */
-static size_t
-canonical(const char *in, size_t len, char *out)
-{
-	size_t	i, o = 0;
-
-	for (i = 0; i < len; i++) {
-		if (in[i] == '\r' || in[i] == '\n') {
-			if (in[i] == '\r' && i + 1 < len && in[i + 1] == '\n')
-				i++;
-			out[o++] = '\r';
-			out[o++] = '\n';
-		} else
-			out[o++] = in[i];
-	}
-	if (o > 0 && out[o - 1] != '\n') {
-		out[o++] = '\r';
-		out[o++] = '\n';
-	}
-	return (o);
-}
-
-/*
- * What a lenient SMTP server could take for the end of DATA: a bare CR
- * or LF anywhere, or a line that is just "." before the real end.
- */
-static void
-check_no_smuggling(const char *enc, size_t elen)
-{
-	size_t	i;
-
-	if (elen < 3 || memcmp(enc + elen - 3, ".\r\n", 3) != 0)
-		abort();
-	for (i = 0; i < elen; i++) {
-		if (enc[i] == '\r' && (i + 1 == elen || enc[i + 1] != '\n'))
-			abort();
-		if (enc[i] == '\n' && (i == 0 || enc[i - 1] != '\r'))
-			abort();
-		if ((i == 0 || enc[i - 1] == '\n') && i + 3 <= elen &&
-		    memcmp(enc + i, ".\r\n", 3) == 0 && i + 3 != elen)
-			abort();
-	}
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -126,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	elen += dot_encode_end(&de, enc + elen);
 	if (elen > DOT_ENCODE_MAX(size) + DOT_ENCODE_END_MAX)
 		abort();
-	check_no_smuggling(enc, elen);
+	harness_check_data(enc, elen);
 	memset(&dd, 0, sizeof(dd));
 	for (off = 0, dlen = 0; off < elen && dd.state != DOT_END;
 	    off += used) {
@@ -135,7 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (dd.state != DOT_END || off != elen)
 		abort();
-	wlen = canonical(in, size, want);
+	wlen = harness_canonical(in, size, want);
 	if (dlen != wlen || memcmp(dec, want, wlen) != 0)
 		abort();
 done:
