@@ -13,7 +13,8 @@
 struct mboxrd {
 	int	mid;		/* inside a line, not at its '>' prefix */
 	size_t	matched;	/* bytes of "From " held back */
-	char	last;		/* last byte written, 0 before any */
+	int	wrote;		/* anything written yet */
+	char	last;		/* last byte written */
 };
 
 /*
