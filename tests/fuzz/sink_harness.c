@@ -106,10 +106,30 @@ harness_write(struct sink *sk, const uint8_t *msg, size_t len, uint32_t seed)
 	}
 }
 
+/* Open descriptors: a sink must not leak one per message. */
+static int
+harness_fds(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return (-1);
+	while ((de = readdir(d)) != NULL)
+		n++;
+	closedir(d);
+	return (n);
+}
+
+static int	harness_fds_before;
+
 static void
 harness_open(struct sink *sk, const struct envelope *e)
 {
 	char	*cause = NULL;
+
+	harness_fds_before = harness_fds();
 
 	if (sk->ops->open(sk, &cause) != 0 ||
 	    sk->ops->begin(sk, e, &cause) != SINK_OK) {
@@ -134,6 +154,8 @@ harness_deliver(struct sink *sk, const struct envelope *e, const uint8_t *msg,
 		fprintf(stderr, "commit: %s\n", cause);
 	free(cause);
 	sk->ops->close(sk);
+	if (harness_fds() != harness_fds_before)
+		abort();
 	return (r);
 }
 
@@ -145,6 +167,8 @@ harness_abandon(struct sink *sk, const struct envelope *e, const uint8_t *msg,
 	harness_write(sk, msg, len, seed);
 	sk->ops->abort(sk);
 	sk->ops->close(sk);
+	if (harness_fds() != harness_fds_before)
+		abort();
 }
 
 char *
