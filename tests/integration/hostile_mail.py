@@ -42,10 +42,13 @@ def messages():
                 b"From: `id` <a@example.org>\nTo: b@example.org\n"
                 b"Subject: hostile %d\nMessage-ID: <h%d@pullmail.test>\n\n"
                 % (n, n) + body)
-    return [
-        # The review's mbox overflow: a big header, then From lines.
-        ("from-flood", msg(1, b"From \n" * 7000,
-                           b"X-Pad: " + b"p" * 29000 + b"\n")),
+    # The review's mbox overflow: a big header, then From lines.  Where
+    # the overflow struck depended on how full the buffer was when a piece
+    # of From lines came, so the header grows 1 KB a message.
+    floods = [("from-flood-%d" % pad, msg(100 + i, b"From \n" * 7000,
+                                          b"X-Pad: " + b"p" * pad + b"\n"))
+              for i, pad in enumerate(range(20000, 40001, 1000))]
+    return floods + [
         ("from-variants", msg(2, b"From me\n>From you\n>>From x\nFrom\n"
                               b"From:\nFFrom \n From \nFrom ")),
         # SMTP smuggling: sequences a lenient server may read as the end.

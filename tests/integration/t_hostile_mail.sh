@@ -28,8 +28,8 @@ for proto in imap pop3; do
 	mkdir -p "$T/ref.$proto"
 	$HM ref $proto "$port" "$MAIL_USER" "$MAIL_PASS" "$T/ca.crt" \
 	    "$T/ref.$proto" || bail "could not read the messages back"
-	is "$(ls "$T/ref.$proto" | wc -l)" 10 \
-	    "$proto: the server holds the 10 hostile messages"
+	is "$(ls "$T/ref.$proto" | wc -l)" 30 \
+	    "$proto: the server holds the 30 hostile messages"
 done
 
 for p in "$P_REC" "$P_LREC"; do
