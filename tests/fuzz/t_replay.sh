@@ -4,7 +4,7 @@
 # One TAP line per input; a target that dies adds a failing line.
 total=0
 for target in rcfile netrc pop3 imap smtp dotstuff header mime scram envelope \
-    sink_mbox sink_maildir sink_bsmtp sink_mda; do
+    sink_mbox sink_maildir sink_bsmtp sink_mda sink_smtp; do
 	corpus=$target
 	case $target in sink_*) corpus=sink ;; esac
 	inputs=("$top_srcdir/tests/fuzz/corpus/$corpus"/*)
