@@ -11,8 +11,8 @@
 
 . "$top_srcdir/tests/integration/lib.sh"
 
-HM="python3 $top_srcdir/tests/integration/hostile_mail.py"
-REC="$top_srcdir/tests/integration/smtp_recorder.py"
+HM="python3 $top_srcdir/tests/hostile/hostile_mail.py"
+REC="$top_srcdir/tests/hostile/smtp_recorder.py"
 P_REC=$((PORT_BASE + 6))
 P_LREC=$((PORT_BASE + 7))
 PWNED=/tmp/pullmail-pwned
