@@ -85,6 +85,8 @@ mda_begin(struct sink *sk, const struct envelope *e, char **cause)
 			_exit(71);
 		signal(SIGPIPE, SIG_DFL);
 		runas_become(&m->runas, "mda");
+		/* The MDA gets the message, stdout and stderr, nothing else. */
+		closefrom(STDERR_FILENO + 1);
 		execvp(av.v[0], av.v);
 		fprintf(stderr, "pullmail: mda: %s: %s\n", av.v[0],
 		    strerror(errno));
