@@ -194,7 +194,6 @@ main(int argc, char **argv, char **envp)
 		goto out;
 	if ((r.cfg.logfile != NULL || r.cfg.syslog == 1) &&
 	    log_target(r.cfg.logfile, r.cfg.syslog) != 0) {
-		log_warn("%s", r.cfg.logfile);
 		result = PM_IOERR;
 		goto out;
 	}
