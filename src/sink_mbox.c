@@ -6,6 +6,11 @@
  * directory does not let us create one, as for /var/mail without group
  * mail).  Each message gets a "From " line and mboxrd quoting, and is
  * fsync'ed before it counts; an abort cuts the file back to where it was.
+ *
+ * The directory that holds the mbox is opened by safedir (no link that
+ * another user controls is followed on the way) and the file and its
+ * dot-lock are opened, checked and removed relative to that descriptor:
+ * a user who swaps the directory for a link cannot steer root's writes.
  */
 
 #include <sys/types.h>
@@ -13,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,7 @@
 #include "log.h"
 #include "mboxrd.h"
 #include "result.h"
+#include "safedir.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -33,7 +40,8 @@
 
 struct mbox {
 	char			*path;
-	char			*dotlock;
+	char			*lockname;	/* "NAME.lock", in dirfd */
+	int			 dirfd;		/* the directory holding it */
 	int			 fd;
 	int			 dotlocked;
 	off_t			 start;		/* size before this message */
@@ -53,24 +61,43 @@ mbox_open(struct sink *sk, char **cause)
 {
 	struct mbox	*m;
 	struct stat	 sb;
+	const char	*name;
+	char		*dir, *why = NULL;
 
 	m = xcalloc(1, sizeof(*m));
 	m->path = xstrdup(sk->account->mbox);
-	xasprintf(&m->dotlock, "%s.lock", m->path);
-	m->fd = open(m->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	m->fd = -1;
+	name = strrchr(m->path, '/') != NULL ? strrchr(m->path, '/') + 1 :
+	    m->path;
+	xasprintf(&m->lockname, "%s.lock", name);
+	dir = xstrdup(m->path);
+	m->dirfd = safedir_openat(AT_FDCWD, NULL, dirname(dir), 0, &why);
+	free(dir);
+	if (m->dirfd == -1) {
+		xasprintf(cause, "mbox %s: %s", m->path, why);
+		goto fail;
+	}
+	m->fd = openat(m->dirfd, name, O_RDWR | O_APPEND | O_CREAT |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (m->fd == -1 || fstat(m->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "mbox %s: %s", m->path, m->fd == -1 ?
-		    strerror(errno) : "not a regular file");
-		if (m->fd != -1)
-			close(m->fd);
-		free(m->dotlock);
-		free(m->path);
-		free(m);
-		return (PM_IOERR);
+		xasprintf(cause, "mbox %s: %s", m->path, m->fd != -1 ?
+		    "not a regular file" : errno == ELOOP ?
+		    "is a symbolic link" : strerror(errno));
+		goto fail;
 	}
 	sk->data = m;
 	return (0);
+
+fail:
+	free(why);
+	if (m->fd != -1)
+		close(m->fd);
+	if (m->dirfd != -1)
+		close(m->dirfd);
+	free(m->lockname);
+	free(m->path);
+	free(m);
+	return (PM_IOERR);
 }
 
 /* 1 locked, 0 not possible here (no write access to the directory). */
@@ -81,8 +108,8 @@ mbox_dotlock(struct mbox *m, char **cause)
 	int		fd, i;
 
 	for (i = 0; i < MBOX_LOCK_TRIES; i++) {
-		fd = open(m->dotlock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = openat(m->dirfd, m->lockname, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd != -1) {
 			close(fd);
 			return (1);
@@ -94,10 +121,11 @@ mbox_dotlock(struct mbox *m, char **cause)
 		}
 		if (errno != EEXIST)
 			break;
-		if (stat(m->dotlock, &sb) == 0 &&
+		if (fstatat(m->dirfd, m->lockname, &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0 &&
 		    time(NULL) - sb.st_mtime > MBOX_STALE_LOCK) {
 			log_warnx("mbox %s: removing a stale lock", m->path);
-			(void)unlink(m->dotlock);
+			(void)unlinkat(m->dirfd, m->lockname, 0);
 			continue;
 		}
 		usleep(500000);
@@ -140,7 +168,7 @@ mbox_unlock(struct mbox *m)
 	struct flock	fl;
 
 	if (m->dotlocked)
-		(void)unlink(m->dotlock);
+		(void)unlinkat(m->dirfd, m->lockname, 0);
 	m->dotlocked = 0;
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_UNLCK;
@@ -270,7 +298,8 @@ mbox_close(struct sink *sk)
 	if (m == NULL)
 		return;
 	close(m->fd);
-	free(m->dotlock);
+	close(m->dirfd);
+	free(m->lockname);
 	free(m->path);
 	free(m);
 	sk->data = NULL;
