@@ -49,6 +49,17 @@ one_message() {	# one_message: the server holds one message
 	cp "$SRC/02.eml" "$MAILDIR/new/1000.M1P1.one"
 	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
 }
+stop() {	# stop PID: SIGTERM, and SIGKILL if it is still there after 5 s
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 1 100); do
+		case $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) in
+		''|Z)	break ;;
+		esac
+		sleep 0.05
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
 wait_log() {	# wait_log FILE PATTERN SECONDS
 	for _ in $(seq 1 $(($3 * 20))); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
@@ -120,8 +131,7 @@ done
 flags=$(awk '/^flags:/ { print $2 }' "/proc/$DPID/fdinfo/$pfd" 2>/dev/null)
 [ -n "$pfd" ] && [ -n "$flags" ] && (( (8#$flags & 8#2000000) != 0 ))
 ok $? "daemon: its own pidfile descriptor ($pfd, flags $flags) is close-on-exec"
-kill -TERM "$DPID"
-wait "$DPID" 2>/dev/null
+stop "$DPID"
 
 # --- the log file -------------------------------------------------------------
 # Nothing listens on P_NOTHING: a poll that reaches the network exits 2.
@@ -187,8 +197,7 @@ grep -q "log file $T/hup.log is a FIFO" "$T/hup.log.1" &&
     grep -q "not reopened; still logging to the file opened before" \
     "$T/hup.log.1"
 ok $? "SIGHUP, a FIFO in place of the log: says so in the old log"
-kill -TERM "$DPID"
-wait "$DPID" 2>/dev/null
+stop "$DPID"
 
 # --- Maildir and mbox: symbolic links --------------------------------------
 # planted DIR: hand DIR (with what is in it, links too) to nobody, the
@@ -252,6 +261,7 @@ deleted"
 grep -q "mbox $T/uhome/mail/inbox: $T/uhome/mail: is a symbolic link" "$T/out"
 ok $? "mbox, directory a link: the message names it"
 
+empty_mailbox; seed
 rm -rf "$T/uhome" "$T/target"
 mkdir -p "$T/uhome"
 : >"$T/target"
