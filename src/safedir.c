@@ -107,14 +107,17 @@ safedir_openat(int dirfd, const char *shown, const char *path, int mode,
 		if (S_ISLNK(sb.st_mode)) {
 			if (!link_trusted(fd, &sb)) {
 				xasprintf(cause, "%s: is a symbolic link that "
-				    "another user controls; pullmail does not "
-				    "follow it (give the real path)", full);
+				    "another user may have made; pullmail does "
+				    "not follow such links (give the real "
+				    "path)", full);
 				goto fail;
 			}
-			n = readlinkat(fd, name, target, sizeof(target) - 1);
-			if (n == -1 || ++links > SAFEDIR_LINKS) {
-				xasprintf(cause, "%s: %s", full,
-				    strerror(n == -1 ? errno : ELOOP));
+			n = readlinkat(fd, name, target, sizeof(target));
+			if (n == -1 || n == sizeof(target) ||
+			    ++links > SAFEDIR_LINKS) {
+				xasprintf(cause, "%s: %s", full, strerror(n ==
+				    -1 ? errno : n == sizeof(target) ?
+				    ENAMETOOLONG : ELOOP));
 				goto fail;
 			}
 			target[n] = '\0';
