@@ -78,6 +78,17 @@ ok $? "mda: the MDA gets descriptors 0, 1 and 2 and nothing else"
 ! grep -q 'pullmail\.pid' "$T/fds/mda"
 ok $? "mda: the pidfile is not among them"
 
+# Started with 0, 1 and 2 closed: the MDA's stdin is still the message.
+one_message
+"$PULLMAIL" -f "$(account mdaclosed "$MDA_AS mda \"$FDS $T/fds/mda-closed\"")" \
+    <&- >&- 2>&-
+is "$?" 0 "mda, pullmail started with 0-2 closed: delivered"
+grep -q '^0 pipe:' "$T/fds/mda-closed" &&
+    grep -q '^1 /dev/null' "$T/fds/mda-closed"
+ok $? "mda, pullmail started with 0-2 closed: stdin is the message, stdout /dev/null" ||
+    sed 's/^/# /' "$T/fds/mda-closed"
+is "$(server_count)" 0 "mda, pullmail started with 0-2 closed: the message left the server"
+
 if [ $ROOT = 1 ]; then
 	one_message
 	"$PULLMAIL" -f "$(account mdanobody "mdauser nobody \
