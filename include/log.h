@@ -17,11 +17,15 @@ void	log_init(int verbose, int silent);
 int	log_verbosity(void);
 /*
  * Where lines go from now on: a file (appended, with a time stamp),
- * syslog (facility mail), else stderr.  Returns -1 with errno if the
- * file cannot be opened (the target is then unchanged).
+ * syslog (facility mail), else stderr.  The file must be a regular file
+ * owned by the effective user.  Returns -1 if it cannot be used, after
+ * logging why (the target is then unchanged).
  */
 int	log_target(const char *logfile, int use_syslog);
-/* SIGHUP: open the log file again (after rotation). */
+/*
+ * SIGHUP: open the log file again (after rotation).  -1, after logging
+ * why, if that fails; the old descriptor stays the target.
+ */
 int	log_reopen(void);
 /* Is it stderr, on a terminal (so a progress line may be drawn)? */
 int	log_on_terminal(void);

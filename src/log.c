@@ -8,6 +8,9 @@
  * the same descriptor, and O_APPEND keeps their lines apart.
  */
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -43,11 +46,57 @@ log_verbosity(void)
 	return (log_verbose);
 }
 
+/*
+ * Open the log file, or say why not (on the current target) and return
+ * -1.  O_NONBLOCK so that a FIFO planted under the name cannot hang us,
+ * O_NOFOLLOW for a symbolic link; then only a regular file of our own
+ * will do: a daemon's log in a directory others can write (/tmp) must not
+ * land in a file another user made and reads.
+ */
 static int
 log_open_file(const char *path)
 {
-	return (open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0600));
+	struct stat	sb;
+	const char	*why = NULL;
+	int		fd, flags;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			why = "is a symbolic link";
+		else if (errno == ENXIO && lstat(path, &sb) == 0 &&
+		    !S_ISREG(sb.st_mode))
+			why = S_ISFIFO(sb.st_mode) ? "is a FIFO" :
+			    "is a special file";
+		if (why == NULL) {
+			log_warn("log file %s", path);
+			return (-1);
+		}
+	} else if (fstat(fd, &sb) == -1) {
+		log_warn("log file %s", path);
+		close(fd);
+		return (-1);
+	} else if (!S_ISREG(sb.st_mode))
+		why = S_ISFIFO(sb.st_mode) ? "is a FIFO" : S_ISDIR(sb.st_mode) ?
+		    "is a directory" : "is a special file";
+	else if (sb.st_uid != geteuid())
+		why = "belongs to another user";
+	if (why != NULL) {
+		log_warnx("log file %s %s; it must be a regular file owned "
+		    "by the user pullmail runs as (uid %ld)", path, why,
+		    (long)geteuid());
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+		log_warn("log file %s", path);
+		close(fd);
+		return (-1);
+	}
+	return (fd);
 }
 
 int
@@ -84,8 +133,11 @@ log_reopen(void)
 
 	if (log_path == NULL)
 		return (0);
-	if ((fd = log_open_file(log_path)) == -1)
+	if ((fd = log_open_file(log_path)) == -1) {
+		log_warnx("log file %s not reopened; still logging to the "
+		    "file opened before", log_path);
 		return (-1);
+	}
 	close(log_fd);
 	log_fd = fd;
 	return (0);
