@@ -17,6 +17,10 @@
 #define PM_IO_BUF		65536	/* socket read buffer */
 #define PM_WBUF_MAX		65536	/* output buffered before a flush */
 #define PM_MULTILINE_MAX	1000000	/* lines in one CAPA/UIDL/LIST reply */
+/* Messages in one folder or maildrop, as STAT or UID SEARCH list them. */
+#define PM_MESSAGES_MAX		1000000
+/* The UIDLs of one maildrop: that many UIDs of RFC 1939's 70 octets. */
+#define PM_UIDL_BYTES_MAX	((size_t)PM_MESSAGES_MAX * 71)
 #define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */
 #define PM_RC_SIZE_MAX		(4 * 1024 * 1024)	/* a whole rcfile */
 #define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */

@@ -32,11 +32,16 @@ size_t	dot_decode(struct dot_decoder *, const char *in, size_t len,
 	    size_t *used_r, char *out);
 
 /*
- * The other direction, for SMTP DATA: every line ending becomes CR LF and
- * a line starting with "." gets another.  out needs 2 * len + 1 bytes.
+ * The other direction, for SMTP DATA: every line ending, CR LF, bare LF
+ * or bare CR, becomes CR LF, and a line starting with "." gets another,
+ * so that the only "CR LF . CR LF" a server can see is the real end,
+ * however leniently it reads line ends.  out needs DOT_ENCODE_MAX(len)
+ * bytes (a CR held back by the previous call may come out now).
  * dot_encode_end() writes the final CR LF if needed and ". CR LF"; out
- * needs 6 bytes.
+ * needs DOT_ENCODE_END_MAX bytes.
  */
+#define DOT_ENCODE_MAX(len)	(2 * (len) + 2)
+#define DOT_ENCODE_END_MAX	5
 struct dot_encoder {
 	int	bol;		/* next byte starts a line */
 	int	held_cr;	/* a CR waiting to see if LF follows */

@@ -21,9 +21,16 @@ int	header_get(const char *hdr, size_t len, const char *name, char *out,
 	    size_t size);
 /*
  * The address in a field value: what is inside <...>, else the first
- * word holding "@".  "<>" yields "".  Returns -1 if none is found.
+ * word holding "@".  "<>" yields "".  Returns -1 if none is found, or if
+ * the one found is not header_address_safe.
  */
 int	header_address(const char *value, char *out, size_t size);
+/*
+ * 1 if an address or local name from a message may become an SMTP
+ * argument, an MDA argument or part of a log line: no control byte, no
+ * DEL, and no leading '-' that a program would take for an option.
+ */
+int	header_address_safe(const char *);
 
 /* Offset just past the field at start: its line and its continuations. */
 size_t	header_field_end(const char *hdr, size_t len, size_t start);

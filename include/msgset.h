@@ -1,5 +1,9 @@
 /*
  * msgset.h -- the messages a scan found on the server.
+ *
+ * One record per message, 32 bytes on LP64: a mailbox of 100,000
+ * messages costs about 3 MB.  A POP3 UIDL is kept once, in storage that
+ * belongs to the set; an IMAP message needs only its UID.
  */
 
 #ifndef PM_MSGSET_H
@@ -11,20 +15,47 @@
 #include "bounds.h"
 
 struct msg {
-	uint32_t	num;		/* POP3 message number */
-	uint32_t	uid;		/* IMAP UID */
-	char		uidl[PM_UID_MAX]; /* POP3 UIDL, "" if none */
-	long long	size;		/* as the server reported it */
-	int		recorded;	/* enum uid_state: delivered before? */
+	uint32_t	 num;		/* POP3 message number (IMAP: the UID) */
+	uint32_t	 uid;		/* IMAP UID */
+	long long	 size;		/* as the server reported it, -1 unknown */
+	const char	*uidl;		/* POP3 UIDL, NULL if none */
+	int		 recorded;	/* enum uid_state: delivered before? */
 };
 
+struct msgset_block;
+
 struct msgset {
-	struct msg	*v;
+	struct msg		*v;
+	size_t			 n;
+	size_t			 cap;
+	struct msgset_block	*strings;	/* the UIDLs' bytes */
+	size_t			 string_bytes;	/* how many of them */
+};
+
+/* Append a copy of *m (its uidl pointer as it is). */
+void	msgset_add(struct msgset *, const struct msg *);
+/*
+ * Give v[i] the UIDL uidl, copied into the set's own storage (it stays
+ * where it is until msgset_clear).  -1 if the set's UIDLs would exceed
+ * PM_UIDL_BYTES_MAX bytes.
+ */
+int	msgset_set_uidl(struct msgset *, size_t i, const char *uidl);
+void	msgset_clear(struct msgset *);
+
+/*
+ * IMAP UIDs as SEARCH lists them, 4 bytes each, duplicates dropped as
+ * they come: a server repeating a UID costs nothing.
+ */
+struct uidlist {
+	uint32_t	*v;
 	size_t		 n;
 	size_t		 cap;
 };
 
-void	msgset_add(struct msgset *, const struct msg *);
-void	msgset_clear(struct msgset *);
+/* Add a UID; -1 once more than max different UIDs were given. */
+int	uidlist_add(struct uidlist *, uint32_t uid, size_t max);
+/* Sort the UIDs and drop duplicates; -1 if more than max remain. */
+int	uidlist_finish(struct uidlist *, size_t max);
+void	uidlist_clear(struct uidlist *);
 
 #endif

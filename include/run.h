@@ -35,8 +35,8 @@ void	run_opts(struct run *);
 int	run_ready(struct account *);
 /*
  * Poll v[0..n) in workers; results[i] gets each account's result.
- * Returns fetchmail's exit code for the lot: 0 if any delivered, else
- * the last account's.
+ * Returns the exit code for the lot: the last failing account's (any
+ * code but 0 and 1), else 0 if any delivered, else 1.
  */
 int	run_round(struct run *, struct account **v, size_t n, int *results);
 /* A worker of its own for an "idle" account (checked by run_ready). */

@@ -90,6 +90,7 @@ struct session {
 	int			 reopen;	/* POP3 "expunge N" reached */
 	unsigned char		 last_header[32];	/* SHA-256 */
 	int			 have_last_header;
+	char			*why;		/* what ended the poll early */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "mda_argv.h"
 #include "result.h"
 #include "xmalloc.h"
 
@@ -187,6 +188,20 @@ cl_str(char **to, const char *s)
 {
 	free(*to);
 	*to = xstrdup(s);
+}
+
+static int
+cl_mda(struct account *a, const char *s)
+{
+	char	*why = NULL;
+
+	if (mda_check(s, &why) != 0) {
+		fprintf(stderr, "pullmail: --mda: %s\n", why);
+		free(why);
+		return (-1);
+	}
+	cl_str(&a->mda, s);
+	return (0);
 }
 
 /* A file name: relative ones are taken from the current directory. */
@@ -393,7 +408,7 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	    &a->fastuidl));
 	case 'e': return (cl_number("--expunge", arg, 0, INT_MAX,
 	    &a->expunge));
-	case 'm': cl_str(&a->mda, arg); return (0);
+	case 'm': return (cl_mda(a, arg));
 	case OPT_BSMTP: cl_path(&a->bsmtp, arg); return (0);
 	case OPT_MAILDIR: cl_path(&a->maildir, arg); return (0);
 	case OPT_MBOX: cl_path(&a->mbox, arg); return (0);

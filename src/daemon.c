@@ -238,8 +238,7 @@ daemon_reload(struct daemon *d)
 	struct account		*a, *old;
 	size_t			 i, j;
 
-	if (log_reopen() != 0)
-		log_warn("cannot reopen the log file");
+	(void)log_reopen();	/* says so if it failed */
 	config_init(&cfg);
 	if (rcload_config(r->cl, r->rcpath, r->rcdir, &cfg) != 0 ||
 	    rcload_accounts(r->cl, &cfg, &polls) != 0) {
@@ -271,7 +270,8 @@ daemon_reload(struct daemon *d)
 	run_opts(r);
 	if ((r->cfg.logfile != NULL || r->cfg.syslog == 1) &&
 	    log_target(r->cfg.logfile, r->cfg.syslog) != 0)
-		log_warn("%s", r->cfg.logfile);
+		log_warnx("%s: keeping the previous log target",
+		    r->cfg.logfile);
 	log_info("%s: reloaded: %zu account%s, polling every %d seconds",
 	    r->rcpath, polls.n, polls.n == 1 ? "" : "s", r->cfg.daemon);
 }

@@ -78,9 +78,15 @@ dot_encode(struct dot_encoder *e, const char *in, size_t len, char *out)
 			continue;
 		}
 		if (e->held_cr) {
-			out[o++] = '\r';	/* a bare CR stays as it was */
+			/*
+			 * A bare CR ends a line too: left bare, "\r.\r\n"
+			 * would end DATA early for a server that reads CR
+			 * as a line end (SMTP smuggling).
+			 */
+			out[o++] = '\r';
+			out[o++] = '\n';
 			e->held_cr = 0;
-			e->bol = 0;
+			e->bol = 1;
 		}
 		if (c == '\r') {
 			e->held_cr = 1;
@@ -99,15 +105,11 @@ dot_encode_end(struct dot_encoder *e, char *out)
 {
 	size_t	o = 0;
 
-	if (e->held_cr) {
-		out[o++] = '\r';
-		e->held_cr = 0;
-		e->bol = 0;
-	}
-	if (!e->bol) {
+	if (e->held_cr || !e->bol) {
 		out[o++] = '\r';
 		out[o++] = '\n';
 	}
+	e->held_cr = 0;
 	out[o++] = '.';
 	out[o++] = '\r';
 	out[o++] = '\n';

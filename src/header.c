@@ -67,6 +67,19 @@ header_get(const char *hdr, size_t len, const char *name, char *out,
 }
 
 int
+header_address_safe(const char *s)
+{
+	/* An MDA would take "-C/x" for an option. */
+	if (*s == '-')
+		return (0);
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return (0);
+	}
+	return (1);
+}
+
+int
 header_address(const char *value, char *out, size_t size)
 {
 	const char	*lt, *gt, *at, *start, *end, *p;
@@ -107,6 +120,8 @@ header_address(const char *value, char *out, size_t size)
 		return (-1);
 	memcpy(out, start, n);
 	out[n] = '\0';
+	if (!header_address_safe(out))
+		return (-1);
 	return (0);
 }
 

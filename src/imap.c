@@ -514,28 +514,69 @@ imap_select(struct session *s, const char *folder, char **cause)
 }
 
 static int
+imap_too_many(struct session *s, char **cause)
+{
+	xasprintf(cause, "%s: UID SEARCH: more than %d messages in the "
+	    "folder, more than pullmail handles; move some elsewhere",
+	    conn_label(s->conn), PM_MESSAGES_MAX);
+	return (PM_PROTOCOL);
+}
+
+/*
+ * SEARCH lists UIDs into a uidlist: 4 bytes each, a repeated UID kept
+ * once, at most PM_MESSAGES_MAX different ones.
+ */
+static int
 imap_search_cb(struct session *s, const struct imap_resp *r, void *arg,
     char **cause)
 {
-	struct msgset	*ms = arg;
-	struct msg	 m;
+	struct uidlist	*l = arg;
 	const char	*p = r->text;
+	uint32_t	 uid;
 
 	if (!imap_is(r, "SEARCH"))
 		return (0);
-	memset(&m, 0, sizeof(m));
 	while (*p != '\0') {
-		if (imap_next_number(&p, &m.uid) != 0 || m.uid == 0) {
+		if (imap_next_number(&p, &uid) != 0 || uid == 0) {
 			xasprintf(cause, "%s: SEARCH: not a UID: \"%.40s\"",
 			    conn_label(s->conn), p);
 			return (PM_PROTOCOL);
 		}
-		m.num = m.uid;
-		m.size = -1;
-		msgset_add(ms, &m);
+		if (uidlist_add(l, uid, PM_MESSAGES_MAX) != 0)
+			return (imap_too_many(s, cause));
 		while (*p == ' ')
 			p++;
 	}
+	return (0);
+}
+
+/* UID SEARCH with the criteria given: the messages, sorted by UID. */
+static int
+imap_search(struct session *s, const char *criteria, struct msgset *ms,
+    char **cause)
+{
+	struct uidlist	 l = { NULL, 0, 0 };
+	struct msg	 m;
+	size_t		 i;
+	int		 rc;
+
+	imap_cmd(s, "UID SEARCH %s", criteria);
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	if ((rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, &l,
+	    cause)) == 0 && uidlist_finish(&l, PM_MESSAGES_MAX) != 0)
+		rc = imap_too_many(s, cause);
+	if (rc != 0) {
+		uidlist_clear(&l);
+		return (rc);
+	}
+	memset(&m, 0, sizeof(m));
+	m.size = -1;
+	for (i = 0; i < l.n; i++) {
+		m.uid = m.num = l.v[i];
+		msgset_add(ms, &m);
+	}
+	uidlist_clear(&l);
 	return (0);
 }
 
@@ -601,15 +642,11 @@ static int
 imap_flush(struct session *s, char **cause)
 {
 	const struct account	*a = s->account;
-	struct msgset		 old = { NULL, 0, 0 };
+	struct msgset		 old = { NULL, 0, 0, NULL, 0 };
 	size_t			 i;
 	int			 rc;
 
-	imap_cmd(s, "UID SEARCH SEEN UNDELETED");
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, &old,
-	    cause)) != 0)
+	if ((rc = imap_search(s, "SEEN UNDELETED", &old, cause)) != 0)
 		goto out;
 	if (old.n > 0)
 		log_info("%s@%s: flushing %zu old message%s", a->user, a->name,
@@ -634,21 +671,11 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 	    (rc = imap_flush(s, cause)) != 0)
 		return (rc);
 	/* Without a UID store yet, \Seen is what tells old from new. */
-	imap_cmd(s, "UID SEARCH %s", a->fetchall ? "UNDELETED" :
-	    "UNSEEN UNDELETED");
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, ms,
-	    cause)) != 0)
+	if ((rc = imap_search(s, a->fetchall ? "UNDELETED" :
+	    "UNSEEN UNDELETED", ms, cause)) != 0)
 		return (rc);
 	if (ms->n == 0)
 		return (0);
-	qsort(ms->v, ms->n, sizeof(*ms->v), imap_uid_cmp);
-	for (i = j = 0; i < ms->n; i++) {	/* drop duplicates */
-		if (j == 0 || ms->v[i].uid != ms->v[j - 1].uid)
-			ms->v[j++] = ms->v[i];
-	}
-	ms->n = j;
 	set = imap_uid_set(ms);
 	imap_cmd(s, "UID FETCH %s (UID RFC822.SIZE)", set);
 	free(set);
@@ -673,11 +700,20 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 static int
 imap_discard_response(struct session *s, long long n, char **cause)
 {
-	char	*line, *brace, *end;
-	size_t	 len;
-	int	 rc;
+	char		*line, *brace, num[24];
+	const char	*errstr;
+	size_t		 len, digits;
+	int		 rc;
 
 	for (;;) {
+		/* Even unread, a literal is bounded like a message body. */
+		if (n < 0 || n > PM_MESSAGE_MAX) {
+			xasprintf(cause, "%s: UID FETCH: a literal of %lld "
+			    "bytes announced, more than the %lld a message may "
+			    "have", conn_label(s->conn), n,
+			    (long long)PM_MESSAGE_MAX);
+			return (PM_PROTOCOL);
+		}
 		if ((rc = imap_discard(s, n, cause)) != 0)
 			return (rc);
 		if (conn_readline(s->conn, &line, &len, cause) != 0)
@@ -685,10 +721,21 @@ imap_discard_response(struct session *s, long long n, char **cause)
 		if (len < 3 || line[len - 1] != '}' ||
 		    (brace = strrchr(line, '{')) == NULL)
 			return (0);
-		n = strtoll(brace + 1, &end, 10);
-		if (n < 0 || (*end != '}' && *end != '+')) {
+		digits = strspn(brace + 1, "0123456789");
+		if (digits == 0 || digits >= sizeof(num) ||
+		    (brace[1 + digits] != '}' && brace[1 + digits] != '+')) {
 			xasprintf(cause, "%s: UID FETCH: bad literal \"%.40s\"",
 			    conn_label(s->conn), brace);
+			return (PM_PROTOCOL);
+		}
+		memcpy(num, brace + 1, digits);
+		num[digits] = '\0';
+		n = strtonum(num, 0, PM_MESSAGE_MAX, &errstr);
+		if (errstr != NULL) {
+			xasprintf(cause, "%s: UID FETCH: a literal of %s "
+			    "bytes announced, more than the %lld a message may "
+			    "have", conn_label(s->conn), num,
+			    (long long)PM_MESSAGE_MAX);
 			return (PM_PROTOCOL);
 		}
 	}
@@ -810,7 +857,7 @@ imap_batch_send(struct session *s, size_t from)
 {
 	struct imap		*p = imap_data(s);
 	struct imap_batch	*b = &p->flight[p->nflight++];
-	struct msgset		 set = { NULL, 0, 0 };
+	struct msgset		 set = { NULL, 0, 0, NULL, 0 };
 	struct msg		 m;
 	char			*list;
 	size_t			 i;
@@ -1039,7 +1086,7 @@ static int
 imap_expunge(struct session *s, char **cause)
 {
 	struct imap	*p = imap_data(s);
-	struct msgset	 ms = { NULL, 0, 0 };
+	struct msgset	 ms = { NULL, 0, 0, NULL, 0 };
 	struct msg	 m;
 	char		*set;
 	size_t		 i;

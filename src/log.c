@@ -8,6 +8,9 @@
  * the same descriptor, and O_APPEND keeps their lines apart.
  */
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -43,11 +46,57 @@ log_verbosity(void)
 	return (log_verbose);
 }
 
+/*
+ * Open the log file, or say why not (on the current target) and return
+ * -1.  O_NONBLOCK so that a FIFO planted under the name cannot hang us,
+ * O_NOFOLLOW for a symbolic link; then only a regular file of our own
+ * will do: a daemon's log in a directory others can write (/tmp) must not
+ * land in a file another user made and reads.
+ */
 static int
 log_open_file(const char *path)
 {
-	return (open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0600));
+	struct stat	sb;
+	const char	*why = NULL;
+	int		fd, flags;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			why = "is a symbolic link";
+		else if (errno == ENXIO && lstat(path, &sb) == 0 &&
+		    !S_ISREG(sb.st_mode))
+			why = S_ISFIFO(sb.st_mode) ? "is a FIFO" :
+			    "is a special file";
+		if (why == NULL) {
+			log_warn("log file %s", path);
+			return (-1);
+		}
+	} else if (fstat(fd, &sb) == -1) {
+		log_warn("log file %s", path);
+		close(fd);
+		return (-1);
+	} else if (!S_ISREG(sb.st_mode))
+		why = S_ISFIFO(sb.st_mode) ? "is a FIFO" : S_ISDIR(sb.st_mode) ?
+		    "is a directory" : "is a special file";
+	else if (sb.st_uid != geteuid())
+		why = "belongs to another user";
+	if (why != NULL) {
+		log_warnx("log file %s %s; it must be a regular file owned "
+		    "by the user pullmail runs as (uid %ld)", path, why,
+		    (long)geteuid());
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+		log_warn("log file %s", path);
+		close(fd);
+		return (-1);
+	}
+	return (fd);
 }
 
 int
@@ -84,8 +133,11 @@ log_reopen(void)
 
 	if (log_path == NULL)
 		return (0);
-	if ((fd = log_open_file(log_path)) == -1)
+	if ((fd = log_open_file(log_path)) == -1) {
+		log_warnx("log file %s not reopened; still logging to the "
+		    "file opened before", log_path);
 		return (-1);
+	}
 	close(log_fd);
 	log_fd = fd;
 	return (0);
@@ -113,25 +165,110 @@ log_write(const char *p, size_t len)
 	}
 }
 
+/*
+ * The length of the well-formed UTF-8 character p starts (RFC 3629), or
+ * 0: a stray byte, an overlong form, a surrogate, or a C1 control
+ * (U+0080-U+009F, CSI among them).
+ */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		if (p[0] == 0xc2)
+			lo = 0xa0;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	/* A NUL fails each test before the bytes after it are read. */
+	if (p[1] < lo || p[1] > hi)
+		return (0);
+	for (i = 2; i < n; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return (0);
+	}
+	return (n);
+}
+
+/* log_visible(), with newlines kept or not. */
+static size_t
+visible(char *dst, size_t size, const char *src, int keep_newlines)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)src;
+	size_t			 len = 0, n;
+
+	if (size == 0)
+		return (0);
+	for (; *p != '\0'; p += n) {
+		n = 1;
+		if ((*p >= 0x20 && *p < 0x7f) || (*p == '\n' && keep_newlines) ||
+		    (*p >= 0x80 && (n = utf8_len(p)) > 0)) {
+			if (len + n >= size)
+				break;
+			memcpy(dst + len, p, n);
+			len += n;
+			continue;
+		}
+		n = 1;
+		if (len + 4 >= size)
+			break;
+		dst[len++] = '\\';
+		dst[len++] = 'x';
+		dst[len++] = hex[*p >> 4];
+		dst[len++] = hex[*p & 0xf];
+	}
+	dst[len] = '\0';
+	return (len);
+}
+
+size_t
+log_visible(char *dst, size_t size, const char *src)
+{
+	return (visible(dst, size, src, 0));
+}
+
 static void
 log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
     int with_errno)
 {
-	char		 line[LOG_LINE_MAX], out[LOG_LINE_MAX + 128], stamp[64];
+	char		 raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
+	char		 out[LOG_LINE_MAX + 128], stamp[64];
 	struct tm	 tm;
 	time_t		 now;
 	size_t		 len = 0;
 	int		 saved = errno, n;
 
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
-	len = n < 0 ? 0 : (size_t)n >= sizeof(line) - 2 ?
-	    sizeof(line) - 3 : (size_t)n;
+	n = vsnprintf(raw, sizeof(raw) - 2, fmt, ap);
+	len = n < 0 ? 0 : (size_t)n >= sizeof(raw) - 2 ?
+	    sizeof(raw) - 3 : (size_t)n;
 	if (with_errno)
-		len += snprintf(line + len, sizeof(line) - 2 - len, ": %s",
+		len += snprintf(raw + len, sizeof(raw) - 2 - len, ": %s",
 		    strerror(saved));
-	if (len > sizeof(line) - 3)
-		len = sizeof(line) - 3;
-	line[len] = '\0';
+	if (len > sizeof(raw) - 3)
+		len = sizeof(raw) - 3;
+	raw[len] = '\0';
+	/*
+	 * Server text among it: nothing it holds reaches the output raw.  A
+	 * newline our own messages put there (a hint, a certificate chain
+	 * with -v) starts a line with no prefix, so no text can pass for a
+	 * line of its own; a server's protocol lines hold none.
+	 */
+	visible(line, sizeof(line), raw, 1);
 	if (log_syslog) {
 		syslog(prio, "%s%s", prefix, line);
 		errno = saved;

@@ -2,14 +2,15 @@
  * main.c -- what to do: dump, probe, one poll, or the daemon.
  *
  * Options follow fetchmail's and override the rcfile for every account.
- * The exit code is fetchmail's: 0 if any account had mail delivered,
- * else the last account's result.
+ * The exit code is fetchmail's per account; over several accounts a
+ * failure wins (run.c: run_round).
  */
 
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <fcntl.h>
 #include <libutil.h>
 #include <limits.h>
 #include <signal.h>
@@ -139,6 +140,23 @@ run_once(struct run *r)
 	return (rc);
 }
 
+/*
+ * Started with 0, 1 or 2 closed, the next open file would take its number
+ * and then be read or written as standard input, output or error (an MDA
+ * would get a pipe end as its stdout); /dev/null takes the place.
+ */
+static void
+std_fds_open(void)
+{
+	int	fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= STDERR_FILENO)
+		;
+	if (fd == -1)
+		_exit(PM_IOERR);
+	close(fd);
+}
+
 int
 main(int argc, char **argv, char **envp)
 {
@@ -148,6 +166,7 @@ main(int argc, char **argv, char **envp)
 	char		*path;
 	int		 rc, result = PM_SYNTAX;
 
+	std_fds_open();
 	no_core_dumps();
 	setproctitle_init(argc, argv, envp);
 	signal(SIGPIPE, SIG_IGN);
@@ -194,7 +213,6 @@ main(int argc, char **argv, char **envp)
 		goto out;
 	if ((r.cfg.logfile != NULL || r.cfg.syslog == 1) &&
 	    log_target(r.cfg.logfile, r.cfg.syslog) != 0) {
-		log_warn("%s", r.cfg.logfile);
 		result = PM_IOERR;
 		goto out;
 	}

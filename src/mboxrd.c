@@ -24,6 +24,7 @@ put(struct mboxrd *q, char *out, size_t o, const char *p, size_t n)
 	if (n > 0) {
 		memcpy(out + o, p, n);
 		q->last = p[n - 1];
+		q->wrote = 1;
 	}
 	return (o + n);
 }
@@ -73,7 +74,8 @@ mboxrd_end(struct mboxrd *q, char *out)
 
 	o = put(q, out, 0, from, q->matched);
 	q->matched = 0;
-	if (q->last != '\n' && q->last != 0)
+	/* A message may end in a NUL: "last" alone cannot say "none". */
+	if (q->wrote && q->last != '\n')
 		o = put(q, out, o, "\n", 1);
 	o = put(q, out, o, "\n", 1);
 	q->mid = 0;

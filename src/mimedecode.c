@@ -172,8 +172,12 @@ mime_header(struct mimedec *d, char *hdr, size_t *len)
 			break;
 		if (strncasecmp(p, "Content-Transfer-Encoding:", 26) != 0)
 			continue;
-		p = strcasestr(p, "quoted-printable");
-		if (p == NULL || p > end)
+		/* Within this line only: hdr has no terminating NUL. */
+		for (; p + 16 <= end; p++) {
+			if (strncasecmp(p, "quoted-printable", 16) == 0)
+				break;
+		}
+		if (p + 16 > end)
 			return (0);
 		memcpy(p, "8bit", 4);
 		memmove(p + 4, p + 16, hdr + *len - (p + 16));

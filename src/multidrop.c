@@ -36,7 +36,8 @@ bare_name(char *item)
 	end = item + strlen(item);
 	while (end > item && isspace((unsigned char)end[-1]))
 		*--end = '\0';
-	if (*item == '\0' || strpbrk(item, " \t\r\n<>()\"@,;:\\") != NULL)
+	if (*item == '\0' || strpbrk(item, " \t\r\n<>()\"@,;:\\") != NULL ||
+	    !header_address_safe(item))
 		return (NULL);
 	return (item);
 }
@@ -139,7 +140,8 @@ map_address(const struct account *a, char *addr)
 		} else if (strcasecmp(a->locals.v[i], local) == 0)
 			return (a->locals.v[i]);
 	}
-	return (a->wildcard == 1 ? local : NULL);
+	/* A wildcard takes the sender's word for the name: check it. */
+	return (a->wildcard == 1 && header_address_safe(local) ? local : NULL);
 }
 
 /* The value of the skip-th field called name that has an address. */

@@ -212,6 +212,8 @@ password_eval(struct account *a, char **cause)
 	if (pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
 		runas_become(&ra, "passwordeval");
+		/* Only stdin, the pipe and stderr: nothing of ours leaks. */
+		closefrom(STDERR_FILENO + 1);
 		exec_command(a->passwordeval);
 	}
 	runas_free(&ra);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <libutil.h>
 #include <signal.h>
@@ -71,6 +72,19 @@ pidlock_take(const struct config *cfg, const struct cmdline *cl,
 	(void)durable_mkdirs(dirname(dir), 0700);
 	free(dir);
 	*pfh = pidfile_open(path, 0600, &other);
+	/*
+	 * pidfile_open does not set close-on-exec, and the descriptor is
+	 * writable: an MDA running as another user could rewrite the PID
+	 * that --quit and -d signal.
+	 */
+	if (*pfh != NULL &&
+	    fcntl(pidfile_fileno(*pfh), F_SETFD, FD_CLOEXEC) == -1) {
+		log_warn("pidfile %s", path);
+		pidfile_remove(*pfh);
+		*pfh = NULL;
+		free(path);
+		return (PM_IOERR);
+	}
 	if (*pfh == NULL && errno == EEXIST && other > 0) {
 		if (cl->quit)
 			rc = pidlock_quit(other);

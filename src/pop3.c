@@ -471,9 +471,13 @@ pop3_uidl_cb(struct session *s, const char *line, void *arg, char **cause)
 	/* Both lists are in ascending order; walk them together. */
 	while (cur->i < cur->ms->n && cur->ms->v[cur->i].num < num)
 		cur->i++;
-	if (cur->i < cur->ms->n && cur->ms->v[cur->i].num == num)
-		strlcpy(cur->ms->v[cur->i].uidl, uid,
-		    sizeof(cur->ms->v[cur->i].uidl));
+	if (cur->i < cur->ms->n && cur->ms->v[cur->i].num == num &&
+	    msgset_set_uidl(cur->ms, cur->i, uid) != 0) {
+		xasprintf(cause, "%s: UIDL: more than %zu bytes of UIDs, "
+		    "more than pullmail handles", conn_label(s->conn),
+		    PM_UIDL_BYTES_MAX);
+		return (PM_PROTOCOL);
+	}
 	return (0);
 }
 
@@ -498,7 +502,7 @@ pop3_uidl_dups(struct session *s, struct msgset *ms)
 
 	v = xreallocarray(NULL, ms->n, sizeof(*v));
 	for (i = 0; i < ms->n; i++) {
-		if (ms->v[i].uidl[0] != '\0')
+		if (ms->v[i].uidl != NULL)
 			v[n++] = &ms->v[i];
 	}
 	qsort(v, n, sizeof(*v), pop3_uidl_cmp);
@@ -513,7 +517,7 @@ pop3_uidl_dups(struct session *s, struct msgset *ms)
 		    s->account->user, s->account->name, conn_label(s->conn),
 		    v[i]->uidl, j - i);
 		for (; i < j; i++)
-			v[i]->uidl[0] = '\0';
+			v[i]->uidl = NULL;
 	}
 	free(v);
 }
@@ -533,7 +537,7 @@ pop3_scan(struct session *s, struct msgset *ms, char **cause)
 	if ((rc = pop3_send(s, cause)) != 0 ||
 	    (rc = pop3_reply_ok(s, "STAT", PM_ERROR, &text, cause)) != 0)
 		return (rc);
-	if (pop3_parse_stat(text, PM_MULTILINE_MAX, &lc.stat, &errstr) != 0) {
+	if (pop3_parse_stat(text, PM_MESSAGES_MAX, &lc.stat, &errstr) != 0) {
 		xasprintf(cause, "%s: STAT: message count is %s: \"%.40s\"",
 		    conn_label(s->conn), errstr, text);
 		return (PM_PROTOCOL);

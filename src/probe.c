@@ -30,19 +30,47 @@ struct probe {
 	int			 verified;	/* chain and name checked */
 };
 
+static void	say(const char *, ...) __attribute__((format(printf, 1, 2)));
 static void	verdict(struct probe *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+
+/* Print to stdout, server text made visible as in the log. */
+static void
+say(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text, *line, *next, *vis;
+	size_t	 size;
+
+	va_start(ap, fmt);
+	xvasprintf(&text, fmt, ap);
+	va_end(ap);
+	/* Our own newlines stay (a certificate chain has several lines). */
+	for (line = text; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		size = strlen(line) * 4 + 1;
+		vis = xmalloc(size);
+		log_visible(vis, size, line);
+		fputs(vis, stdout);
+		if (next != NULL)
+			putchar('\n');
+		free(vis);
+	}
+	free(text);
+}
 
 static void
 verdict(struct probe *p, int good, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*text;
 
-	printf("  [%s] ", good ? " ok " : "FAIL");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	xvasprintf(&text, fmt, ap);
 	va_end(ap);
-	printf("\n");
+	say("  [%s] %s\n", good ? " ok " : "FAIL", text);
+	free(text);
 	if (!good)
 		p->failed = 1;
 }
@@ -135,13 +163,13 @@ reach_tls(struct probe *p, const struct tls_policy *pol, int report,
 		if (readline(c, &line, cause) != 0)
 			goto fail;
 		if (report)
-			printf("greeting (in TLS): %s\n", line);
+			say("greeting (in TLS): %s\n", line);
 		return (c);
 	}
 	if (readline(c, &line, cause) != 0)
 		goto fail;
 	if (report)
-		printf("greeting (plain text): %s\n", line);
+		say("greeting (plain text): %s\n", line);
 	if (p->proto == PROTO_IMAP && strncasecmp(line, "* PREAUTH", 9) == 0) {
 		xasprintf(cause, "PREAUTH greeting: STARTTLS is impossible");
 		goto fail;
@@ -149,7 +177,7 @@ reach_tls(struct probe *p, const struct tls_policy *pol, int report,
 	if ((caps = capabilities(p, c, cause)) == NULL)
 		goto fail;
 	if (report) {
-		printf("capabilities before TLS: %s\n", caps);
+		say("capabilities before TLS: %s\n", caps);
 		p->login_before_tls = p->proto == PROTO_POP3 ?
 		    has_word(caps, "USER") || has_word(caps, "SASL") :
 		    !has_word(caps, "LOGINDISABLED");
@@ -166,7 +194,7 @@ reach_tls(struct probe *p, const struct tls_policy *pol, int report,
 	if (conn_flush(c, cause) != 0 || readline(c, &line, cause) != 0)
 		goto fail;
 	if (report)
-		printf("%s: %s\n", p->proto == PROTO_POP3 ? "STLS" :
+		say("%s: %s\n", p->proto == PROTO_POP3 ? "STLS" :
 		    "STARTTLS", line);
 	if (strncmp(line, p->proto == PROTO_POP3 ? "+OK" : "p2 OK",
 	    p->proto == PROTO_POP3 ? 3 : 5) != 0) {
@@ -211,7 +239,7 @@ print_rcfile(const struct probe *p)
 	const struct account	*a = p->a;
 
 	/* A pin alone does not help while sslcertck is on. */
-	printf("\nrcfile lines (add the user; %s):\n"
+	say("\nrcfile lines (add the user; %s):\n"
 	    "    poll %s%s%s proto %s port %d\n", p->verified ? "a pin from "
 	    "above, if you want one, is checked in addition to the chain" :
 	    "the chain was not verified, so give its CA with sslcertfile, "
@@ -219,7 +247,7 @@ print_rcfile(const struct probe *p)
 	    "\"no sslcertck\"", a->name,
 	    a->via != NULL ? " via " : "", a->via != NULL ? a->via : "",
 	    p->proto == PROTO_POP3 ? "pop3" : "imap", p->port);
-	printf("        user \"...\"%s%s%s%s%s%s%s\n",
+	say("        user \"...\"%s%s%s%s%s%s%s\n",
 	    a->tls.mode == TLS_MODE_IMPLICIT ? " ssl" : "",
 	    a->sslcommonname != NULL ? " sslcommonname " : "",
 	    a->sslcommonname != NULL ? a->sslcommonname : "",
@@ -245,11 +273,11 @@ probe(const struct account *a)
 	p.proto = a->proto == PROTO_POP3 ? PROTO_POP3 : PROTO_IMAP;
 	p.port = account_port(a, p.proto);
 	if (a->tls.mode == TLS_MODE_PLAIN) {
-		printf("%s: sslproto '' asks for plain text; nothing to "
+		say("%s: sslproto '' asks for plain text; nothing to "
 		    "probe\n", a->name);
 		return (PM_SYNTAX);
 	}
-	printf("probing %s port %d (%s, %s)\n", account_host(a), p.port,
+	say("probing %s port %d (%s, %s)\n", account_host(a), p.port,
 	    p.proto == PROTO_POP3 ? "POP3" : "IMAP",
 	    a->tls.mode == TLS_MODE_IMPLICIT ? "implicit TLS" : "STARTTLS");
 
@@ -258,13 +286,13 @@ probe(const struct account *a)
 	look.verify = 0;
 	look.npins = 0;
 	if ((c = reach_tls(&p, &look, 1, &cause)) == NULL) {
-		printf("  [FAIL] %s\n", cause);
+		say("  [FAIL] %s\n", cause);
 		free(cause);
 		return (PM_SOCKET);
 	}
 	t = conn_tls(c);
 	desc = tls_describe(t);
-	printf("TLS: %s\n", desc);
+	say("TLS: %s\n", desc);
 	free(desc);
 	/* What the chain is like does not depend on trusting it. */
 	days = tls_days_left(t);
@@ -274,7 +302,7 @@ probe(const struct account *a)
 	version = xstrdup(tls_version_name(t));
 	if (a->tls.mode != TLS_MODE_IMPLICIT) {
 		caps = capabilities(&p, c, &cause);
-		printf("capabilities after TLS: %s\n", caps != NULL ? caps :
+		say("capabilities after TLS: %s\n", caps != NULL ? caps :
 		    cause);
 		free(caps);
 		free(cause);
@@ -282,7 +310,7 @@ probe(const struct account *a)
 	}
 	conn_close(&c);
 
-	printf("\nverdict:\n");
+	say("\nverdict:\n");
 	report = NULL;
 	if ((c = reach_tls(&p, &a->tls, 0, &cause)) == NULL)
 		report = cause;
@@ -293,13 +321,13 @@ probe(const struct account *a)
 	    report != NULL ? ": " : (a->tls.verify ? ": verified" :
 	    ": NOT verified (no sslcertck)"));
 	if (report != NULL)
-		printf("         %s\n", report);
+		say("         %s\n", report);
 	free(report);
 	conn_close(&c);
 	if (days < 0)
 		verdict(&p, 0, "certificate expired %d days ago", -days);
 	else
-		printf("  [%s] certificate expires in %d days\n", days < 30 ?
+		say("  [%s] certificate expires in %d days\n", days < 30 ?
 		    "WARN" : " ok ", days);
 	verdict(&p, weak == NULL, "key and signatures%s%s", weak != NULL ?
 	    ": " : "", weak != NULL ? weak : ": strong enough");
@@ -312,7 +340,7 @@ probe(const struct account *a)
 		    p.login_before_tls ? "OFFERED: the server should refuse "
 		    "logins until STARTTLS" : "not offered");
 	print_rcfile(&p);
-	printf("\n%s\n", p.failed ? "The server does NOT pass." :
+	say("\n%s\n", p.failed ? "The server does NOT pass." :
 	    "The server passes.");
 	return (p.failed ? PM_SOCKET : PM_OK);
 }

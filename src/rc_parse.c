@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mda_argv.h"
 #include "rc_keywords.h"
 #include "rc_lex.h"
 #include "rc_parse.h"
@@ -259,6 +260,21 @@ rc_take_string(struct parser *p, const char *what, char **out)
 	free(*out);
 	*out = xstrdup(p->tok.text);
 	return (rc_advance(p));
+}
+
+/* An MDA command: refused where the shell would read a %F or %T. */
+static int
+rc_mda(struct parser *p, struct account *a)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	if (rc_at_string(p) && mda_check(p->tok.text, &why) != 0) {
+		rc = rc_error(p, "%s", why);
+		free(why);
+		return (rc);
+	}
+	return (rc_take_string(p, "an MDA command", &a->mda));
 }
 
 /* A file name: relative ones are taken from the rcfile's directory. */
@@ -665,7 +681,7 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 	case KW_ANTISPAM:
 		return (rc_antispam(p, a));
 	case KW_MDA:
-		return (rc_take_string(p, "an MDA command", &a->mda));
+		return (rc_mda(p, a));
 	case KW_BSMTP:
 		return (rc_take_path(p, "a file name after \"bsmtp\"",
 		    &a->bsmtp));

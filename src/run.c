@@ -108,7 +108,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	char		**keys;
 	void		**args;
 	size_t		  i, m = 0, *slot;
-	int		 *got, *timeless, result = PM_NOMAIL, any_ok = 0;
+	int		 *got, *timeless, failed = 0, any_ok = 0;
 
 	work = xcalloc(n, sizeof(*work));
 	keys = xcalloc(n, sizeof(*keys));
@@ -136,12 +136,18 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 		results[slot[i]] = got[i];
 		free(keys[i]);
 	}
+	/*
+	 * A failure (any code but 0 and 1) wins: the last failing account's
+	 * code.  fetchmail returns 0 as soon as one account delivered, which
+	 * hides another's failure from cron; pullmail does not.
+	 */
 	for (i = 0; i < n; i++) {
 		if (results[i] == PM_UNDEFINED)
 			continue;	/* stopped before it ran */
 		if (results[i] == PM_OK)
 			any_ok = 1;
-		result = results[i];
+		else if (results[i] != PM_NOMAIL)
+			failed = results[i];
 	}
 	free(work);
 	free(keys);
@@ -149,7 +155,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	free(slot);
 	free(got);
 	free(timeless);
-	return (any_ok ? PM_OK : result);
+	return (failed != 0 ? failed : any_ok ? PM_OK : PM_NOMAIL);
 }
 
 int

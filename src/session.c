@@ -36,7 +36,7 @@
 #define SESSION_CHUNK	65536
 /* Group commit (Maildir): one directory fsync per this many messages. */
 #define SESSION_BATCH		32
-#define SESSION_BATCH_OCTETS	(8LL * 1024 * 1024)
+#define SESSION_BATCH_OCTETS	(8ULL * 1024 * 1024)
 
 struct poll_stats {
 	unsigned int	found;
@@ -46,10 +46,25 @@ struct poll_stats {
 	unsigned int	oversized;	/* over "limit", left or flushed */
 	unsigned int	flushed;	/* delivered before, deleted now */
 	int		limited;	/* fetchlimit stopped the poll */
-	long long	octets;
+	uint64_t	octets;		/* as the server declared them */
 	struct timespec	start;		/* for the progress line */
 	struct timespec	drawn;		/* when it was last drawn */
 };
+
+/*
+ * Add a size the server declared to a sum.  The server may lie (up to
+ * LLONG_MAX, or negative): each size counts for at most PM_MESSAGE_MAX,
+ * and the sum saturates instead of wrapping.
+ */
+static uint64_t
+octets_add(uint64_t sum, long long size)
+{
+	uint64_t	n;
+
+	n = size < 0 ? 0 : size > PM_MESSAGE_MAX ? PM_MESSAGE_MAX :
+	    (uint64_t)size;
+	return (sum > UINT64_MAX - n ? UINT64_MAX : sum + n);
+}
 
 static double
 elapsed(const struct timespec *from, const struct timespec *to)
@@ -217,11 +232,24 @@ session_duplicate(struct session *s, const struct envelope *e,
 	return (dup);
 }
 
+/*
+ * Say what ends the poll (cause is freed), and keep the first such cause
+ * for the summary line.
+ */
+static void
+session_warn(struct session *s, char *cause)
+{
+	log_warnx("%s@%s: %s", s->account->user, s->account->name, cause);
+	if (s->why == NULL)
+		s->why = cause;
+	else
+		free(cause);
+}
+
 static int
 session_drained_badly(struct session *s, char *cause)
 {
-	log_warnx("%s@%s: %s", s->account->user, s->account->name, cause);
-	free(cause);
+	session_warn(s, cause);
 	return (s->fail != 0 ? s->fail : PM_PROTOCOL);
 }
 
@@ -477,8 +505,7 @@ session_one(struct session *s, struct sink *sk, const struct msg *m,
 	return (0);
 
 fatal:
-	log_warnx("%s@%s: %s", a->user, a->name, cause);
-	free(cause);
+	session_warn(s, cause);
 	return (rc != 0 ? rc : PM_PROTOCOL);
 }
 
@@ -501,10 +528,8 @@ session_oversized(struct session *s, const struct msg *m,
 	log_info("%s@%s: message %u is %lld octets, over the limit of %d; "
 	    "deleted unread (limitflush)", a->user, a->name, m->num, m->size,
 	    a->limit);
-	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0) {
-		log_warnx("%s@%s: %s", a->user, a->name, cause);
-		free(cause);
-	}
+	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0)
+		session_warn(s, cause);
 	return (rc);
 }
 
@@ -517,7 +542,7 @@ session_msg_key(const struct session *s, const struct msg *m, char *buf,
 		snprintf(buf, size, "%u", m->uid);
 		return (buf);
 	}
-	return (m->uidl[0] != '\0' ? m->uidl : NULL);
+	return (m->uidl);
 }
 
 /* The UID journal of a folder, opened on first use and kept open. */
@@ -625,9 +650,7 @@ session_leftover(const char *uid, enum uid_state state, void *arg)
 	}
 	if ((lo->rc = lo->s->driver->dispose(lo->s, &m, DISP_DELETE,
 	    &cause)) != 0) {
-		log_warnx("%s@%s: %s", lo->s->account->user,
-		    lo->s->account->name, cause);
-		free(cause);
+		session_warn(lo->s, cause);
 		return (1);
 	}
 	return (0);
@@ -666,17 +689,14 @@ session_old(struct session *s, struct folder_state *fs, struct msg *m,
 			d = DISP_SEEN;	/* IMAP: set \Seen if it was lost */
 		else if (uidstore_record(fs->store, key, UID_DELETE,
 		    &cause) != 0) {
-			log_warnx("%s@%s: %s", a->user, a->name, cause);
-			free(cause);
+			session_warn(s, cause);
 			return (PM_IOERR);
 		}
 	}
 	if (d == DISP_DELETE)
 		st->flushed++;
-	if ((rc = s->driver->dispose(s, m, d, &cause)) != 0) {
-		log_warnx("%s@%s: %s", a->user, a->name, cause);
-		free(cause);
-	}
+	if ((rc = s->driver->dispose(s, m, d, &cause)) != 0)
+		session_warn(s, cause);
 	return (rc);
 }
 
@@ -795,14 +815,12 @@ session_refused(struct session *s, struct sink *sk, struct folder_state *fs,
 	    &cause) != 0)
 		goto fail;
 	if ((rc = s->driver->dispose(s, m, DISP_DELETE, &cause)) != 0) {
-		log_warnx("%s@%s: %s", a->user, a->name, cause);
-		free(cause);
+		session_warn(s, cause);
 		return (rc);
 	}
 	return (0);
 fail:
-	log_warnx("%s@%s: %s", a->user, a->name, cause);
-	free(cause);
+	session_warn(s, cause);
 	return (PM_IOERR);
 }
 
@@ -864,7 +882,7 @@ struct staged {
 	size_t		*v;
 	size_t		 n;
 	size_t		 cap;
-	long long	 octets;
+	uint64_t	 octets;
 };
 
 static void
@@ -875,7 +893,7 @@ staged_add(struct staged *sg, size_t i, long long size)
 		sg->v = xreallocarray(sg->v, sg->cap, sizeof(*sg->v));
 	}
 	sg->v[sg->n++] = i;
-	sg->octets += size;
+	sg->octets = octets_add(sg->octets, size);
 }
 
 /*
@@ -921,7 +939,7 @@ session_record(struct session *s, struct folder_state *fs,
 	const char		*key;
 
 	st->delivered++;
-	st->octets += m->size;
+	st->octets = octets_add(st->octets, m->size);
 	log_debug("%s@%s: message %u delivered", a->user, a->name, m->num);
 	session_progress(s, st);
 	key = session_msg_key(s, m, kbuf, sizeof(kbuf));
@@ -943,8 +961,7 @@ session_dispose(struct session *s, const struct msg *m)
 
 	if ((rc = s->driver->dispose(s, m, a->keep ? DISP_SEEN :
 	    DISP_DELETE, &cause)) != 0) {
-		log_warnx("%s@%s: %s", a->user, a->name, cause);
-		free(cause);
+		session_warn(s, cause);
 		return (rc);
 	}
 	if (session_pop3_expunge(s) > 0)
@@ -989,7 +1006,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
 {
 	const struct account	*a = s->account;
-	struct msgset		 ms = { NULL, 0, 0 };
+	struct msgset		 ms = { NULL, 0, 0, NULL, 0 };
 	struct folder_state	*fs;
 	struct msg		*m;
 	struct refusal		 rf;
@@ -1126,8 +1143,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	return (rc);
 
 fail:
-	log_warnx("%s@%s: %s", a->user, a->name, cause);
-	free(cause);
+	session_warn(s, cause);
 	msgset_clear(&ms);
 	return (rc);
 }
@@ -1216,8 +1232,7 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 	}
 	return (0);
 fail:
-	log_warnx("%s@%s: %s", a->user, a->name, cause);
-	free(cause);
+	session_warn(s, cause);
 	return (rc);
 }
 
@@ -1240,10 +1255,8 @@ session_open(struct session *s)
 		s->driver = &pop3_driver;
 		rc = s->driver->open(s, &cause);
 	}
-	if (rc != 0) {
-		log_warnx("%s@%s: %s", a->user, a->name, cause);
-		free(cause);
-	}
+	if (rc != 0)
+		session_warn(s, cause);
 	return (rc);
 }
 
@@ -1255,16 +1268,18 @@ session_open(struct session *s)
 static int
 session_close(struct session *s, int rc)
 {
-	const struct account	*a = s->account;
 	char			*cause = NULL;
-	int			 confirmed = 0;
+	int			 confirmed = 0, synced;
 
+	/* What was delivered is recorded on disk, however the poll ended. */
+	synced = session_sync(s) == 0;
+	if (!synced && rc == 0)
+		rc = PM_IOERR;
 	/* Even after a sink failure: only committed messages were marked. */
 	if (s->conn != NULL && (rc == 0 || rc == PM_SMTP || rc == PM_IOERR) &&
-	    session_sync(s) == 0) {
+	    synced) {
 		if (s->driver->close(s, 1, &cause) != 0) {
-			log_warnx("%s@%s: %s", a->user, a->name, cause);
-			free(cause);
+			session_warn(s, cause);
 			if (rc == 0)
 				rc = PM_PROTOCOL;
 		} else
@@ -1296,6 +1311,63 @@ session_folders(struct session *s, struct sink *sk, int *sink_open,
 	return (rc);
 }
 
+/* Why a poll stopped, when no message said it. */
+static const char *
+session_result_text(int rc)
+{
+	switch (rc) {
+	case PM_SOCKET:
+		return ("a connection or TLS error, or a timeout");
+	case PM_AUTHFAIL:
+		return ("the login failed");
+	case PM_PROTOCOL:
+		return ("a protocol error");
+	case PM_SYNTAX:
+		return ("a configuration error");
+	case PM_IOERR:
+		return ("a file, journal or MDA error");
+	case PM_ERROR:
+		return ("the server reported an error");
+	case PM_LOCKBUSY:
+		return ("the mailbox is locked");
+	case PM_SMTP:
+		return ("the SMTP/LMTP server failed");
+	case PM_DNS:
+		return ("a name did not resolve");
+	case PM_BSMTP:
+		return ("the BSMTP file failed");
+	default:
+		return ("an error");
+	}
+}
+
+/*
+ * The poll's last word: what it delivered, what it left and, when it
+ * was cut short, why (and the exit code that says so).
+ */
+static void
+session_summary(const struct session *s, const struct poll_stats *st,
+    int rc)
+{
+	const struct account	*a = s->account;
+	char			 why[1024], line[2048];
+
+	why[0] = '\0';
+	if (rc != 0)
+		snprintf(why, sizeof(why), "; the poll stopped early (exit "
+		    "%d): %s", rc, s->why != NULL ? s->why :
+		    session_result_text(rc));
+	snprintf(line, sizeof(line), "%s@%s: %u delivered, %u left on the "
+	    "server, %llu octets%s%s", a->user, a->name, st->delivered,
+	    st->found - st->delivered, (unsigned long long)st->octets,
+	    st->flushed == 0 ? "" : "; old messages deleted", why);
+	/* Cut short, it is a warning: -s does not hide it. */
+	if (rc != 0)
+		log_warnx("%s", line);
+	else
+		log_info("%s", line);
+}
+
 int
 session_poll(const struct account *a, const struct poll_opts *o)
 {
@@ -1316,6 +1388,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	if ((rc = session_open(&s)) != 0) {
 		s.driver->free(&s);
 		conn_close(&s.conn);
+		free(s.why);
 		return (rc);
 	}
 	sink_init(&sk, a);
@@ -1337,19 +1410,20 @@ session_poll(const struct account *a, const struct poll_opts *o)
 		sk.ops->close(&sk);
 
 	log_progress(NULL);
-	if (s.check)
+	if (s.check) {
+		free(s.why);
 		return (rc != 0 ? rc : st.found > 0 ? PM_OK : PM_NOMAIL);
+	}
 	if (st.found > 0 || st.flushed > 0)
-		log_info("%s@%s: %u delivered, %u left on the server, "
-		    "%lld octets%s", a->user, a->name, st.delivered,
-		    st.found - st.delivered, st.octets, st.flushed == 0 ? "" :
-		    "; old messages deleted");
-	if (st.limited && rc == 0)
+		session_summary(&s, &st, rc);
+	free(s.why);
+	/* A poll cut short is not a success, whatever it delivered. */
+	if (rc != 0)
+		return (rc);
+	if (st.limited)
 		return (PM_MAXFETCH);	/* fetchmail: not a success */
 	if (st.delivered > 0)
 		return (PM_OK);
-	if (rc != 0)
-		return (rc);
 	if (st.failed > 0)
 		return (sk.fail);
 	return (PM_NOMAIL);

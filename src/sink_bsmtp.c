@@ -36,6 +36,8 @@ struct bsmtp {
 	char			 buf[4 * BSMTP_CHUNK];
 };
 
+static void	bsmtp_abort(struct sink *);
+
 static int
 bsmtp_open(struct sink *sk, char **cause)
 {
@@ -73,15 +75,30 @@ bsmtp_fail(struct sink *sk, char **cause)
 	return (SINK_FATAL);
 }
 
-static void __attribute__((format(printf, 2, 3)))
+/*
+ * One envelope line into buf, flushing first when it would not fit.
+ * -1 (errno set) when it cannot be written or would not fit even then.
+ */
+static int __attribute__((format(printf, 2, 3)))
 bsmtp_put(struct bsmtp *b, const char *fmt, ...)
 {
 	va_list	ap;
+	int	n;
 
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(b->buf)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if (b->used + n + 1 > sizeof(b->buf) && bsmtp_flush(b) != 0)
+		return (-1);
 	va_start(ap, fmt);
 	b->used += vsnprintf(b->buf + b->used, sizeof(b->buf) - b->used, fmt,
 	    ap);
 	va_end(ap);
+	return (0);
 }
 
 static enum sink_result
@@ -92,26 +109,32 @@ bsmtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 	const char		*dom = a->smtpaddress != NULL ? a->smtpaddress :
 				    "localhost";
 	size_t			 i;
+	int			 r;
 
 	if (b->seekable && (b->start = lseek(b->fd, 0, SEEK_END)) == -1)
 		return (bsmtp_fail(sk, cause));
 	b->used = 0;
-	bsmtp_put(b, "MAIL FROM:<%s>%s\r\n", e->from, e->eightbit ?
-	    " BODY=8BITMIME" : "");
+	if (bsmtp_put(b, "MAIL FROM:<%s>%s\r\n", e->from, e->eightbit ?
+	    " BODY=8BITMIME" : "") != 0)
+		goto fail;
 	for (i = 0; i < e->rcpts.n; i++) {
-		if (b->used + 600 > sizeof(b->buf) && bsmtp_flush(b) != 0)
-			return (bsmtp_fail(sk, cause));
 		if (a->smtpname != NULL)
-			bsmtp_put(b, "RCPT TO:<%s>\r\n", a->smtpname);
+			r = bsmtp_put(b, "RCPT TO:<%s>\r\n", a->smtpname);
 		else if (strchr(e->rcpts.v[i], '@') != NULL)
-			bsmtp_put(b, "RCPT TO:<%s>\r\n", e->rcpts.v[i]);
+			r = bsmtp_put(b, "RCPT TO:<%s>\r\n", e->rcpts.v[i]);
 		else
-			bsmtp_put(b, "RCPT TO:<%s@%s>\r\n", e->rcpts.v[i],
+			r = bsmtp_put(b, "RCPT TO:<%s@%s>\r\n", e->rcpts.v[i],
 			    dom);
+		if (r != 0)
+			goto fail;
 	}
-	bsmtp_put(b, "DATA\r\n");
+	if (bsmtp_put(b, "DATA\r\n") != 0)
+		goto fail;
 	dot_encode_init(&b->enc);
 	return (SINK_OK);
+fail:
+	bsmtp_abort(sk);
+	return (bsmtp_fail(sk, cause));
 }
 
 static enum sink_result
@@ -123,8 +146,8 @@ bsmtp_write(struct sink *sk, const void *data, size_t len, char **cause)
 
 	while (len > 0) {
 		n = len > BSMTP_CHUNK ? BSMTP_CHUNK : len;
-		/* dot_encode writes at most 2n + 1 bytes. */
-		if (b->used + 2 * n + 1 > sizeof(b->buf) && bsmtp_flush(b) != 0)
+		if (b->used + DOT_ENCODE_MAX(n) > sizeof(b->buf) &&
+		    bsmtp_flush(b) != 0)
 			return (bsmtp_fail(sk, cause));
 		b->used += dot_encode(&b->enc, p, n, b->buf + b->used);
 		p += n;
@@ -149,7 +172,8 @@ bsmtp_commit(struct sink *sk, char **cause)
 {
 	struct bsmtp	*b = sk->data;
 
-	if (b->used + 8 > sizeof(b->buf) && bsmtp_flush(b) != 0)
+	if (b->used + DOT_ENCODE_END_MAX > sizeof(b->buf) &&
+	    bsmtp_flush(b) != 0)
 		goto fail;
 	b->used += dot_encode_end(&b->enc, b->buf + b->used);
 	if (bsmtp_flush(b) != 0 || (b->seekable && fsync(b->fd) != 0))

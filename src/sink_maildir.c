@@ -8,6 +8,12 @@
  * crash leaves files in tmp/ (which Maildir readers clean up) and the
  * messages on the server.  Line ends become LF, as local mail readers
  * expect.  An abort removes the file from tmp/.
+ *
+ * root delivers into directories its users own, so every step goes
+ * through descriptors: the maildir and tmp/, new/ and cur/ are opened by
+ * safedir (no link another user controls is followed) and the files are
+ * made with openat, linkat and unlinkat relative to them.  A user who
+ * swaps new/ for a link to elsewhere gets a refusal, not root's writes.
  */
 
 #include <sys/types.h>
@@ -26,6 +32,7 @@
 #include "log.h"
 #include "net.h"
 #include "result.h"
+#include "safedir.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -47,6 +54,7 @@ struct maildir {
 	char			*tmpname;	/* tmp/<unique> while writing */
 	char			*base;		/* <unique> */
 	int			 fd;
+	int			 tmpfd;		/* tmp/ */
 	int			 newfd;		/* new/, kept open to fsync */
 	unsigned int		 count;
 	long long		 size;		/* bytes written */
@@ -74,31 +82,46 @@ maildir_host(char *buf, size_t size)
 static int
 maildir_open(struct sink *sk, char **cause)
 {
-	const char	*sub[] = { "tmp", "new", "cur" };
 	struct maildir	*m;
-	char		*dir;
-	size_t		 i;
+	const char	*sub = NULL;
+	char		*why = NULL;
+	int		 rootfd, curfd;
 
 	m = xcalloc(1, sizeof(*m));
 	m->path = xstrdup(sk->account->maildir);
-	m->fd = -1;
+	m->fd = m->tmpfd = m->newfd = -1;
 	maildir_host(m->host, sizeof(m->host));
-	for (i = 0; i < nitems(sub); i++) {
-		xasprintf(&dir, "%s/%s", m->path, sub[i]);
-		if (durable_mkdirs(dir, 0700) != 0 || access(dir, W_OK) != 0)
-			goto fail;
-		free(dir);
-	}
-	xasprintf(&dir, "%s/new", m->path);
-	if ((m->newfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((rootfd = safedir_openat(AT_FDCWD, NULL, m->path, 0700,
+	    &why)) == -1)
 		goto fail;
-	free(dir);
+	m->tmpfd = safedir_openat(rootfd, m->path, "tmp", 0700, &why);
+	if (m->tmpfd != -1)
+		m->newfd = safedir_openat(rootfd, m->path, "new", 0700, &why);
+	curfd = m->newfd == -1 ? -1 :
+	    safedir_openat(rootfd, m->path, "cur", 0700, &why);
+	close(rootfd);
+	if (curfd == -1)
+		goto fail;
+	close(curfd);
+	/* Fail now, before anything is fetched, if we may not write. */
+	if (faccessat(m->tmpfd, ".", W_OK, 0) != 0)
+		sub = "tmp";
+	else if (faccessat(m->newfd, ".", W_OK, 0) != 0)
+		sub = "new";
+	if (sub != NULL) {
+		xasprintf(&why, "%s/%s: %s", m->path, sub, strerror(errno));
+		goto fail;
+	}
 	sk->data = m;
 	return (0);
 
 fail:
-	xasprintf(cause, "maildir %s: %s", dir, strerror(errno));
-	free(dir);
+	xasprintf(cause, "maildir %s", why);
+	free(why);
+	if (m->tmpfd != -1)
+		close(m->tmpfd);
+	if (m->newfd != -1)
+		close(m->newfd);
 	free(m->path);
 	free(m);
 	return (PM_IOERR);
@@ -118,8 +141,8 @@ maildir_begin(struct sink *sk, const struct envelope *e, char **cause)
 	xasprintf(&m->base, "%lld.M%06ldP%ldQ%u.%s", (long long)tv.tv_sec,
 	    (long)tv.tv_usec, (long)getpid(), ++m->count, m->host);
 	xasprintf(&m->tmpname, "%s/tmp/%s", m->path, m->base);
-	m->fd = open(m->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	m->fd = openat(m->tmpfd, m->base, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (m->fd == -1) {
 		xasprintf(cause, "maildir: %s: %s", m->tmpname,
 		    strerror(errno));
@@ -173,7 +196,7 @@ maildir_abort(struct sink *sk)
 	if (m->fd != -1) {
 		close(m->fd);
 		m->fd = -1;
-		(void)unlink(m->tmpname);
+		(void)unlinkat(m->tmpfd, m->base, 0);
 	}
 }
 
@@ -188,7 +211,7 @@ maildir_unstage(struct maildir *m, int unlink_tmp)
 		if (st->fd != -1)
 			close(st->fd);
 		if (unlink_tmp)
-			(void)unlink(st->tmpname);
+			(void)unlinkat(m->tmpfd, st->base, 0);
 		free(st->base);
 		free(st->tmpname);
 	}
@@ -232,6 +255,7 @@ maildir_sync(struct sink *sk, char **cause)
 	struct maildir_staged	*st;
 	char			*final;
 	size_t			 i, linked = 0;
+	int			 r;
 
 	for (i = 0; i < m->nstaged; i++) {
 		st = &m->staged[i];
@@ -246,16 +270,16 @@ maildir_sync(struct sink *sk, char **cause)
 	for (; linked < m->nstaged; linked++) {
 		st = &m->staged[linked];
 		/* ",S=size" lets Dovecot and others skip a stat. */
-		xasprintf(&final, "%s/new/%s,S=%lld", m->path, st->base,
-		    st->size);
-		if (link(st->tmpname, final) != 0) {
-			xasprintf(cause, "maildir: %s: %s", final,
-			    strerror(errno));
+		xasprintf(&final, "%s,S=%lld", st->base, st->size);
+		r = linkat(m->tmpfd, st->base, m->newfd, final, 0);
+		if (r != 0) {
+			xasprintf(cause, "maildir: %s/new/%s: %s", m->path,
+			    final, strerror(errno));
 			free(final);
 			goto fail;
 		}
 		free(final);
-		(void)unlink(st->tmpname);
+		(void)unlinkat(m->tmpfd, st->base, 0);
 	}
 	if (fsync(m->newfd) != 0) {
 		xasprintf(cause, "maildir: %s/new: %s", m->path,
@@ -283,6 +307,7 @@ maildir_close(struct sink *sk)
 		return;
 	maildir_abort(sk);
 	maildir_unstage(m, 1);
+	close(m->tmpfd);
 	close(m->newfd);
 	free(m->staged);
 	free(m->path);

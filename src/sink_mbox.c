@@ -6,6 +6,11 @@
  * directory does not let us create one, as for /var/mail without group
  * mail).  Each message gets a "From " line and mboxrd quoting, and is
  * fsync'ed before it counts; an abort cuts the file back to where it was.
+ *
+ * The directory that holds the mbox is opened by safedir (no link that
+ * another user controls is followed on the way) and the file and its
+ * dot-lock are opened, checked and removed relative to that descriptor:
+ * a user who swaps the directory for a link cannot steer root's writes.
  */
 
 #include <sys/types.h>
@@ -13,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,7 @@
 #include "log.h"
 #include "mboxrd.h"
 #include "result.h"
+#include "safedir.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -33,7 +40,8 @@
 
 struct mbox {
 	char			*path;
-	char			*dotlock;
+	char			*lockname;	/* "NAME.lock", in dirfd */
+	int			 dirfd;		/* the directory holding it */
 	int			 fd;
 	int			 dotlocked;
 	off_t			 start;		/* size before this message */
@@ -44,29 +52,52 @@ struct mbox {
 	char			 buf[MBOX_BUF];
 };
 
+/* A full tmp, quoted at its worst, fits an empty buf. */
+_Static_assert(MBOXRD_OUT_MAX(MBOX_BUF / 2) + MBOXRD_END_MAX <= MBOX_BUF,
+    "mbox buffer too small for quoting");
+
 static int
 mbox_open(struct sink *sk, char **cause)
 {
 	struct mbox	*m;
 	struct stat	 sb;
+	const char	*name;
+	char		*dir, *why = NULL;
 
 	m = xcalloc(1, sizeof(*m));
 	m->path = xstrdup(sk->account->mbox);
-	xasprintf(&m->dotlock, "%s.lock", m->path);
-	m->fd = open(m->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	m->fd = -1;
+	name = strrchr(m->path, '/') != NULL ? strrchr(m->path, '/') + 1 :
+	    m->path;
+	xasprintf(&m->lockname, "%s.lock", name);
+	dir = xstrdup(m->path);
+	m->dirfd = safedir_openat(AT_FDCWD, NULL, dirname(dir), 0, &why);
+	free(dir);
+	if (m->dirfd == -1) {
+		xasprintf(cause, "mbox %s: %s", m->path, why);
+		goto fail;
+	}
+	m->fd = openat(m->dirfd, name, O_RDWR | O_APPEND | O_CREAT |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (m->fd == -1 || fstat(m->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "mbox %s: %s", m->path, m->fd == -1 ?
-		    strerror(errno) : "not a regular file");
-		if (m->fd != -1)
-			close(m->fd);
-		free(m->dotlock);
-		free(m->path);
-		free(m);
-		return (PM_IOERR);
+		xasprintf(cause, "mbox %s: %s", m->path, m->fd != -1 ?
+		    "not a regular file" : errno == ELOOP ?
+		    "is a symbolic link" : strerror(errno));
+		goto fail;
 	}
 	sk->data = m;
 	return (0);
+
+fail:
+	free(why);
+	if (m->fd != -1)
+		close(m->fd);
+	if (m->dirfd != -1)
+		close(m->dirfd);
+	free(m->lockname);
+	free(m->path);
+	free(m);
+	return (PM_IOERR);
 }
 
 /* 1 locked, 0 not possible here (no write access to the directory). */
@@ -77,8 +108,8 @@ mbox_dotlock(struct mbox *m, char **cause)
 	int		fd, i;
 
 	for (i = 0; i < MBOX_LOCK_TRIES; i++) {
-		fd = open(m->dotlock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = openat(m->dirfd, m->lockname, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd != -1) {
 			close(fd);
 			return (1);
@@ -90,10 +121,11 @@ mbox_dotlock(struct mbox *m, char **cause)
 		}
 		if (errno != EEXIST)
 			break;
-		if (stat(m->dotlock, &sb) == 0 &&
+		if (fstatat(m->dirfd, m->lockname, &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0 &&
 		    time(NULL) - sb.st_mtime > MBOX_STALE_LOCK) {
 			log_warnx("mbox %s: removing a stale lock", m->path);
-			(void)unlink(m->dotlock);
+			(void)unlinkat(m->dirfd, m->lockname, 0);
 			continue;
 		}
 		usleep(500000);
@@ -136,7 +168,7 @@ mbox_unlock(struct mbox *m)
 	struct flock	fl;
 
 	if (m->dotlocked)
-		(void)unlink(m->dotlock);
+		(void)unlinkat(m->dirfd, m->lockname, 0);
 	m->dotlocked = 0;
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_UNLCK;
@@ -199,12 +231,17 @@ mbox_write(struct sink *sk, const void *data, size_t len, char **cause)
 	size_t		 n, t;
 
 	while (len > 0) {
-		/* tmp holds n + 1 after CR LF -> LF; buf gets at most +8. */
+		/*
+		 * tmp holds n + 1 after CR LF -> LF; quoting can then grow
+		 * it by a sixth ("From " lines), which an empty buf always
+		 * has room for.
+		 */
 		n = MBOX_BUF / 2 - 1;
 		if (n > len)
 			n = len;
 		t = crlf_strip(&m->strip, p, n, m->tmp);
-		if (m->used + t + 8 > sizeof(m->buf) && mbox_flush(m) != 0)
+		if (m->used + MBOXRD_OUT_MAX(t) > sizeof(m->buf) &&
+		    mbox_flush(m) != 0)
 			goto fail;
 		m->used += mboxrd_quote(&m->quote, m->tmp, t, m->buf + m->used);
 		p += n;
@@ -238,7 +275,8 @@ mbox_commit(struct sink *sk, char **cause)
 	size_t		 t;
 
 	t = crlf_strip_end(&m->strip, m->tmp);
-	if (m->used + t + 16 > sizeof(m->buf) && mbox_flush(m) != 0)
+	if (m->used + MBOXRD_OUT_MAX(t) + MBOXRD_END_MAX > sizeof(m->buf) &&
+	    mbox_flush(m) != 0)
 		goto fail;
 	m->used += mboxrd_quote(&m->quote, m->tmp, t, m->buf + m->used);
 	m->used += mboxrd_end(&m->quote, m->buf + m->used);
@@ -260,7 +298,8 @@ mbox_close(struct sink *sk)
 	if (m == NULL)
 		return;
 	close(m->fd);
-	free(m->dotlock);
+	close(m->dirfd);
+	free(m->lockname);
 	free(m->path);
 	free(m);
 	sk->data = NULL;

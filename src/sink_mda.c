@@ -1,10 +1,9 @@
 /*
  * sink_mda.c -- pipe each message into a local delivery program.
  *
- * A command without shell syntax is run directly, and each recipient
- * (%T) and the sender (%F) is one argument of its own, so nothing from a
- * message header can be interpreted by a shell.  Only a command that
- * needs a shell gets one, with every substituted value single-quoted.
+ * The command line comes from mda_argv.c: each recipient (%T) and the
+ * sender (%F) is one argument of its own, never read by a shell, so
+ * nothing from a message header can run as a command.
  * Exit 0 delivers, 75 (EX_TEMPFAIL) retries, anything else refuses.
  */
 
@@ -21,6 +20,7 @@
 
 #include "dotstuff.h"
 #include "log.h"
+#include "mda_argv.h"
 #include "result.h"
 #include "runas.h"
 #include "sink.h"
@@ -37,130 +37,6 @@ struct mda {
 	struct runas		runas;		/* who runs it */
 	char			out[2 * MDA_CHUNK];
 };
-
-struct argv {
-	char	**v;
-	size_t	  n;
-};
-
-static void
-argv_add(struct argv *av, char *s)
-{
-	av->v = xreallocarray(av->v, av->n + 2, sizeof(*av->v));
-	av->v[av->n++] = s;
-	av->v[av->n] = NULL;
-}
-
-static void
-argv_free(struct argv *av)
-{
-	size_t	i;
-
-	for (i = 0; i < av->n; i++)
-		free(av->v[i]);
-	free(av->v);
-}
-
-/* True if running cmd needs a shell (pipes, redirection, quoting...). */
-static int
-mda_needs_shell(const char *cmd)
-{
-	return (strpbrk(cmd, "|&;<>()$`\\\"'*?[#~=\n") != NULL);
-}
-
-/* s in single quotes, each ' written as '\'' so the shell sees it. */
-static void
-mda_quote(char **buf, size_t *len, const char *s)
-{
-	FILE	*f;
-	char	*out;
-	size_t	 olen;
-
-	if ((f = open_memstream(&out, &olen)) == NULL)
-		fatal("open_memstream");
-	fputs(*buf, f);
-	fputc('\'', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
-	fclose(f);
-	free(*buf);
-	*buf = out;
-	*len = olen;
-}
-
-/*
- * fetchmail's legacy "%s" means %T, but fetchmail also clobbers the %s
- * of a printf inside the command.  Here it counts only as a word of its
- * own, outside quotes.
- */
-static int
-mda_legacy_s(const char *cmd, const char *p)
-{
-	return (p[1] == 's' && (p == cmd || p[-1] == ' ' || p[-1] == '\t') &&
-	    (p[2] == '\0' || p[2] == ' ' || p[2] == '\t' || p[2] == ';' ||
-	    p[2] == '|'));
-}
-
-static void
-mda_build(const char *cmd, const struct envelope *e, struct argv *av)
-{
-	const char	*p, *start;
-	char		*word, *sh;
-	size_t		 i, len;
-
-	if (mda_needs_shell(cmd)) {
-		sh = xstrdup("");
-		len = 0;
-		for (p = cmd; *p != '\0'; p++) {
-			if (p[0] == '%' && (p[1] == 'T' || p[1] == 'F' ||
-			    mda_legacy_s(cmd, p))) {
-				if (p[1] == 'F')
-					mda_quote(&sh, &len, e->from);
-				for (i = 0; p[1] != 'F' && i < e->rcpts.n; i++) {
-					if (i > 0) {
-						sh = xreallocarray(sh, len + 2, 1);
-						sh[len++] = ' ';
-						sh[len] = '\0';
-					}
-					mda_quote(&sh, &len, e->rcpts.v[i]);
-				}
-				p++;
-				continue;
-			}
-			sh = xreallocarray(sh, len + 2, 1);
-			sh[len++] = *p;
-			sh[len] = '\0';
-		}
-		argv_add(av, xstrdup("/bin/sh"));
-		argv_add(av, xstrdup("-c"));
-		argv_add(av, sh);
-		return;
-	}
-	for (p = cmd; *p != '\0';) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
-		word = xstrndup(start, p - start);
-		if (strcmp(word, "%T") == 0 || strcmp(word, "%s") == 0) {
-			for (i = 0; i < e->rcpts.n; i++)
-				argv_add(av, xstrdup(e->rcpts.v[i]));
-			free(word);
-		} else if (strcmp(word, "%F") == 0) {
-			argv_add(av, xstrdup(e->from));
-			free(word);
-		} else
-			argv_add(av, word);
-	}
-}
 
 static int
 mda_open(struct sink *sk, char **cause)
@@ -182,18 +58,19 @@ static enum sink_result
 mda_begin(struct sink *sk, const struct envelope *e, char **cause)
 {
 	struct mda	*m = sk->data;
-	struct argv	 av = { NULL, 0 };
+	struct mda_args	 av;
 	int		 pfd[2];
 
-	mda_build(sk->account->mda, e, &av);
+	mda_args_build(&av, sk->account->mda, e->from, e->rcpts.v,
+	    e->rcpts.n);
 	if (av.n == 0) {
 		xasprintf(cause, "mda: empty command");
-		argv_free(&av);
+		mda_args_free(&av);
 		return (SINK_FATAL);
 	}
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		xasprintf(cause, "mda: pipe: %s", strerror(errno));
-		argv_free(&av);
+		mda_args_free(&av);
 		return (SINK_FATAL);
 	}
 	switch (m->pid = fork()) {
@@ -201,13 +78,15 @@ mda_begin(struct sink *sk, const struct envelope *e, char **cause)
 		xasprintf(cause, "mda: fork: %s", strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
-		argv_free(&av);
+		mda_args_free(&av);
 		return (SINK_FATAL);
 	case 0:
 		if (dup2(pfd[0], STDIN_FILENO) == -1)
 			_exit(71);
 		signal(SIGPIPE, SIG_DFL);
 		runas_become(&m->runas, "mda");
+		/* The MDA gets the message, stdout and stderr, nothing else. */
+		closefrom(STDERR_FILENO + 1);
 		execvp(av.v[0], av.v);
 		fprintf(stderr, "pullmail: mda: %s: %s\n", av.v[0],
 		    strerror(errno));
@@ -219,7 +98,7 @@ mda_begin(struct sink *sk, const struct envelope *e, char **cause)
 	memset(&m->strip, 0, sizeof(m->strip));
 	memset(&m->force, 0, sizeof(m->force));
 	log_debug("mda: started %s (pid %ld)", av.v[0], (long)m->pid);
-	argv_free(&av);
+	mda_args_free(&av);
 	return (SINK_OK);
 }
 

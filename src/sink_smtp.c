@@ -47,7 +47,7 @@ struct smtp {
 	int			 batch;		/* messages in this session */
 	int			 refused;	/* code of the first refusal */
 	struct dot_encoder	 enc;
-	char			 out[2 * SMTP_CHUNK + 8];
+	char			 out[DOT_ENCODE_MAX(SMTP_CHUNK)];
 	char			 last[512];	/* last reply, for messages */
 	char			 auth[256];	/* EHLO's AUTH mechanisms */
 };

@@ -40,6 +40,17 @@ SCENARIOS = {
     "pop3-drop": "the connection closes in the middle of message 2",
     "pop3-body-drip": "message 2 one byte per second",
     "pop3-body-nul": "message 1 has NUL bytes in its body",
+    "pop3-sizes-huge": "LIST says both messages have LLONG_MAX octets",
+    "pop3-drop-after-1": "3 messages; the connection closes when RETR 2 "
+                         "comes (first connection; a second one is served "
+                         "normally)",
+    "pop3-stall-after-1": "3 messages; silence after RETR 2 until the "
+                          "client hangs up (then a second connection is "
+                          "served normally)",
+    "pop3-list-million": "a maildrop of 1000000 messages (STAT, LIST, UIDL "
+                         "only: for pullmail -c)",
+    "pop3-err-escape": "a greeting and a -ERR to PASS with ESC, a bare CR, "
+                       "DEL and other controls in them",
     # IMAP
     "imap-ok": "a well-behaved server with two messages (the control)",
     "imap-no-greeting": "TLS, then silence",
@@ -55,6 +66,14 @@ SCENARIOS = {
     "imap-endless-line": "a tagged reply that never ends",
     "imap-nul": "a NUL byte inside the SELECT reply",
     "imap-fetch-wrong": "UID FETCH of one message answers another's body",
+    "imap-search-repeat": "UID SEARCH answered with 15 lines of "
+                          "'* SEARCH 1 1 1 ...' (about 960 KB)",
+    "imap-search-huge": "UID SEARCH lists 1008000 different UIDs",
+    "imap-literal-discard-huge": "a FETCH response with a second literal "
+                                 "of 999999999999 bytes, not a body",
+    "imap-drop-after-1": "3 messages; the connection closes after the "
+                         "first body (first connection; a second one is "
+                         "served normally)",
     # STARTTLS (clear text until then)
     "starttls-caps-change": "before TLS: AUTH=PLAIN; after: LOGINDISABLED",
     "starttls-pop3-caps-change": "before STLS: USER; after: no USER, no SASL",
@@ -66,6 +85,59 @@ SCENARIOS.update({
                           "STLS, then APOP accepted",
     "imap-literal-drip": "message 2's FETCH literal one byte per second",
 })
+
+
+# Which connection this is (0 for the first): the *-after-1 scenarios
+# break the first one only, so that the next poll can be checked.
+CONN_NO = 0
+
+
+def connections(sc):
+    """How many connections a scenario serves, one after the other."""
+    return 2 if sc.endswith("-after-1") else 1
+
+
+def nmsgs(sc):
+    """Messages in the mailbox."""
+    if sc == "pop3-list-million":
+        return 1000000
+    return 3 if sc.endswith("-after-1") else 2
+
+
+def uid_in_set(uid, uidset):
+    """Is uid in an IMAP sequence set such as b"7:9,12"?"""
+    for part in uidset.split(b","):
+        lo, _, hi = part.partition(b":")
+        lo = int(lo)
+        hi = int(hi) if hi else lo
+        if min(lo, hi) <= uid <= max(lo, hi):
+            return True
+    return False
+
+
+def core_pop3_retr(c, sc, arg):
+    """The cut-short scenarios; True when RETR was handled here."""
+    if CONN_NO != 0 or arg != 2:
+        return False
+    if sc == "pop3-drop-after-1":
+        raise EOFError
+    if sc == "pop3-stall-after-1":
+        while c.sock.recv(4096):	# until the client gives up
+            pass
+        raise EOFError
+    return False
+
+
+def core_search_reply(sc, uids):
+    """The untagged SEARCH lines of the scenario."""
+    if sc == "imap-search-repeat":
+        line = b"* SEARCH " + b" ".join([b"1"] * 32000) + b"\r\n"
+        return line * 15 + b"* SEARCH %s\r\n" % uids
+    if sc == "imap-search-huge":
+        return b"".join(b"* SEARCH " +
+                        b" ".join(b"%d" % u for u in range(k, k + 8000)) +
+                        b"\r\n" for k in range(1, 1000002, 8000))
+    return b"* SEARCH %s\r\n" % uids
 
 
 class Conn:
@@ -108,6 +180,8 @@ def pop3_list(sc, n):
         return b"2 lots"
     if n == 1 and sc == "pop3-list-lying":
         return b"1 10"
+    if sc == "pop3-sizes-huge":
+        return b"%d 9223372036854775807" % n
     return b"%d %d" % (n, size)
 
 
@@ -144,6 +218,8 @@ def serve_pop3(c, sc, ctx):
         c.send(b"+OK hostile \x00 greeting\r\n")
     elif sc == "starttls-pop3-caps-change":
         c.send(b"+OK clear\r\n")
+    elif sc == "pop3-err-escape":
+        c.send(b"+OK hostile \x1b[2J\x1b]0;title\x07 greeting\r\n")
     else:
         c.send(b"+OK hostile\r\n")
     tls = sc != "starttls-pop3-caps-change"
@@ -162,10 +238,14 @@ def serve_pop3(c, sc, ctx):
             c.send(b"+OK go\r\n")
             c.starttls(ctx)
             tls = True
+        elif cmd == b"PASS" and sc == "pop3-err-escape":
+            c.send(b"-ERR no\x1b[2J such\rpullmail: forged line\x7f "
+                   b"\x08user\r\n")
         elif cmd in (b"USER", b"PASS"):
             c.send(b"+OK\r\n")
         elif cmd == b"STAT":
-            c.send(b"+OK 2 %d\r\n" % (2 * len(MSG % (1, 1, 1))))
+            c.send(b"+OK %d %d\r\n" % (nmsgs(sc),
+                                         nmsgs(sc) * len(MSG % (1, 1, 1))))
         elif cmd == b"LIST":
             if sc == "pop3-list-endless":
                 c.send(b"+OK\r\n")
@@ -175,15 +255,24 @@ def serve_pop3(c, sc, ctx):
                                     for i in range(4096)))
                     n += 4096
             c.send(b"+OK\r\n")
-            c.send(pop3_list(sc, 1) + b"\r\n" + pop3_list(sc, 2) + b"\r\n")
+            for k in range(1, nmsgs(sc) + 1, 65536):
+                c.send(b"".join(pop3_list(sc, n) + b"\r\n"
+                                for n in range(k, min(k + 65536,
+                                                      nmsgs(sc) + 1))))
             if sc == "pop3-list-stall":
                 time.sleep(120)
                 return
             c.send(b".\r\n")
         elif cmd == b"UIDL":
-            c.send(b"+OK\r\n" + pop3_uidl(sc, 1) + b"\r\n" +
-                   pop3_uidl(sc, 2) + b"\r\n.\r\n")
+            c.send(b"+OK\r\n")
+            for k in range(1, nmsgs(sc) + 1, 65536):
+                c.send(b"".join(pop3_uidl(sc, n) + b"\r\n"
+                                for n in range(k, min(k + 65536,
+                                                      nmsgs(sc) + 1))))
+            c.send(b".\r\n")
         elif cmd in (b"RETR", b"TOP"):
+            if core_pop3_retr(c, sc, arg):
+                return
             body = pop3_body(sc, arg)
             if sc == "pop3-body-drip" and arg == 2:
                 c.send(b"+OK\r\n")
@@ -206,6 +295,10 @@ def serve_pop3(c, sc, ctx):
 
 
 def imap_uids(sc):
+    if sc == "imap-search-repeat":
+        return [1, 2]
+    if sc.endswith("-after-1"):
+        return [7, 8, 9]
     return [7, 7] if sc == "imap-uid-dup" else [7, 8]
 
 
@@ -229,8 +322,7 @@ def imap_fetch(c, sc, tag, args):
             c.send(b"* %d FETCH (UID %d RFC822.SIZE %s FLAGS ())\r\n" %
                    (n, uid, size))
             continue
-        if b"%d" % uid not in args.split(b" ")[0].split(b",") and \
-                b":" not in args.split(b" ")[0]:
+        if not uid_in_set(uid, args.split(b" ")[0]):
             continue
         if sc == "imap-literal-drip" and n == 2:
             return drip_literal(c, n, uid, body)
@@ -244,6 +336,12 @@ def imap_fetch(c, sc, tag, args):
             c.send(b"* %d FETCH (UID %d BODY[] {%d}\r\n" %
                    (n, uid, len(body) + 5000) + body)
             return False
+        if sc == "imap-literal-discard-huge":
+            c.send(b"* %d FETCH (UID %d BODY[HEADER] {5}\r\nhello "
+                   b"X-JUNK {999999999999}\r\n" % (n, uid))
+            while c.sock.recv(4096):	# until the client gives up
+                pass
+            return False
         if sc == "imap-fetch-wrong":
             other = MSG % (3 - n, 3 - n, 3 - n)
             c.send(b"* %d FETCH (UID %d BODY[] {%d}\r\n" %
@@ -251,6 +349,8 @@ def imap_fetch(c, sc, tag, args):
             continue
         c.send(b"* %d FETCH (UID %d BODY[] {%d}\r\n" %
                (n, uid, len(body)) + body + b")\r\n")
+        if sc == "imap-drop-after-1" and CONN_NO == 0:
+            return False
     c.send(b"%s OK done\r\n" % tag)
     return True
 
@@ -300,7 +400,7 @@ def serve_imap(c, sc, ctx):
                 uids = b" ".join(b"%d" % u for u in imap_uids(sc))
                 if args.upper().startswith(b"SEEN"):
                     uids = b""
-                c.send(b"* SEARCH %s\r\n%s OK\r\n" % (uids, tag))
+                c.send(core_search_reply(sc, uids) + b"%s OK\r\n" % tag)
             elif what == b"FETCH":
                 if not imap_fetch(c, sc, tag, args):
                     return
@@ -396,6 +496,12 @@ def main():
     srv.bind(("127.0.0.1", port))
     srv.listen(4)
     print("ready", flush=True)
+    global CONN_NO
+    for CONN_NO in range(connections(sc)):
+        serve_one(srv, sc, ctx, logpath)
+
+
+def serve_one(srv, sc, ctx, logpath):
     conn, _ = srv.accept()
     conn.settimeout(150)
     log = open(logpath, "ab")

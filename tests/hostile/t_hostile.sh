@@ -39,11 +39,14 @@ hostile() {
     $tls sslcertfile \"$T/ca.crt\" maildir \"$T/md\" ${2:-}")
 	local t0
 	t0=$(date +%s%3N)
-	/usr/bin/time -o "$T/time" -f '%M' "$PULLMAIL" --deadline "${DEADLINE:-30}" \
-	    -f "$rc" >"$T/out" 2>&1
+	# shellcheck disable=SC2086
+	/usr/bin/time -o "$T/time" -f '%M' "$PULLMAIL" ${EXTRA_ARGS:-} \
+	    --deadline "${DEADLINE:-30}" -f "$rc" >"$T/out" 2>&1
 	status=$?
 	took=$(( $(date +%s%3N) - t0 ))
 	rss=$(tail -1 "$T/time")
+	# KEEP_SERVER: the *-after-1 scenarios serve a second poll.
+	[ -n "${KEEP_SERVER:-}" ] && return
 	kill "$SPID" 2>/dev/null
 	wait "$SPID" 2>/dev/null
 }
@@ -94,6 +97,7 @@ is "$(credentials)" 2 "pop3-list-stall: (logged in over TLS before LIST)"
 # of bytes within the timeout (review 2026-12, finding 5), and the
 # message stays.
 hostile pop3-body-drip
+is "$status" 2 "pop3-body-drip: exit 2 (a poll cut short)"
 says pop3-body-drip "the message body stalled: neither a line end nor 1024 bytes within 3 seconds"
 ok "$( ! grep -q 'hostile 2' "$T"/md/new/* 2>/dev/null; echo $?)" \
     "pop3-body-drip: the dripping message was not delivered"
@@ -101,6 +105,7 @@ is "$(grep -c '^DELE 2' "$T/log")" 0 "pop3-body-drip: the dripping message was n
 nothing_lost pop3-body-drip
 bounded pop3-body-drip 8000
 hostile imap-literal-drip
+is "$status" 2 "imap-literal-drip: exit 2 (a poll cut short)"
 says imap-literal-drip "the message body stalled: neither a line end nor 1024 bytes within 3 seconds"
 ok "$( ! grep -q 'hostile 2' "$T"/md/new/* 2>/dev/null; echo $?)" \
     "imap-literal-drip: the dripping message was not delivered"
@@ -178,7 +183,7 @@ ok $((! $?)) "imap-uid-missing: the message without a UID is not touched"
 expect imap-fetch-wrong 4 0 "the body of UID 8 came where UID 7's was due"
 
 # Dropped connections and NUL bytes in a body.
-expect pop3-drop 0 1 "connection closed by the server"
+expect pop3-drop 2 1 "1 delivered, 1 left on the server, [0-9]+ octets; the poll stopped early \(exit 2\): .*connection closed by the server"
 is "$(deletions)" 0 "pop3-drop: no DELE reached the server (it would not count without QUIT)"
 expect pop3-body-nul 0 2 "2 delivered"
 tr -d '\n' <"$(grep -l 'hostile 1' "$T"/md/new/*)" | grep -qaP 'NUL \x00 here'
@@ -201,5 +206,85 @@ expect starttls-pop3-caps-change 0 2 "2 delivered"
 ok $? "starttls-pop3-caps-change: CAPA asked again after STLS"
 [ "$(sed -n '1,/^STLS/p' "$T/log" | grep -cE '^(USER|PASS)')" -eq 0 ]
 ok $? "starttls-pop3-caps-change: no credentials before STLS"
+
+# Bounded SEARCH, lying sizes and literals (review 6 and 16).  A SEARCH
+# that repeats one UID half a million times took 141 MB before.
+expect imap-search-repeat 0 2 "2 delivered, 0 left"
+grep -qE '^[^ ]+ UID FETCH 1:2 \(UID RFC822.SIZE\)' "$T/log"
+ok $? "imap-search-repeat: the repeated UIDs were asked for once"
+expect imap-search-huge 4 0 "UID SEARCH: more than 1000000 messages in the folder"
+expect pop3-sizes-huge 0 2 "2 delivered, 0 left on the server, [0-9]+ octets"
+grep -q 'runtime error' "$T/out"
+ok $((! $?)) "pop3-sizes-huge: no overflow in the octet sums" || sed 's/^/#   /' "$T/out"
+expect imap-literal-discard-huge 4 0 "a literal of 999999999999 bytes announced" 2500
+# A maildrop of a million messages, as many as STAT may count: 32 bytes
+# a record (it was 280, and the scan peaked at 298 MB).
+EXTRA_ARGS=-c hostile pop3-list-million
+is "$status" 0 "pop3-list-million: exit 0 (-c: mail is waiting)"
+says pop3-list-million "1000000 messages for"
+big=98304
+ldd "$PULLMAIL" | grep -q libasan && big=196608
+[ "$rss" -le "$big" ]
+ok $? "pop3-list-million: peak memory $rss kB (at most $big)"
+
+# A poll cut short is not a success (exit 2, as fetchmail's), and the
+# summary says both what was delivered and why it stopped; what was
+# delivered is journaled and not fetched again by the next poll.
+cut_short() {	# cut_short SCENARIO REGEX: first poll cut short after 1 of 3
+	local sc=$1
+	KEEP_SERVER=1 hostile "$sc"
+	is "$status" 2 "$sc: exit 2"
+	is "$(delivered)" 1 "$sc: message 1 delivered"
+	says "$sc" "$2"
+	says "$sc" "1 delivered, 2 left on the server, [0-9]+ octets; the poll stopped early \(exit 2\): .*$2"
+	bounded "$sc" 10000
+	grep -qsE '^D (uid-1|7)$' "$STATEDIR"/*
+	ok $? "$sc: message 1 is in the UID journal"
+	"$PULLMAIL" --deadline 30 -f "$rc" >"$T/out" 2>&1
+	is "$?" 0 "$sc: the next poll: exit 0"
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	says "$sc" "2 delivered, 0 left on the server"
+	is "$(delivered)" 3 "$sc: 3 messages in the Maildir"
+	is "$(grep -l 'hostile 1' "$T"/md/new/* | wc -l)" 1 \
+	    "$sc: message 1 delivered once"
+	is "$(grep -cE '^(RETR 1|[^ ]+ UID FETCH [^ ]*7[^ ]* \(UID BODY)' "$T/log")" 1 \
+	    "$sc: message 1 fetched once, not again by the next poll"
+}
+# Several accounts: a failure is not hidden by another's delivery.
+hostile pop3-ok "
+poll nothing.test via 127.0.0.1 proto pop3 port $P_NOTHING timeout 3
+    user x password y ssl"
+is "$status" 2 "two accounts, the second cannot connect: exit 2, though the first delivered"
+is "$(delivered)" 2 "two accounts: the first delivered 2"
+cut_short pop3-drop-after-1 "connection closed by the server"
+cut_short pop3-stall-after-1 "no answer within 3 seconds"
+cut_short imap-drop-after-1 "connection closed by the server"
+
+# Server text is made visible before it is logged: no raw ESC, CR, DEL
+# or backspace reaches the terminal or the log file.
+EXTRA_ARGS="-v -v -L $T/pm.log" hostile pop3-err-escape
+is "$status" 3 "pop3-err-escape: exit 3"
+cat "$T/pm.log" >>"$T/out" 2>/dev/null
+says pop3-err-escape 'no\\x1b\[2J such\\x0dpullmail: forged line\\x7f \\x08user'
+says pop3-err-escape 'hostile \\x1b\[2J\\x1b\]0;title\\x07 greeting'
+tr -d '\n' <"$T/out" | LC_ALL=C grep -q '[[:cntrl:]]'
+ok $((! $?)) "pop3-err-escape: no control character in the output" ||
+    od -c "$T/out" | grep -E '033|\\r|177|\\b' | sed 's/^/#   /' | head -5
+[ -s "$T/pm.log" ]
+ok $? "pop3-err-escape: the log file was written"
+# --probe prints the greeting through the same escaping.
+rm -f "$T/log" "$T/ready"
+CERT="$T/server.crt" KEY="$T/server.key" \
+    python3 "$SERVER" pop3-err-escape "$PORT" "$T/log" >"$T/ready" 2>&1 &
+SPID=$!
+PIDS="$PIDS $SPID"
+wait_ready "$T/ready"
+"$PULLMAIL" --probe localhost -f "$rc" >"$T/out" 2>&1
+kill "$SPID" 2>/dev/null
+wait "$SPID" 2>/dev/null
+says "pop3-err-escape --probe" 'greeting \(in TLS\): \+OK hostile \\x1b\[2J\\x1b\]0;title\\x07 greeting'
+tr -d '\n' <"$T/out" | LC_ALL=C grep -q '[[:cntrl:]]'
+ok $((! $?)) "pop3-err-escape --probe: no control character in the output"
 
 done_testing

@@ -70,7 +70,7 @@ touch "$T/plainfile"
 run maildir-bad "maildir \"$T/plainfile/md\""
 is "$?" 6 "maildir not creatable: exit 6 (IOERR)"
 is "$(server_count)" 20 "maildir not creatable: nothing deleted"
-grep -q "maildir $T/plainfile/md/tmp: Not a directory" "$T/out"
+grep -q "maildir $T/plainfile: Not a directory" "$T/out"
 ok $? "maildir not creatable: the message says where and why"
 
 # The same as an unprivileged user, for a Maildir it may not write.

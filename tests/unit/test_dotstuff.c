@@ -93,8 +93,16 @@ main(void)
 		{ "a\nb", "a\r\nb\r\n.\r\n" },
 		{ ".x\n..\n", "..x\r\n...\r\n.\r\n" },
 		{ "", ".\r\n" },
-		{ "a\rb\r\n", "a\rb\r\n.\r\n" },
+		{ "a\rb\r\n", "a\r\nb\r\n.\r\n" },
 		{ "a.\n.", "a.\r\n..\r\n.\r\n" },
+		/* SMTP smuggling: no early end for a lenient server. */
+		{ "x\r.\r\ny", "x\r\n..\r\ny\r\n.\r\n" },
+		{ "x\n.\ny", "x\r\n..\r\ny\r\n.\r\n" },
+		{ "x\r\n.\ny", "x\r\n..\r\ny\r\n.\r\n" },
+		{ "x\n.\r\ny", "x\r\n..\r\ny\r\n.\r\n" },
+		{ "x\r.\ry", "x\r\n..\r\ny\r\n.\r\n" },
+		{ "x\r\r.\r", "x\r\n\r\n..\r\n.\r\n" },
+		{ "end\r", "end\r\n.\r\n" },
 	}, str[] = {
 		{ "a\r\nb\r\n", "a\nb\n" },
 		{ "a\rb\n", "a\rb\n" },

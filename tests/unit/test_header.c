@@ -15,7 +15,7 @@ main(void)
 	char		 v[64], addr[64], *f;
 	size_t		 n;
 
-	plan(22);
+	plan(26);
 	is_int(header_end(h, strlen(h)), strlen(h) - 4, "end after CRLF CRLF");
 	is_int(header_end("a: b\n\nx", 7), 6, "end after LF LF");
 	is_int(header_end("a: b\r\n", 6), 0, "no end yet");
@@ -40,6 +40,14 @@ main(void)
 	    "an unterminated quote is refused");
 	is_int(header_address("<\"a\nb\"@c>", addr, sizeof(addr)), -1,
 	    "a control character is refused even quoted");
+	is_int(header_address("<\"a\\\x01\"@c>", addr, sizeof(addr)), -1,
+	    "a control character is refused even escaped (review 14)");
+	is_int(header_address("<a\x7f@c>", addr, sizeof(addr)), -1,
+	    "DEL is refused");
+	is_int(header_address("<-C/x@c>", addr, sizeof(addr)), -1,
+	    "a leading '-' is refused: an MDA would read an option (review 15)");
+	is_int(header_address("x <a-b@c>", addr, sizeof(addr)), 0,
+	    "a '-' inside is fine");
 	f = strdup("From: a\r\nStatus: RO\r\nX-Mozilla-Status: \r\n"
 	    "Delivered-To: x@y\r\n\tcontinued\r\nStatus:\r\nSubject: s\r\n"
 	    "\r\n");

@@ -45,7 +45,11 @@ check(const char *in, const char *want, const char *what)
 int
 main(void)
 {
-	plan(16);
+	struct mboxrd	q;
+	char		out[16];
+	size_t		o;
+
+	plan(17);
 	check("Subject: x\n\nFrom me\n", "Subject: x\n\n>From me\n\n",
 	    "From at a line start gets >");
 	check(">From a\n>>From b\n", ">>From a\n>>>From b\n\n",
@@ -59,5 +63,12 @@ main(void)
 	    "a missing last newline is added before the separator");
 	check("ends well\n", "ends well\n\n", "one empty line after");
 	check("From ", ">From \n\n", "From at the very end");
+
+	/* Found by fuzz_sink_mbox: a last NUL lost the separator. */
+	mboxrd_init(&q);
+	o = mboxrd_quote(&q, "a\0", 2, out);
+	o += mboxrd_end(&q, out + o);
+	ok(o == 4 && memcmp(out, "a\0\n\n", 4) == 0,
+	    "a message ending in a NUL still ends with an empty line");
 	return (done_testing());
 }

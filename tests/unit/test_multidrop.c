@@ -50,7 +50,7 @@ main(void)
 	const struct account	*a;
 	struct strlist		 l = { NULL, 0 };
 
-	plan(17);
+	plan(19);
 	a = acct("poll mail.example.org aka example.org localdomains "
 	    "family.example user fam there is anna bob carl=charles here");
 	is_str(rcpts(a, "Received: from x by mx.example.org for "
@@ -79,6 +79,11 @@ main(void)
 	    "envelope with a skip count, qvirtual stripped, * passes through");
 	is_str(rcpts(a, "To: ann@elsewhere.example\n\n"), "pm",
 	    "* does not take foreign domains");
+	is_str(rcpts(a, "To: v--C/x@mail.example.org, \"v-\\\x01\"@mail.example.org,"
+	    " v-\x7f'@mail.example.org\n\n"), "pm",
+	    "* takes no name with a leading '-', a control or DEL (review 14, 15)");
+	is_str(rcpts(a, "To: v-\x01, -opt\n\n"), "pm",
+	    "nor a bare name with them");
 
 	a = acct("poll mail.example.org no envelope user fam there is a b here");
 	is_str(rcpts(a, "Received: from x by y for <a@mail.example.org>;\n"
