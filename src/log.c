@@ -216,7 +216,22 @@ visible(char *dst, size_t size, const char *src, int keep_newlines)
 		return (0);
 	for (; *p != '\0'; p += n) {
 		n = 1;
-		if ((*p >= 0x20 && *p < 0x7f) || (*p == '\n' && keep_newlines) ||
+		if (*p == '\n' && keep_newlines) {
+			/*
+			 * What follows is indented unless it already is, so
+			 * no text after a newline can pass for a log line
+			 * of its own.
+			 */
+			if (len + 3 >= size)
+				break;
+			dst[len++] = '\n';
+			if (p[1] != ' ' && p[1] != '\t' && p[1] != '\0') {
+				dst[len++] = ' ';
+				dst[len++] = ' ';
+			}
+			continue;
+		}
+		if ((*p >= 0x20 && *p < 0x7f) ||
 		    (*p >= 0x80 && (n = utf8_len(p)) > 0)) {
 			if (len + n >= size)
 				break;
@@ -264,9 +279,9 @@ log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
 	raw[len] = '\0';
 	/*
 	 * Server text among it: nothing it holds reaches the output raw.  A
-	 * newline our own messages put there (a hint, a certificate chain
-	 * with -v) starts a line with no prefix, so no text can pass for a
-	 * line of its own; a server's protocol lines hold none.
+	 * newline (our own hints and certificate chains have them; decoded
+	 * server text may too) starts an indented line with no prefix, so
+	 * no text can pass for a line of its own.
 	 */
 	visible(line, sizeof(line), raw, 1);
 	if (log_syslog) {

@@ -70,6 +70,26 @@ mda_token_at(const char *cmd, const char *p)
 	return (MDA_TEXT);
 }
 
+/* Does cmd hold a %F, %T or legacy %s at all? */
+static int
+mda_has_token(const char *cmd)
+{
+	const char	*p;
+
+	for (p = cmd; *p != '\0'; p++) {
+		if (mda_token_at(cmd, p) != MDA_TEXT)
+			return (1);
+	}
+	return (0);
+}
+
+/* Could a '#' at p start a comment (the start of a shell word)? */
+static int
+mda_word_start(const char *cmd, const char *p)
+{
+	return (p == cmd || strchr(" \t\n;&|()", p[-1]) != NULL);
+}
+
 int
 mda_check(const char *cmd, char **cause)
 {
@@ -77,6 +97,25 @@ mda_check(const char *cmd, char **cause)
 	char		 quote = 0;
 	int		 escaped = 0;
 
+	if (!mda_needs_shell(cmd) || !mda_has_token(cmd))
+		return (0);
+	/*
+	 * The scan below knows quotes, backslashes and comments: all of
+	 * the shell language in which it can tell for sure whether a %F
+	 * would stand inside quotes.  Nested commands, parameter
+	 * expansions, $'...' and here-documents open quoting contexts of
+	 * their own, so a command with a %F or %T may not have them.
+	 */
+	if (strstr(cmd, "$(") != NULL || strchr(cmd, '`') != NULL ||
+	    strstr(cmd, "${") != NULL || strstr(cmd, "$'") != NULL ||
+	    strstr(cmd, "<<") != NULL) {
+		xasprintf(cause, "mda \"%s\": with %%F or %%T, the command may "
+		    "not use $(...), `...`, ${...}, $'...' or a here-document, "
+		    "inside which pullmail cannot tell how the shell would "
+		    "quote them; put that part in a script and pass %%F and %%T "
+		    "to it as arguments", cmd);
+		return (-1);
+	}
 	for (p = cmd; *p != '\0'; p++) {
 		if (escaped) {
 			escaped = 0;
@@ -94,6 +133,12 @@ mda_check(const char *cmd, char **cause)
 		}
 		if (quote == 0 && (*p == '\'' || *p == '"')) {
 			quote = *p;
+			continue;
+		}
+		if (quote == 0 && *p == '#' && mda_word_start(cmd, p)) {
+			/* A comment, to the end of its line. */
+			while (p[1] != '\0' && p[1] != '\n')
+				p++;
 			continue;
 		}
 		if (mda_token_at(cmd, p) != MDA_TEXT) {
@@ -160,6 +205,32 @@ mda_build_shell(struct mda_args *av, const char *cmd, const char *from,
 		mda_args_add(av, xstrdup(rcpts[i]));
 }
 
+/* word with each %F as from and each %T as rcpt (if not NULL). */
+static char *
+mda_expand(const char *word, const char *from, const char *rcpt)
+{
+	const char	*p;
+	FILE		*f;
+	char		*out;
+	size_t		 len;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		abort();
+	for (p = word; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == 'F') {
+			fputs(from, f);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'T' && rcpt != NULL) {
+			fputs(rcpt, f);
+			p++;
+		} else
+			fputc(*p, f);
+	}
+	if (fclose(f) != 0)
+		abort();
+	return (out);
+}
+
 void
 mda_args_build(struct mda_args *av, const char *cmd, const char *from,
     char *const *rcpts, size_t nrcpts)
@@ -183,14 +254,16 @@ mda_args_build(struct mda_args *av, const char *cmd, const char *from,
 		while (*p != '\0' && *p != ' ' && *p != '\t')
 			p++;
 		word = xstrndup(start, p - start);
-		if (strcmp(word, "%T") == 0 || strcmp(word, "%s") == 0) {
+		if (strcmp(word, "%s") == 0) {
 			for (i = 0; i < nrcpts; i++)
 				mda_args_add(av, xstrdup(rcpts[i]));
-			free(word);
-		} else if (strcmp(word, "%F") == 0) {
-			mda_args_add(av, xstrdup(from));
-			free(word);
+		} else if (strstr(word, "%T") != NULL) {
+			/* "%T", or "-d%T": the word once per recipient. */
+			for (i = 0; i < nrcpts; i++)
+				mda_args_add(av, mda_expand(word, from,
+				    rcpts[i]));
 		} else
-			mda_args_add(av, word);
+			mda_args_add(av, mda_expand(word, from, NULL));
+		free(word);
 	}
 }

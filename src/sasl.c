@@ -472,6 +472,23 @@ scram_verify(struct sasl *s, const char *server_final, char **cause)
 	return (0);
 }
 
+static int
+sasl_scram(enum sasl_mech m)
+{
+	return (m == SASL_SCRAM_SHA_1 || m == SASL_SCRAM_SHA_256 ||
+	    m == SASL_SCRAM_SHA_1_PLUS || m == SASL_SCRAM_SHA_256_PLUS);
+}
+
+static int
+sasl_has_control(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return (1);
+	}
+	return (0);
+}
+
 int
 sasl_step(struct sasl *s, const unsigned char *in, size_t inlen,
     unsigned char **out, size_t *outlen, char **cause)
@@ -490,6 +507,13 @@ sasl_step(struct sasl *s, const unsigned char *in, size_t inlen,
 		return (-1);
 	}
 	msg = xstrndup((const char *)in, inlen);
+	if (sasl_scram(s->mech) && sasl_has_control(msg)) {
+		/* RFC 5802 messages are printable; one could forge a log line. */
+		xasprintf(cause, "%s: a control byte in the server's message",
+		    sasl_name(s->mech));
+		free(msg);
+		return (-1);
+	}
 	s->step++;
 	switch (s->mech) {
 	case SASL_LOGIN:

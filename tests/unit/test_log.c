@@ -87,6 +87,7 @@ test_logfile(void)
 	ok(log_target(path, 0) == 0, "log to a file");
 	log_warnx("server said: %s", "-ERR no\x1b[2J\rpullmail: forged\x7f");
 	log_warnx("two lines:\n    the second, %s", "with\x1b ESC");
+	log_warnx("SCRAM: %s", "i=1\nDec  3 14:00:00 pullmail[1]: forged");
 	log_target(NULL, 0);
 	fd = open(path, O_RDONLY);
 	n = fd == -1 ? -1 : read(fd, buf, sizeof(buf) - 1);
@@ -101,12 +102,15 @@ test_logfile(void)
 	ok(strstr(buf, "two lines:\n    the second, with\\x1b ESC\n") !=
 	    NULL, "a message of two lines keeps its newline; the second "
 	    "line has no prefix");
+	ok(strstr(buf, "i=1\n  Dec  3 14:00:00 pullmail[1]: forged\n") !=
+	    NULL && strstr(buf, "\nDec  3") == NULL,
+	    "text after a server's newline is indented: no forged log line");
 }
 
 int
 main(void)
 {
-	plan(31);
+	plan(32);
 	test_visible();
 	test_logfile();
 	return (done_testing());

@@ -58,7 +58,7 @@ main(void)
 	char	*evil[] = { "-C/x", "a b" };
 	char	*cause = NULL;
 
-	plan(17);
+	plan(27);
 	check_build("procmail -d %T", "f@x", two, 2, "procmail|-d|alice|bob",
 	    "no shell: each recipient is one argument");
 	check_build("/usr/sbin/sendmail -i -f %F -- %T", hostile, evil, 2,
@@ -80,7 +80,21 @@ main(void)
 	    "/bin/sh|-c|printf '%s\\n' x | cat|sh|f|alice",
 	    "shell: a printf %s is left alone");
 
+	check_build("sendmail -i -f%F -- %T", "f@x", two, 2,
+	    "sendmail|-i|-ff@x|--|alice|bob",
+	    "no shell: %F inside a word, as fetchmail does");
+	check_build("deliver -d%T", "f", two, 2, "deliver|-dalice|-dbob",
+	    "no shell: %T inside a word, once per recipient");
 	check_ok("procmail -d %T", 1, "bare %T is fine");
+	check_ok("true #\"\nprintf '[%s]\\n' \"%F\"", 0,
+	    "a quote in a comment does not hide a quoted %F (review)");
+	check_ok("x # it's %F\ny %F | z", 1, "a comment is skipped");
+	check_ok("x \"$(echo %F)\" | y", 0, "%F with $(...) is refused");
+	check_ok("x `echo` %F | y", 0, "%F with backquotes is refused");
+	check_ok("x ${a:-'} %F '} | y", 0, "%F with ${...} is refused");
+	check_ok("x $'a' %F | y", 0, "%F with $'...' is refused");
+	check_ok("x <<EOF %F | y", 0, "%F with a here-document is refused");
+	check_ok("x $(date) | y", 1, "$(...) without %F or %T is fine");
 	check_ok("/bin/true -f '%F' -d %T", 0, "'%F' is refused (review 2)");
 	check_ok("/bin/true -f \"%F\" -d %T", 0, "\"%F\" is refused");
 	check_ok("x \"a %T b\"", 0, "%T inside double quotes is refused");

@@ -85,7 +85,7 @@ main(void)
 	char		*got, *b64;
 	int		 rc;
 
-	plan(41);
+	plan(42);
 	/* RFC 5802 section 5. */
 	scram(SASL_SCRAM_SHA_1, "fyko+d2lbbFgONRv9qkxdawL",
 	    "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL",
@@ -136,6 +136,14 @@ main(void)
 	free(start(s, NULL));
 	got = step(s, "r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096", &rc);
 	ok(rc == 0, "SCRAM: 4096 iterations are accepted");
+	free(got);
+	sasl_free(s);
+	s = sasl_new(SASL_SCRAM_SHA_256, "user", "pencil", NULL, 0, "abc");
+	free(start(s, NULL));
+	got = step(s, "r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096\nforged",
+	    &rc);
+	ok(rc == -1 && got != NULL && strstr(got, "control byte") != NULL,
+	    "SCRAM: a newline in the server's message is refused");
 	free(got);
 	sasl_free(s);
 	s = sasl_new(SASL_SCRAM_SHA_1, "a=b,c", "p", NULL, 0, "n");
