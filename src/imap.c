@@ -642,7 +642,7 @@ static int
 imap_flush(struct session *s, char **cause)
 {
 	const struct account	*a = s->account;
-	struct msgset		 old = { NULL, 0, 0, NULL, 0 };
+	struct msgset		 old = { 0 };
 	size_t			 i;
 	int			 rc;
 
@@ -857,7 +857,7 @@ imap_batch_send(struct session *s, size_t from)
 {
 	struct imap		*p = imap_data(s);
 	struct imap_batch	*b = &p->flight[p->nflight++];
-	struct msgset		 set = { NULL, 0, 0, NULL, 0 };
+	struct msgset		 set = { 0 };
 	struct msg		 m;
 	char			*list;
 	size_t			 i;
@@ -1086,7 +1086,7 @@ static int
 imap_expunge(struct session *s, char **cause)
 {
 	struct imap	*p = imap_data(s);
-	struct msgset	 ms = { NULL, 0, 0, NULL, 0 };
+	struct msgset	 ms = { 0 };
 	struct msg	 m;
 	char		*set;
 	size_t		 i;

@@ -80,12 +80,15 @@ log_open_file(const char *path)
 	} else if (!S_ISREG(sb.st_mode))
 		why = S_ISFIFO(sb.st_mode) ? "is a FIFO" : S_ISDIR(sb.st_mode) ?
 		    "is a directory" : "is a special file";
-	else if (sb.st_uid != geteuid())
+	else if (sb.st_uid != geteuid() && sb.st_uid != 0)
 		why = "belongs to another user";
+	else if (sb.st_nlink != 1)
+		/* A hard link another user made to a file of ours. */
+		why = "has more than one name (a hard link)";
 	if (why != NULL) {
-		log_warnx("log file %s %s; it must be a regular file owned "
-		    "by the user pullmail runs as (uid %ld)", path, why,
-		    (long)geteuid());
+		log_warnx("log file %s %s; it must be a regular file with one "
+		    "name, owned by the user pullmail runs as (uid %ld) or "
+		    "root", path, why, (long)geteuid());
 		if (fd != -1)
 			close(fd);
 		return (-1);

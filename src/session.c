@@ -1006,7 +1006,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
     const char *folder, struct poll_stats *st)
 {
 	const struct account	*a = s->account;
-	struct msgset		 ms = { NULL, 0, 0, NULL, 0 };
+	struct msgset		 ms = { 0 };
 	struct folder_state	*fs;
 	struct msg		*m;
 	struct refusal		 rf;

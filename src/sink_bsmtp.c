@@ -133,8 +133,9 @@ bsmtp_begin(struct sink *sk, const struct envelope *e, char **cause)
 	dot_encode_init(&b->enc);
 	return (SINK_OK);
 fail:
+	r = bsmtp_fail(sk, cause);	/* before abort changes errno */
 	bsmtp_abort(sk);
-	return (bsmtp_fail(sk, cause));
+	return (r);
 }
 
 static enum sink_result

@@ -79,10 +79,13 @@ mbox_open(struct sink *sk, char **cause)
 	}
 	m->fd = openat(m->dirfd, name, O_RDWR | O_APPEND | O_CREAT |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (m->fd == -1 || fstat(m->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "mbox %s: %s", m->path, m->fd != -1 ?
-		    "not a regular file" : errno == ELOOP ?
-		    "is a symbolic link" : strerror(errno));
+	if (m->fd == -1 || fstat(m->fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1) {
+		/* A second name could be another user's link to our file. */
+		xasprintf(cause, "mbox %s: %s", m->path, m->fd == -1 ?
+		    (errno == ELOOP ? "is a symbolic link" : strerror(errno)) :
+		    !S_ISREG(sb.st_mode) ? "not a regular file" :
+		    "has more than one name (a hard link); refused");
 		goto fail;
 	}
 	sk->data = m;

@@ -154,7 +154,7 @@ timeout 10 "$PULLMAIL" -L "$T/fifo.log" -f "$nrc" >"$T/out" 2>&1
 is "$?" 6 "log file a FIFO: refused with exit 6 (IOERR), not waited on"
 [ $(($(date +%s) - start)) -le 3 ]
 ok $? "log file a FIFO: at once"
-grep -q "log file $T/fifo.log is a FIFO; it must be a regular file owned" \
+grep -q "log file $T/fifo.log is a FIFO; it must be a regular file with one name, owned" \
     "$T/out"
 ok $? "log file a FIFO: the message names the file and why"
 
@@ -180,6 +180,14 @@ if [ $ROOT = 1 ]; then
 	    [ ! -s "$T/other.log" ]
 	ok $? "log file of another user: says so, and nothing was written to it"
 fi
+
+: >"$T/first.log"
+ln "$T/first.log" "$T/hard.log"
+"$PULLMAIL" -L "$T/hard.log" -f "$nrc" >"$T/out" 2>&1
+is "$?" 6 "log file with a second name (hard link): refused"
+grep -q "log file $T/hard.log has more than one name" "$T/out" &&
+    [ ! -s "$T/first.log" ]
+ok $? "log file with a second name: says so, nothing written"
 
 "$PULLMAIL" -L "$T/ok.log" -f "$nrc" >"$T/out" 2>&1
 is "$?" 2 "log file: a new file is used (the poll itself fails: exit 2)"
@@ -283,6 +291,17 @@ is "$?" 6 "mbox itself a link: exit 6"
 grep -q "mbox $T/uhome/inbox: is a symbolic link" "$T/out" &&
     [ ! -s "$T/target" ]
 ok $? "mbox itself a link: says so, nothing written where it points"
+
+# A hard link: the same file under another name, perhaps another user's.
+rm -rf "$T/uhome" "$T/target"
+mkdir -p "$T/uhome"
+: >"$T/target"
+ln "$T/target" "$T/uhome/inbox"
+"$PULLMAIL" -f "$(account mbox-hard "mbox \"$T/uhome/inbox\"")" >"$T/out" 2>&1
+is "$?" 6 "mbox with a second name (hard link): exit 6"
+grep -q "mbox $T/uhome/inbox: has more than one name" "$T/out" &&
+    [ ! -s "$T/target" ]
+ok $? "mbox with a second name: says so, nothing written"
 
 empty_mailbox; seed
 rm -rf "$T/realmb" "$T/mblink"
