@@ -28,7 +28,8 @@ int	header_address(const char *value, char *out, size_t size);
 /*
  * 1 if an address or local name from a message may become an SMTP
  * argument, an MDA argument or part of a log line: no control byte, no
- * DEL, and no leading '-' that a program would take for an option.
+ * DEL, no '<' or '>' (even quoted), and no leading '-' that a program
+ * would take for an option.
  */
 int	header_address_safe(const char *);
 

@@ -73,7 +73,9 @@ header_address_safe(const char *s)
 	if (*s == '-')
 		return (0);
 	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
+		/* '<' or '>', even quoted, would confuse "MAIL FROM:<%s>". */
+		if ((unsigned char)*s < ' ' || *s == 0x7f || *s == '<' ||
+		    *s == '>')
 			return (0);
 	}
 	return (1);

@@ -15,7 +15,7 @@ main(void)
 	char		 v[64], addr[64], *f;
 	size_t		 n;
 
-	plan(26);
+	plan(27);
 	is_int(header_end(h, strlen(h)), strlen(h) - 4, "end after CRLF CRLF");
 	is_int(header_end("a: b\n\nx", 7), 6, "end after LF LF");
 	is_int(header_end("a: b\r\n", 6), 0, "no end yet");
@@ -48,6 +48,8 @@ main(void)
 	    "a leading '-' is refused: an MDA would read an option (review 15)");
 	is_int(header_address("x <a-b@c>", addr, sizeof(addr)), 0,
 	    "a '-' inside is fine");
+	is_int(header_address("<\"a\\<b\"@c>", addr, sizeof(addr)), -1,
+	    "an escaped '<' inside quotes is refused (found by fuzz_envelope)");
 	f = strdup("From: a\r\nStatus: RO\r\nX-Mozilla-Status: \r\n"
 	    "Delivered-To: x@y\r\n\tcontinued\r\nStatus:\r\nSubject: s\r\n"
 	    "\r\n");
