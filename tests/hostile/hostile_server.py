@@ -92,6 +92,7 @@ SCENARIOS.update({
     "imap-untagged-drip": "'* OK still here N' a second after SELECT",
     "pop3-body-steady": "message 2 is 384 KiB, 16 KiB every half second "
                         "(slow but steady: longer than the timeout)",
+    "pop3-many-slow": "100 messages, each RETR answered after 0.1 s",
 })
 
 
@@ -109,6 +110,8 @@ def nmsgs(sc):
     """Messages in the mailbox."""
     if sc == "pop3-list-million":
         return 1000000
+    if sc == "pop3-many-slow":
+        return 100
     return 3 if sc.endswith("-after-1") else 2
 
 
@@ -294,6 +297,8 @@ def serve_pop3(c, sc, ctx):
                     c.send(b"\n")
                     time.sleep(1)
                 return
+            if sc == "pop3-many-slow":
+                time.sleep(0.1)
             if sc == "pop3-body-steady" and arg == 2:
                 c.send(b"+OK\r\n" + body)
                 for _ in range(24):

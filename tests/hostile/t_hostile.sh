@@ -264,6 +264,20 @@ cut_short() {	# cut_short SCENARIO REGEX: first poll cut short after 1 of 3
 	is "$(grep -cE '^(RETR 1|[^ ]+ UID FETCH [^ ]*7[^ ]* \(UID BODY)' "$T/log")" 1 \
 	    "$sc: message 1 fetched once, not again by the next poll"
 }
+# --deadline (SIGTERM to the worker) between messages: the message in
+# hand is finished, the poll ends with QUIT, and it is not a success
+# (review of issue 18, item 2: it said "20 delivered, 180 left", exit 0).
+DEADLINE=2 hostile pop3-many-slow
+is "$status" 2 "pop3-many-slow --deadline 2: exit 2"
+n=$(delivered)
+[ "$n" -ge 1 ] && [ "$n" -lt 100 ]
+ok $? "pop3-many-slow --deadline 2: some delivered, not all ($n)"
+says pop3-many-slow "$n delivered, $((100 - n)) left on the server, [0-9]+ octets; the poll stopped early \(exit 2\): asked to stop \(--deadline or a signal\)"
+is "$(deletions)" "$n" "pop3-many-slow: one DELE for each message delivered"
+grep -q '^QUIT' "$T/log"
+ok $? "pop3-many-slow: QUIT makes the deletions real"
+bounded pop3-many-slow 4000
+
 # Several accounts: a failure is not hidden by another's delivery.
 hostile pop3-ok "
 poll nothing.test via 127.0.0.1 proto pop3 port $P_NOTHING timeout 3
