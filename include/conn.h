@@ -1,6 +1,7 @@
 /*
- * conn.h -- a buffered connection (plain or TLS) with an inactivity
- * timeout on every wait.
+ * conn.h -- a buffered connection (plain or TLS) whose waits share one
+ * timeout budget, renewed only by what we send and by every
+ * PM_PROGRESS_BYTES received (the rule is spelt out in conn.c).
  *
  * Reading: conn_readline() for protocol lines (bounded by PM_LINE_MAX),
  * conn_peek()/conn_consume() to stream bodies straight out of the read
@@ -60,13 +61,15 @@ size_t		 conn_pending_output(struct conn *);
 void		 conn_close(struct conn **);
 
 /*
- * Change the timeout (IDLE waits for minutes).  It bounds each unit of
- * progress: a TLS handshake, a response line, a body line or block of
- * bytes, a send.  With abort set, a signal that sets *abort ends a wait
- * at once with an error.
+ * Change the timeout (IDLE waits for minutes) and renew the budget: from
+ * now on, at most that many seconds of waiting until we send something
+ * or PM_PROGRESS_BYTES arrive.  With abort set, a signal that sets
+ * *abort ends a wait at once with an error.
  */
 void		 conn_set_timeout(struct conn *, int seconds,
 		    volatile int *abort);
+/* The last failed wait ran out of its budget (not an error or signal). */
+int		 conn_timed_out(struct conn *);
 /*
  * The process's stop flag (a worker's SIGTERM): once it is set, every
  * wait of every stoppable connection ends within a second, with an error.

@@ -1,16 +1,19 @@
 /*
  * conn.c -- buffered I/O over a socket, with or without TLS.
  *
- * Every wait goes through conn_wait(), which polls until an absolute
- * deadline: no alarms, no long jumps.  The timeout bounds not only the
- * silence between two bytes, which a server dripping a byte a second
- * would never break, but each unit of progress:
- *   - a TLS handshake completes within the timeout;
- *   - a response line arrives whole within the timeout;
- *   - a body (conn_peek) brings a line end or CONN_BODY_BLOCK bytes
- *     within the timeout (a body line may be longer than the buffer, so
- *     a block of bytes counts as progress too);
- *   - a buffer given to conn_send goes out within the timeout.
+ * Every wait goes through conn_wait(), which polls: no alarms, no long
+ * jumps.  One rule bounds all of them, lines, bodies, literals, TLS
+ * handshakes and sends alike:
+ *
+ *   the time spent waiting on the server since the budget was last
+ *   renewed may not exceed the timeout; the budget is renewed only when
+ *   we send (a new command, the next buffer of what we send, a TLS
+ *   handshake) and when PM_PROGRESS_BYTES more bytes have arrived.
+ *
+ * So a server must answer each command, and bring every PM_PROGRESS_BYTES
+ * of a long answer, within the timeout; one that drips a byte, a line end
+ * or an untagged "* OK" a second is given up after the timeout.  Only
+ * time spent waiting counts: a slow sink does not eat the server's time.
  * And the process's stop flag (SIGTERM, conn_set_stop) ends every wait
  * within CONN_STOP_GRACE_MS of the signal, so that a prompt server still
  * gets its QUIT or LOGOUT but a dripping one cannot hold us.  The SMTP
@@ -38,7 +41,6 @@
 #include "net.h"
 #include "xmalloc.h"
 
-#define CONN_BODY_BLOCK		1024	/* body progress without a line end */
 #define CONN_STOP_GRACE_MS	1000	/* waits left after SIGTERM */
 #define CONN_POLL_SLICE_MS	500	/* a signal just before poll() */
 
@@ -59,14 +61,13 @@ struct conn {
 	struct tls	*tls;
 	char		*label;
 	char		*peer;
-	int		 timeout;	/* seconds per unit of progress */
+	int		 timeout;	/* seconds of waiting per budget */
 	volatile int	*abort;		/* set by a signal: stop waiting */
 	int		 stoppable;	/* the stop flag ends its waits */
 	enum conn_op	 op;		/* what the current wait is for */
-	long long	 deadline;	/* of the current operation, in ms */
-	int		 body_open;	/* a body unit is under way */
-	long long	 body_start;	/* when it began, in ms */
-	size_t		 body_bytes;	/* bytes it brought so far */
+	long long	 waited;	/* ms waited since the last renewal */
+	size_t		 got;		/* bytes read since the last renewal */
+	int		 timed_out;	/* the last wait ran out of budget */
 
 	char		*rbuf;		/* PM_IO_BUF bytes */
 	size_t		 roff;		/* first unread byte */
@@ -133,11 +134,26 @@ conn_tls_summary(struct conn *c)
 	return (c->tls != NULL ? tls_summary(c->tls) : "plain text");
 }
 
+/* A fresh budget: we sent something, or enough bytes came. */
+static void
+conn_renew(struct conn *c)
+{
+	c->waited = 0;
+	c->got = 0;
+}
+
 void
 conn_set_timeout(struct conn *c, int seconds, volatile int *abort)
 {
 	c->timeout = seconds;
 	c->abort = abort;
+	conn_renew(c);
+}
+
+int
+conn_timed_out(struct conn *c)
+{
+	return (c->timed_out);
 }
 
 struct tls *
@@ -174,32 +190,27 @@ conn_now_ms(void)
 	return ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 }
 
-/* Begin an operation that must complete within the timeout. */
-static void
-conn_begin(struct conn *c, enum conn_op op)
-{
-	c->op = op;
-	c->deadline = conn_now_ms() + (long long)c->timeout * 1000;
-}
-
-/* The current operation ran out of time: say what was awaited. */
+/* The budget ran out: say what was awaited and what came. */
 static void
 conn_late(struct conn *c, char **cause)
 {
+	const char	*what = "the end of the reply";
+
+	c->timed_out = 1;
 	switch (c->op) {
+	case CONN_OP_BODY:
+		what = "the rest of the message body or literal";
+		/* FALLTHROUGH */
 	case CONN_OP_LINE:
-		if (c->rlen > c->roff)
-			xasprintf(cause, "%s: a line took more than %d seconds "
-			    "to arrive (%zu bytes and no line end)", c->label,
-			    c->timeout, c->rlen - c->roff);
-		else
+		if (c->got == 0 && c->rlen == c->roff)
 			xasprintf(cause, "%s: no answer within %d seconds",
 			    c->label, c->timeout);
-		break;
-	case CONN_OP_BODY:
-		xasprintf(cause, "%s: the message body stalled: neither a "
-		    "line end nor %d bytes within %d seconds", c->label,
-		    CONN_BODY_BLOCK, c->timeout);
+		else
+			xasprintf(cause, "%s: too slow: %zu bytes in %d "
+			    "seconds, still waiting for %s (within the "
+			    "timeout a server must finish its answer or send "
+			    "%d bytes)", c->label, c->got, c->timeout, what,
+			    PM_PROGRESS_BYTES);
 		break;
 	case CONN_OP_HANDSHAKE:
 		xasprintf(cause, "%s: the TLS handshake did not complete "
@@ -213,28 +224,29 @@ conn_late(struct conn *c, char **cause)
 }
 
 /*
- * Wait until fd is ready for events, the current operation's deadline
- * passes, or a stop signal's grace runs out.
+ * Wait until fd is ready for events, the budget of waiting runs out
+ * (see the top of this file) or a stop signal's grace runs out.
  */
 static int
 conn_wait(struct conn *c, short events, char **cause)
 {
 	struct pollfd	pfd;
-	long long	now, limit, left;
+	long long	now, left, grace;
 	int		n, stopping;
 
+	c->timed_out = 0;
 	pfd.fd = c->fd;
 	pfd.events = events;
 	for (;;) {
-		/* Recomputed each time: signals don't extend the wait. */
 		now = conn_now_ms();
-		limit = c->deadline;
+		left = (long long)c->timeout * 1000 - c->waited;
 		stopping = 0;
 		if (c->stoppable && conn_stop != NULL && *conn_stop) {
 			if (conn_stop_at < 0)
 				conn_stop_at = now;
-			if (conn_stop_at + CONN_STOP_GRACE_MS < limit) {
-				limit = conn_stop_at + CONN_STOP_GRACE_MS;
+			grace = conn_stop_at + CONN_STOP_GRACE_MS - now;
+			if (grace < left) {
+				left = grace;
 				stopping = 1;
 			}
 		}
@@ -242,7 +254,7 @@ conn_wait(struct conn *c, short events, char **cause)
 			xasprintf(cause, "%s: interrupted", c->label);
 			return (-1);
 		}
-		if ((left = limit - now) <= 0) {
+		if (left <= 0) {
 			if (stopping)
 				xasprintf(cause, "%s: stopped by a signal",
 				    c->label);
@@ -255,6 +267,7 @@ conn_wait(struct conn *c, short events, char **cause)
 		if (conn_stop != NULL && left > CONN_POLL_SLICE_MS)
 			left = CONN_POLL_SLICE_MS;
 		n = poll(&pfd, 1, (int)left);
+		c->waited += conn_now_ms() - now;
 		if (n == 1)
 			return (0);
 		if (n == -1 && errno != EINTR) {
@@ -296,8 +309,9 @@ conn_starttls(struct conn *c, const struct tls_policy *p, char **cause)
 		fatalx("%s: TLS started twice", __func__);
 	if ((c->tls = tls_client(c->fd, p, cause)) == NULL)
 		return (-1);
-	/* One deadline for the whole handshake (DESIGN 4). */
-	conn_begin(c, CONN_OP_HANDSHAKE);
+	/* We send a ClientHello: a fresh budget for the whole handshake. */
+	c->op = CONN_OP_HANDSHAKE;
+	conn_renew(c);
 	for (;;) {
 		r = tls_handshake(c->tls, cause);
 		if (r == TLS_IO_OK)
@@ -309,6 +323,16 @@ conn_starttls(struct conn *c, const struct tls_policy *p, char **cause)
 	}
 	log_debug("%s: %s", c->label, tls_summary(c->tls));
 	return (0);
+}
+
+/* n bytes arrived: PM_PROGRESS_BYTES of them renew the budget. */
+static void
+conn_got(struct conn *c, size_t n)
+{
+	c->rlen += n;
+	c->got += n;
+	if (c->got >= PM_PROGRESS_BYTES)
+		conn_renew(c);
 }
 
 /* Read more bytes into the buffer; an error if the buffer is full. */
@@ -333,7 +357,7 @@ conn_fill(struct conn *c, char **cause)
 			r = tls_read(c->tls, c->rbuf + c->rlen,
 			    PM_IO_BUF - c->rlen, &got, cause);
 			if (r == TLS_IO_OK) {
-				c->rlen += got;
+				conn_got(c, got);
 				return (0);
 			}
 			if (conn_tls_retry(c, r, cause) != 0)
@@ -342,7 +366,7 @@ conn_fill(struct conn *c, char **cause)
 		}
 		n = read(c->fd, c->rbuf + c->rlen, PM_IO_BUF - c->rlen);
 		if (n > 0) {
-			c->rlen += n;
+			conn_got(c, n);
 			return (0);
 		}
 		if (n == 0) {
@@ -362,19 +386,13 @@ conn_fill(struct conn *c, char **cause)
 	}
 }
 
-/*
- * One line, which must arrive whole within the timeout: the timeout
- * alone would bound only the silence between bytes, and a server
- * dripping a byte a second would hold us forever.
- */
+/* One line; its waits count against the budget (top of this file). */
 int
 conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 {
 	char		*start, *lf;
 	size_t		 avail, len, scanned = 0;
-	int		 waited = 0;
 
-	c->body_open = 0;	/* a new response: any body has ended */
 	for (;;) {
 		start = c->rbuf + c->roff;
 		avail = c->rlen - c->roff;
@@ -387,13 +405,7 @@ conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 			    c->label, PM_LINE_MAX);
 			return (-1);
 		}
-		if (!waited) {
-			conn_begin(c, CONN_OP_LINE);
-			waited = 1;
-		} else if (conn_now_ms() > c->deadline) {
-			conn_late(c, cause);
-			return (-1);
-		}
+		c->op = CONN_OP_LINE;
 		if (conn_fill(c, cause) != 0)
 			return (-1);
 	}
@@ -412,36 +424,14 @@ conn_readline(struct conn *c, char **line_r, size_t *len_r, char **cause)
 	return (0);
 }
 
-/*
- * Body bytes.  A unit of progress starts at the first wait and ends
- * with a line end or CONN_BODY_BLOCK bytes; it must end within the
- * timeout, so a body dripped a byte a second is given up.
- */
+/* Body bytes; their waits count against the budget (top of this file). */
 int
 conn_peek(struct conn *c, const char **p_r, size_t *avail_r, char **cause)
 {
-	long long	now;
-
 	if (c->roff == c->rlen) {
-		now = conn_now_ms();
-		if (!c->body_open) {
-			c->body_open = 1;
-			c->body_start = now;
-			c->body_bytes = 0;
-		}
 		c->op = CONN_OP_BODY;
-		c->deadline = c->body_start + (long long)c->timeout * 1000;
-		if (now > c->deadline) {
-			conn_late(c, cause);
-			return (-1);
-		}
 		if (conn_fill(c, cause) != 0)
 			return (-1);
-		/* conn_fill started from an empty buffer. */
-		c->body_bytes += c->rlen;
-		if (c->body_bytes >= CONN_BODY_BLOCK ||
-		    memchr(c->rbuf, '\n', c->rlen) != NULL)
-			c->body_open = 0;
 	}
 	*p_r = c->rbuf + c->roff;
 	*avail_r = c->rlen - c->roff;
@@ -465,8 +455,9 @@ conn_send(struct conn *c, const char *buf, size_t len, char **cause)
 	ssize_t		n;
 	size_t		done;
 
-	c->body_open = 0;	/* a new command: any body has ended */
-	conn_begin(c, CONN_OP_SEND);
+	/* We send: a new command, or more of what we send. */
+	c->op = CONN_OP_SEND;
+	conn_renew(c);
 	while (len > 0) {
 		if (c->tls != NULL) {
 			r = tls_write(c->tls, buf, len, &done, cause);

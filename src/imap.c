@@ -1219,8 +1219,7 @@ imap_idle(struct session *s, int seconds, char **cause)
 		free(wait_cause);
 		return (-1);
 	}
-	if (wait_cause != NULL && strstr(wait_cause, "no answer within") ==
-	    NULL) {
+	if (wait_cause != NULL && !conn_timed_out(s->conn)) {
 		*cause = wait_cause;	/* the connection broke */
 		return (-1);
 	}

@@ -24,7 +24,13 @@
 #include "scheduler.h"
 #include "xmalloc.h"
 
-#define SCHED_GRACE	10	/* seconds between SIGTERM and SIGKILL */
+/*
+ * Seconds between SIGTERM and SIGKILL.  Every wait for a mail server ends
+ * within a second of SIGTERM, but not the SMTP/LMTP sink's wait for the
+ * answer to a final dot (up to its timeout): a worker killed there may
+ * have its message delivered twice.  pullmail(1) says so at --deadline.
+ */
+#define SCHED_GRACE	10
 
 void
 sched_init(struct sched *s, int jobs, int deadline)

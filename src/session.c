@@ -46,6 +46,7 @@ struct poll_stats {
 	unsigned int	oversized;	/* over "limit", left or flushed */
 	unsigned int	flushed;	/* delivered before, deleted now */
 	int		limited;	/* fetchlimit stopped the poll */
+	int		stopped;	/* the stop flag did, with mail left */
 	uint64_t	octets;		/* as the server declared them */
 	struct timespec	start;		/* for the progress line */
 	struct timespec	drawn;		/* when it was last drawn */
@@ -1083,8 +1084,10 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		if (rc != 0)
 			break;
 		if (s->stop != NULL && *s->stop) {
-			/* SIGTERM: the message in hand was finished; the
-			 * rest waits for the next poll. */
+			/* --deadline or SIGTERM: the message in hand was
+			 * finished; the rest waits for the next poll, and
+			 * the poll is not a success (session_poll). */
+			st->stopped = 1;
 			log_info("%s@%s: stopping; %zu message%s left for the "
 			    "next poll", a->user, a->name, ms.n - i,
 			    ms.n - i == 1 ? "" : "s");
@@ -1303,7 +1306,7 @@ session_folders(struct session *s, struct sink *sk, int *sink_open,
 	if (a->folders.n == 0)
 		return (session_folder(s, sk, sink_open, "INBOX", st));
 	for (i = 0; i < a->folders.n && rc == 0 && !st->limited &&
-	    !s->reopen; i++) {
+	    !st->stopped && !s->reopen; i++) {
 		if (s->driver == &pop3_driver && i > 0)
 			break;
 		rc = session_folder(s, sk, sink_open, a->folders.v[i], st);
@@ -1357,12 +1360,15 @@ session_summary(const struct session *s, const struct poll_stats *st,
 		snprintf(why, sizeof(why), "; the poll stopped early (exit "
 		    "%d): %s", rc, s->why != NULL ? s->why :
 		    session_result_text(rc));
+	else if (st->stopped)
+		snprintf(why, sizeof(why), "; the poll stopped early (exit "
+		    "%d): asked to stop (--deadline or a signal)", PM_SOCKET);
 	snprintf(line, sizeof(line), "%s@%s: %u delivered, %u left on the "
 	    "server, %llu octets%s%s", a->user, a->name, st->delivered,
 	    st->found - st->delivered, (unsigned long long)st->octets,
 	    st->flushed == 0 ? "" : "; old messages deleted", why);
 	/* Cut short, it is a warning: -s does not hide it. */
-	if (rc != 0)
+	if (rc != 0 || st->stopped)
 		log_warnx("%s", line);
 	else
 		log_info("%s", line);
@@ -1420,6 +1426,8 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	/* A poll cut short is not a success, whatever it delivered. */
 	if (rc != 0)
 		return (rc);
+	if (st.stopped)
+		return (PM_SOCKET);	/* as a stop inside a wait */
 	if (st.limited)
 		return (PM_MAXFETCH);	/* fetchmail: not a success */
 	if (st.delivered > 0)

@@ -85,6 +85,15 @@ SCENARIOS.update({
                           "STLS, then APOP accepted",
     "imap-literal-drip": "message 2's FETCH literal one byte per second",
 })
+# The one timeout budget (conn.c): line ends and untagged lines do not
+# renew it; PM_PROGRESS_BYTES (64 KiB) do.
+SCENARIOS.update({
+    "pop3-lf-drip": "message 2's header, then a bare LF a second",
+    "imap-untagged-drip": "'* OK still here N' a second after SELECT",
+    "pop3-body-steady": "message 2 is 384 KiB, 16 KiB every half second "
+                        "(slow but steady: longer than the timeout)",
+    "pop3-many-slow": "100 messages, each RETR answered after 0.1 s",
+})
 
 
 # Which connection this is (0 for the first): the *-after-1 scenarios
@@ -101,6 +110,8 @@ def nmsgs(sc):
     """Messages in the mailbox."""
     if sc == "pop3-list-million":
         return 1000000
+    if sc == "pop3-many-slow":
+        return 100
     return 3 if sc.endswith("-after-1") else 2
 
 
@@ -280,6 +291,21 @@ def serve_pop3(c, sc, ctx):
                     c.send(bytes([b]))
                     time.sleep(1)
                 return
+            if sc == "pop3-lf-drip" and arg == 2:
+                c.send(b"+OK\r\n" + body[:body.index(b"\r\n\r\n") + 2])
+                for _ in range(60):
+                    c.send(b"\n")
+                    time.sleep(1)
+                return
+            if sc == "pop3-many-slow":
+                time.sleep(0.1)
+            if sc == "pop3-body-steady" and arg == 2:
+                c.send(b"+OK\r\n" + body)
+                for _ in range(24):
+                    time.sleep(0.5)
+                    c.send((b"x" * 1022 + b"\r\n") * 16)
+                c.send(b".\r\n")
+                continue
             if sc == "pop3-drop" and arg == 2:
                 c.send(b"+OK\r\n" + body[:len(body) // 2])
                 return
@@ -385,6 +411,10 @@ def serve_imap(c, sc, ctx):
         elif cmd in (b"SELECT", b"EXAMINE"):
             if sc == "imap-untagged-flood":
                 c.send(b"* OK [ALERT] noise\r\n" * 100000)
+            if sc == "imap-untagged-drip":
+                for i in range(60):
+                    c.send(b"* OK still here %d\r\n" % i)
+                    time.sleep(1)
             if sc == "imap-endless-line":
                 endless(c, b"%s OK [READ-WRITE] " % tag)
             nul = b"\x00" if sc == "imap-nul" else b""
