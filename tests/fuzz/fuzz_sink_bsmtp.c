@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dotstuff.h"
 #include "sink_harness.h"
 #include "xmalloc.h"
 
@@ -27,50 +26,24 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct account	*a;
-	struct sink		 sk;
-	struct envelope		 e;
-	struct dot_decoder	 dd = { DOT_BOL };
-	const uint8_t		*msg = data + 4;
-	char			*file, *again, *want, *got;
-	size_t			 len, flen, alen, wlen, glen, used, hlen;
+	const uint8_t		*msg;
+	char			*file;
+	size_t			 len, flen, hlen;
 	uint32_t		 seed;
 
-	if (size < 4)
+	if (!harness_input(data, size, &seed, &msg, &len))
 		return (0);
-	memcpy(&seed, data, 4);
-	len = size - 4;
 	if (a == NULL) {
 		a = harness_account();
 		xasprintf(&a->bsmtp, "%s/bsmtp", harness_dir());
 	}
-	(void)unlink(a->bsmtp);
-	harness_envelope(&e, "sender@example.org", "user");
-	sink_init(&sk, a);
-	if (harness_deliver(&sk, &e, msg, len, seed) != SINK_OK)
-		abort();
-	file = harness_slurp(a->bsmtp, &flen);
-	harness_abandon(&sk, &e, msg, len, seed * 7 + 1);
-	again = harness_slurp(a->bsmtp, &alen);
-	if (alen != flen || memcmp(file, again, flen) != 0)
-		abort();
+	file = harness_file_sink(a, a->bsmtp, msg, len, seed, &flen);
 
 	hlen = sizeof(head) - 1;
 	if (flen < hlen || memcmp(file, head, hlen) != 0)
 		abort();
-	harness_check_data(file + hlen, flen - hlen);
-	got = xmalloc(flen);
-	glen = dot_decode(&dd, file + hlen, flen - hlen, &used, got);
-	if (dd.state != DOT_END || used != flen - hlen)
-		abort();
-	want = xmalloc(2 * len + 2);
-	wlen = harness_canonical((const char *)msg, len, want);
-	if (glen != wlen || memcmp(got, want, wlen) != 0)
-		abort();
+	harness_check_smtp(file + hlen, flen - hlen, msg, len);
 
-	free(want);
-	free(got);
-	free(again);
 	free(file);
-	envelope_free(&e);
 	return (0);
 }

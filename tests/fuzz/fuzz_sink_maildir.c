@@ -20,17 +20,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct account	*a;
 	static char		*newdir, *tmpdir;
-	struct sink		 sk;
-	struct envelope		 e;
-	const uint8_t		*msg = data + 4;
-	char			*path, *again, *file, *want;
+	const uint8_t		*msg;
+	char			*path, *file, *want;
 	size_t			 len, flen, wlen;
 	uint32_t		 seed;
 
-	if (size < 4)
+	if (!harness_input(data, size, &seed, &msg, &len))
 		return (0);
-	memcpy(&seed, data, 4);
-	len = size - 4;
 	if (a == NULL) {
 		a = harness_account();
 		xasprintf(&a->maildir, "%s/Maildir", harness_dir());
@@ -38,13 +34,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xasprintf(&tmpdir, "%s/tmp", a->maildir);
 	}
 	harness_empty_dir(newdir);
-	harness_envelope(&e, "sender@example.org", "user");
-	sink_init(&sk, a);
-	if (harness_deliver(&sk, &e, msg, len, seed) != SINK_OK)
-		abort();
-	harness_abandon(&sk, &e, msg, len, seed * 7 + 1);
+	harness_deliver(a, msg, len, seed);
+	harness_abandon(a, msg, len, seed * 7 + 1);
 	if ((path = harness_only_file(newdir)) == NULL ||
-	    (again = harness_only_file(tmpdir)) != NULL)
+	    harness_only_file(tmpdir) != NULL)
 		abort();
 	file = harness_slurp(path, &flen);
 	want = xmalloc(len + 1);
@@ -55,6 +48,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(want);
 	free(file);
 	free(path);
-	envelope_free(&e);
 	return (0);
 }

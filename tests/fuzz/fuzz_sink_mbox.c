@@ -46,31 +46,18 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct account	*a;
-	struct sink		 sk;
-	struct envelope		 e;
-	const uint8_t		*msg = data + 4;
-	char			*file, *again, *want, *got, *nl;
-	size_t			 len, flen, alen, wlen, glen;
+	const uint8_t		*msg;
+	char			*file, *want, *got, *nl;
+	size_t			 len, flen, wlen, glen;
 	uint32_t		 seed;
 
-	if (size < 4)
+	if (!harness_input(data, size, &seed, &msg, &len))
 		return (0);
-	memcpy(&seed, data, 4);
-	len = size - 4;
 	if (a == NULL) {
 		a = harness_account();
 		xasprintf(&a->mbox, "%s/mbox", harness_dir());
 	}
-	(void)unlink(a->mbox);
-	harness_envelope(&e, "sender@example.org", "user");
-	sink_init(&sk, a);
-	if (harness_deliver(&sk, &e, msg, len, seed) != SINK_OK)
-		abort();
-	file = harness_slurp(a->mbox, &flen);
-	harness_abandon(&sk, &e, msg, len, seed * 7 + 1);
-	again = harness_slurp(a->mbox, &alen);
-	if (alen != flen || memcmp(file, again, flen) != 0)
-		abort();
+	file = harness_file_sink(a, a->mbox, msg, len, seed, &flen);
 
 	if (flen < 25 || memcmp(file, "From sender@example.org ", 24) != 0 ||
 	    (nl = memchr(file, '\n', flen)) == NULL)
@@ -87,8 +74,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	free(got);
 	free(want);
-	free(again);
 	free(file);
-	envelope_free(&e);
 	return (0);
 }

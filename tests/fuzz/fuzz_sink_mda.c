@@ -38,17 +38,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct account	*a;
 	static char		*out;
 	struct passwd		*pw;
-	struct sink		 sk;
-	struct envelope		 e;
-	const uint8_t		*msg = data + 4;
+	const uint8_t		*msg;
 	char			*file, *want;
 	size_t			 len, flen, wlen;
 	uint32_t		 seed;
 
-	if (size < 4)
+	if (!harness_input(data, size, &seed, &msg, &len))
 		return (0);
-	memcpy(&seed, data, 4);
-	len = size - 4;
 	if (a == NULL) {
 		a = harness_account();
 		xasprintf(&out, "%s/out", harness_dir());
@@ -62,10 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a->stripcr = seed % 3 == 0;
 	a->forcecr = seed % 3 == 1;
 	(void)unlink(out);
-	harness_envelope(&e, "sender@example.org", "user");
-	sink_init(&sk, a);
-	if (harness_deliver(&sk, &e, msg, len, seed) != SINK_OK)
-		abort();
+	harness_deliver(a, msg, len, seed);
 	file = harness_slurp(out, &flen);
 	want = xmalloc(2 * len + 1);
 	if (a->stripcr != 0)
@@ -78,10 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (flen != wlen || memcmp(file, want, wlen) != 0)
 		abort();
-	harness_abandon(&sk, &e, msg, len, seed * 7 + 1);
+	harness_abandon(a, msg, len, seed * 7 + 1);
 
 	free(want);
 	free(file);
-	envelope_free(&e);
 	return (0);
 }

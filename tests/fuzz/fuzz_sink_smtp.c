@@ -22,7 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dotstuff.h"
 #include "sink_harness.h"
 #include "xmalloc.h"
 
@@ -109,18 +108,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct account	*a;
-	struct sink		 sk;
-	struct envelope		 e;
-	struct dot_decoder	 dd = { DOT_BOL };
-	const uint8_t		*msg = data + 4;
-	char			*file, *want, *got, *host;
-	size_t			 len, flen, wlen, glen, used;
+	const uint8_t		*msg;
+	char			*file, *host;
+	size_t			 len, flen;
 	uint32_t		 seed;
 
-	if (size < 4)
+	if (!harness_input(data, size, &seed, &msg, &len))
 		return (0);
-	memcpy(&seed, data, 4);
-	len = size - 4;
 	if (a == NULL) {
 		signal(SIGPIPE, SIG_IGN);
 		xasprintf(&record, "%s/data", harness_dir());
@@ -130,24 +124,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(host);
 	}
 	(void)unlink(record);
-	harness_envelope(&e, "sender@example.org", "user");
-	sink_init(&sk, a);
-	if (harness_deliver(&sk, &e, msg, len, seed) != SINK_OK)
-		abort();
+	harness_deliver(a, msg, len, seed);
 	file = harness_slurp(record, &flen);
-	harness_check_data(file, flen);
-	got = xmalloc(flen);
-	glen = dot_decode(&dd, file, flen, &used, got);
-	if (dd.state != DOT_END || used != flen)
-		abort();
-	want = xmalloc(2 * len + 2);
-	wlen = harness_canonical((const char *)msg, len, want);
-	if (glen != wlen || memcmp(got, want, wlen) != 0)
-		abort();
+	harness_check_smtp(file, flen, msg, len);
 
-	free(want);
-	free(got);
 	free(file);
-	envelope_free(&e);
 	return (0);
 }

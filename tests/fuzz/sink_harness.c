@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dotstuff.h"
 #include "sink_harness.h"
 #include "xmalloc.h"
 
@@ -51,12 +52,16 @@ harness_account(void)
 	return (account_new("fuzz"));
 }
 
-void
-harness_envelope(struct envelope *e, const char *from, const char *rcpt)
+int
+harness_input(const uint8_t *data, size_t size, uint32_t *seed_r,
+    const uint8_t **msg_r, size_t *len_r)
 {
-	memset(e, 0, sizeof(*e));
-	e->from = xstrdup(from);
-	strlist_add(&e->rcpts, rcpt);
+	if (size < 4)
+		return (0);
+	memcpy(seed_r, data, 4);
+	*msg_r = data + 4;
+	*len_r = size - 4;
+	return (1);
 }
 
 static uint32_t
@@ -125,12 +130,15 @@ harness_fds(void)
 static int	harness_fds_before;
 
 static void
-harness_open(struct sink *sk, const struct envelope *e)
+harness_open(struct sink *sk, const struct account *a, struct envelope *e)
 {
 	char	*cause = NULL;
 
 	harness_fds_before = harness_fds();
-
+	memset(e, 0, sizeof(*e));
+	e->from = xstrdup("sender@example.org");
+	strlist_add(&e->rcpts, "user");
+	sink_init(sk, a);
 	if (sk->ops->open(sk, &cause) != 0 ||
 	    sk->ops->begin(sk, e, &cause) != SINK_OK) {
 		fprintf(stderr, "open/begin: %s\n", cause);
@@ -138,37 +146,65 @@ harness_open(struct sink *sk, const struct envelope *e)
 	}
 }
 
-enum sink_result
-harness_deliver(struct sink *sk, const struct envelope *e, const uint8_t *msg,
-    size_t len, uint32_t seed)
+static void
+harness_close(struct sink *sk, struct envelope *e)
 {
-	enum sink_result	 r;
-	char			*cause = NULL;
-
-	harness_open(sk, e);
-	harness_write(sk, msg, len, seed);
-	r = sk->ops->commit(sk, &cause);
-	if (r == SINK_OK && sk->ops->sync != NULL)
-		r = sk->ops->sync(sk, &cause);
-	if (r != SINK_OK)
-		fprintf(stderr, "commit: %s\n", cause);
-	free(cause);
 	sk->ops->close(sk);
+	envelope_free(e);
 	if (harness_fds() != harness_fds_before)
 		abort();
-	return (r);
 }
 
 void
-harness_abandon(struct sink *sk, const struct envelope *e, const uint8_t *msg,
-    size_t len, uint32_t seed)
+harness_deliver(const struct account *a, const uint8_t *msg, size_t len,
+    uint32_t seed)
 {
-	harness_open(sk, e);
-	harness_write(sk, msg, len, seed);
-	sk->ops->abort(sk);
-	sk->ops->close(sk);
-	if (harness_fds() != harness_fds_before)
+	struct sink		 sk;
+	struct envelope		 e;
+	enum sink_result	 r;
+	char			*cause = NULL;
+
+	harness_open(&sk, a, &e);
+	harness_write(&sk, msg, len, seed);
+	r = sk.ops->commit(&sk, &cause);
+	if (r == SINK_OK && sk.ops->sync != NULL)
+		r = sk.ops->sync(&sk, &cause);
+	if (r != SINK_OK) {
+		fprintf(stderr, "commit: %s\n", cause);
 		abort();
+	}
+	harness_close(&sk, &e);
+}
+
+void
+harness_abandon(const struct account *a, const uint8_t *msg, size_t len,
+    uint32_t seed)
+{
+	struct sink	 sk;
+	struct envelope	 e;
+
+	harness_open(&sk, a, &e);
+	harness_write(&sk, msg, len, seed);
+	sk.ops->abort(&sk);
+	harness_close(&sk, &e);
+}
+
+char *
+harness_file_sink(const struct account *a, const char *path,
+    const uint8_t *msg, size_t len, uint32_t seed, size_t *len_r)
+{
+	char	*file, *again;
+	size_t	 alen;
+
+	(void)unlink(path);
+	harness_deliver(a, msg, len, seed);
+	file = harness_slurp(path, len_r);
+	harness_abandon(a, msg, len, seed * 7 + 1);
+	again = harness_slurp(path, &alen);
+	if (alen != *len_r || memcmp(file, again, alen) != 0)
+		abort();
+	free(again);
+	return (file);
 }
 
 char *
@@ -277,4 +313,25 @@ harness_check_data(const char *data, size_t len)
 		    memcmp(data + i, ".\r\n", 3) == 0 && i + 3 != len)
 			abort();
 	}
+}
+
+void
+harness_check_smtp(const char *data, size_t dlen, const uint8_t *msg,
+    size_t len)
+{
+	struct dot_decoder	 dd = { DOT_BOL };
+	char			*got, *want;
+	size_t			 glen, wlen, used;
+
+	harness_check_data(data, dlen);
+	got = xmalloc(dlen + 1);
+	glen = dot_decode(&dd, data, dlen, &used, got);
+	if (dd.state != DOT_END || used != dlen)
+		abort();
+	want = xmalloc(2 * len + 2);
+	wlen = harness_canonical((const char *)msg, len, want);
+	if (glen != wlen || memcmp(got, want, wlen) != 0)
+		abort();
+	free(want);
+	free(got);
 }
