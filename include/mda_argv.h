@@ -6,7 +6,8 @@
  * Pure: no I/O.  The sender and the recipients come from the message, so
  * from whoever sent it: whatever bytes they hold, each reaches the MDA
  * as exactly one argument and is never read by a shell.  A command
- * without shell syntax is split on blanks and run directly.  One that
+ * without shell syntax is split on blanks and run directly (a word
+ * holding %T once per recipient, as with -d%T).  One that
  * needs a shell runs as  /bin/sh -c SCRIPT sh SENDER RCPT...  where the
  * script names the values only as "$1", "$2"...: the values themselves
  * are never part of the shell's input.
@@ -23,9 +24,11 @@ struct mda_args {
 };
 
 /*
- * 0 if cmd can be used; -1 with *cause set when a %T, %F or %s stands
- * inside quotes or after a backslash, where the shell would take the
- * value apart (fetchmail refuses '%T' for the same reason).  The message
+ * 0 if cmd can be used; -1 with *cause set when, in a command run by a
+ * shell, a %T, %F or %s stands inside quotes or after a backslash, where
+ * the shell would take the value apart (fetchmail refuses '%T' for the
+ * same reason), or shares the command with $(...), `...`, ${...}, $'...'
+ * or a here-document, inside which that cannot be told.  The message
  * shows the safe spelling.
  */
 int	mda_check(const char *cmd, char **cause);
