@@ -19,6 +19,13 @@
 #define PM_MULTILINE_MAX	1000000	/* lines in one CAPA/UIDL/LIST reply */
 /* Messages in one folder or maildrop, as STAT or UID SEARCH list them. */
 #define PM_MESSAGES_MAX		1000000
+/*
+ * Messages one IMAP UID SEARCH or UID FETCH covers: the answer lists at
+ * most this many UIDs of up to 10 digits, and the UID set we send has as
+ * many, both well inside one PM_LINE_MAX line (and Dovecot's 64 KiB
+ * command limit) whatever the mailbox's size.
+ */
+#define PM_IMAP_SLICE		4096
 /* The UIDLs of one maildrop: that many UIDs of RFC 1939's 70 octets. */
 #define PM_UIDL_BYTES_MAX	((size_t)PM_MESSAGES_MAX * 71)
 #define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */

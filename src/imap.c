@@ -36,6 +36,7 @@ struct imap {
 	long long	 literal_left;	/* body bytes still to read */
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
+	uint32_t	 exists;	/* messages in the folder (EXISTS) */
 	uint32_t	*deleted;	/* UIDs flagged \Deleted */
 	size_t		 ndeleted;
 	/*
@@ -478,6 +479,8 @@ imap_select_cb(struct session *s, const struct imap_resp *r, void *arg,
 	if (r->cond == IMAP_COND_OK &&
 	    (v = imap_resp_code(r->text, "UIDVALIDITY", &len)) != NULL)
 		(void)imap_next_number(&v, &s->uidvalidity);
+	if (imap_is(r, "EXISTS") && r->has_number)
+		imap_data(s)->exists = r->number;
 	return (0);
 }
 
@@ -504,6 +507,7 @@ imap_select(struct session *s, const char *folder, char **cause)
 		return (PM_SYNTAX);
 	}
 	s->uidvalidity = 0;
+	imap_data(s)->exists = 0;
 	/* -c looks without touching: EXAMINE opens the folder read-only. */
 	imap_cmd(s, "%s %s", s->check ? "EXAMINE" : "SELECT", q);
 	free(q);
@@ -555,16 +559,38 @@ static int
 imap_search(struct session *s, const char *criteria, struct msgset *ms,
     char **cause)
 {
+	struct imap	*p = imap_data(s);
 	struct uidlist	 l = { NULL, 0, 0 };
 	struct msg	 m;
 	size_t		 i;
+	uint32_t	 first, last;
 	int		 rc;
 
-	imap_cmd(s, "UID SEARCH %s", criteria);
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, &l,
-	    cause)) == 0 && uidlist_finish(&l, PM_MESSAGES_MAX) != 0)
+	/*
+	 * The folder in slices of message numbers, so that no answer has
+	 * to fit more UIDs than one line holds, however large it is.  The
+	 * last slice is open ("N:*"): messages that came since the count
+	 * was taken are not missed.
+	 */
+	for (first = 1;; first += PM_IMAP_SLICE) {
+		last = first + PM_IMAP_SLICE - 1;
+		if (p->exists <= PM_IMAP_SLICE)
+			imap_cmd(s, "UID SEARCH %s", criteria);
+		else if (last >= p->exists)
+			imap_cmd(s, "UID SEARCH %u:* %s", first, criteria);
+		else
+			imap_cmd(s, "UID SEARCH %u:%u %s", first, last,
+			    criteria);
+		if (conn_flush(s->conn, cause) != 0) {
+			uidlist_clear(&l);
+			return (PM_SOCKET);
+		}
+		rc = imap_wait(s, "UID SEARCH", PM_ERROR, imap_search_cb, &l,
+		    cause);
+		if (rc != 0 || p->exists <= PM_IMAP_SLICE || last >= p->exists)
+			break;
+	}
+	if (rc == 0 && uidlist_finish(&l, PM_MESSAGES_MAX) != 0)
 		rc = imap_too_many(s, cause);
 	if (rc != 0) {
 		uidlist_clear(&l);
@@ -612,9 +638,9 @@ imap_size_cb(struct session *s, const struct imap_resp *r, void *arg,
 	return (0);
 }
 
-/* "1:5,9,12:13" for the UIDs of ms (sorted). */
+/* "1:5,9,12:13" for the UIDs of v[0..n) (sorted). */
 static char *
-imap_uid_set(const struct msgset *ms)
+imap_uid_set(const struct msg *v, size_t n)
 {
 	FILE	*f;
 	char	*out;
@@ -622,13 +648,12 @@ imap_uid_set(const struct msgset *ms)
 
 	if ((f = open_memstream(&out, &len)) == NULL)
 		fatal("open_memstream");
-	for (i = 0; i < ms->n; i = j) {
-		for (j = i + 1; j < ms->n &&
-		    ms->v[j].uid == ms->v[j - 1].uid + 1; j++)
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j].uid == v[j - 1].uid + 1; j++)
 			;
-		fprintf(f, "%s%u", i == 0 ? "" : ",", ms->v[i].uid);
+		fprintf(f, "%s%u", i == 0 ? "" : ",", v[i].uid);
 		if (j - 1 > i)
-			fprintf(f, ":%u", ms->v[j - 1].uid);
+			fprintf(f, ":%u", v[j - 1].uid);
 	}
 	fclose(f);
 	return (out);
@@ -676,14 +701,18 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 		return (rc);
 	if (ms->n == 0)
 		return (0);
-	set = imap_uid_set(ms);
-	imap_cmd(s, "UID FETCH %s (UID RFC822.SIZE)", set);
-	free(set);
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "UID FETCH", PM_ERROR, imap_size_cb, ms,
-	    cause)) != 0)
-		return (rc);
+	/* Sizes a slice at a time: the UID set is one command line. */
+	for (i = 0; i < ms->n; i += PM_IMAP_SLICE) {
+		set = imap_uid_set(ms->v + i, ms->n - i < PM_IMAP_SLICE ?
+		    ms->n - i : PM_IMAP_SLICE);
+		imap_cmd(s, "UID FETCH %s (UID RFC822.SIZE)", set);
+		free(set);
+		if (conn_flush(s->conn, cause) != 0)
+			return (PM_SOCKET);
+		if ((rc = imap_wait(s, "UID FETCH", PM_ERROR, imap_size_cb,
+		    ms, cause)) != 0)
+			return (rc);
+	}
 	/* A UID without a size vanished meanwhile; don't ask for it. */
 	for (i = j = 0; i < ms->n; i++) {
 		if (ms->v[i].size >= 0)
@@ -870,7 +899,7 @@ imap_batch_send(struct session *s, size_t from)
 		m.uid = p->ahead[from + i];
 		msgset_add(&set, &m);
 	}
-	list = imap_uid_set(&set);
+	list = imap_uid_set(set.v, set.n);
 	msgset_clear(&set);
 	imap_cmd(s, "UID FETCH %s (UID BODY.PEEK[])", list);
 	free(list);
@@ -1052,18 +1081,23 @@ imap_store(struct session *s, struct msgset *ms, const char *flag,
     char **cause)
 {
 	char	*set;
+	size_t	 i;
 	int	 rc;
 
 	if (ms->n == 0)
 		return (0);
 	qsort(ms->v, ms->n, sizeof(*ms->v), imap_uid_cmp);
-	set = imap_uid_set(ms);
-	imap_cmd(s, "UID STORE %s +FLAGS.SILENT (%s)", set, flag);
-	free(set);
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "UID STORE", PM_ERROR, NULL, NULL, cause)) != 0)
-		return (rc);
+	for (i = 0; i < ms->n; i += PM_IMAP_SLICE) {
+		set = imap_uid_set(ms->v + i, ms->n - i < PM_IMAP_SLICE ?
+		    ms->n - i : PM_IMAP_SLICE);
+		imap_cmd(s, "UID STORE %s +FLAGS.SILENT (%s)", set, flag);
+		free(set);
+		if (conn_flush(s->conn, cause) != 0)
+			return (PM_SOCKET);
+		if ((rc = imap_wait(s, "UID STORE", PM_ERROR, NULL, NULL,
+		    cause)) != 0)
+			return (rc);
+	}
 	msgset_clear(ms);
 	return (0);
 }
@@ -1080,6 +1114,14 @@ imap_settle(struct session *s, char **cause)
 	    (rc = imap_store(s, &p->to_delete, "\\Deleted", cause)) != 0)
 		return (rc);
 	return (0);
+}
+
+static int
+imap_expunge_wait(struct session *s, char **cause)
+{
+	if (conn_flush(s->conn, cause) != 0)
+		return (PM_SOCKET);
+	return (imap_wait(s, "EXPUNGE", PM_ERROR, NULL, NULL, cause));
 }
 
 static int
@@ -1104,16 +1146,23 @@ imap_expunge(struct session *s, char **cause)
 			msgset_add(&ms, &m);
 		}
 		qsort(ms.v, ms.n, sizeof(*ms.v), imap_uid_cmp);
-		set = imap_uid_set(&ms);
+		/* A slice at a time: each UID set is one command line. */
+		for (i = 0; i < ms.n; i += PM_IMAP_SLICE) {
+			set = imap_uid_set(ms.v + i, ms.n - i < PM_IMAP_SLICE ?
+			    ms.n - i : PM_IMAP_SLICE);
+			imap_cmd(s, "UID EXPUNGE %s", set);
+			free(set);
+			if ((rc = imap_expunge_wait(s, cause)) != 0) {
+				msgset_clear(&ms);
+				return (rc);
+			}
+		}
 		msgset_clear(&ms);
-		imap_cmd(s, "UID EXPUNGE %s", set);
-		free(set);
-	} else
+	} else {
 		imap_cmd(s, "EXPUNGE");
-	if (conn_flush(s->conn, cause) != 0)
-		return (PM_SOCKET);
-	if ((rc = imap_wait(s, "EXPUNGE", PM_ERROR, NULL, NULL, cause)) != 0)
-		return (rc);
+		if ((rc = imap_expunge_wait(s, cause)) != 0)
+			return (rc);
+	}
 	p->ndeleted = 0;
 	return (0);
 }
@@ -1202,6 +1251,8 @@ imap_idle(struct session *s, int seconds, char **cause)
 			return (-1);
 		}
 		if (imap_is(&r, "EXISTS") || imap_is(&r, "RECENT")) {
+			if (imap_is(&r, "EXISTS") && r.has_number)
+				p->exists = r.number;
 			news = 1;
 			break;
 		}
