@@ -1,9 +1,10 @@
 /*
  * imap.c -- the IMAP4rev1 driver (RFC 3501, 2595, 4315).
  *
- * Messages are found with UID SEARCH, sized with one UID FETCH, and read
- * with BODY.PEEK[] so that nothing is marked \Seen before it is
- * delivered.  Literals are read by counting bytes.  \Deleted is set per
+ * Messages are found with UID SEARCH and sized with UID FETCH, each
+ * asked a slice of PM_IMAP_SLICE messages at a time so that no line
+ * grows with the folder, and read with BODY.PEEK[] so that nothing is
+ * marked \Seen before it is delivered.  Literals are read by counting bytes.  \Deleted is set per
  * delivered message; the expunge happens once, at the end.
  */
 
