@@ -18,6 +18,12 @@ MDA_AS="mdauser $(id -un)"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pullmail-test.XXXXXX")
 chmod 755 "$T"
+# The MDA runs as nobody in some tests; a checkout under /root (0700)
+# is out of its reach, so it runs from a copy here.
+mkdir -m 755 "$T/bin"
+cp "$MDA_SAVE" "$T/bin/mda-save"
+chmod 755 "$T/bin/mda-save"
+MDA_SAVE="$T/bin/mda-save"
 # A home of our own: UID journals, .netrc and .fetchids stay in the test.
 HOME="$T/userhome"
 mkdir -m 700 "$HOME"

@@ -17,8 +17,9 @@ start_dovecot
 ROOT=0
 [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && ROOT=1
 
-# fds-list where any user may run it: the build tree may be private.
-mkdir -m 755 "$T/bin"
+# fds-list where any user may run it (lib.sh made $T/bin): the build
+# tree may be private.
+mkdir -p "$T/bin"
 cp "$top_srcdir/tests/integration/fds-list" "$T/bin/"
 chmod 755 "$T/bin/fds-list"
 FDS="$T/bin/fds-list"
