@@ -242,7 +242,18 @@ service lmtp {
 }
 ${DOVECOT_EXTRA:-}
 CONF
-	dovecot -c "$T/dovecot.conf" || bail "dovecot did not start"
+	# A restart may find the last instance's processes still going
+	# away (their ports, the base directory): try again for a while.
+	started=0
+	for _ in $(seq 1 50); do
+		if dovecot -c "$T/dovecot.conf" 2>"$T/dovecot.start"; then
+			started=1
+			break
+		fi
+		sleep 0.2
+	done
+	[ "$started" = 1 ] ||
+	    bail "dovecot did not start: $(head -c 300 "$T/dovecot.start")"
 	for p in $P_IMAP $P_IMAPS $P_POP3 $P_POP3S; do
 		wait_port "$p" || bail "dovecot not listening on $p"
 	done
