@@ -123,6 +123,14 @@ wait_port() {	# wait_port PORT: until something accepts on 127.0.0.1
 	return 1
 }
 
+wait_log() {	# wait_log FILE PATTERN SECONDS: until FILE holds PATTERN
+	for _ in $(seq 1 $(($3 * 20))); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 wait_ready() {	# wait_ready FILE: until a scripted server wrote "ready"
 	for _ in $(seq 1 100); do
 		grep -q ready "$1" 2>/dev/null && return 0

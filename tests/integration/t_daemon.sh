@@ -43,13 +43,6 @@ wait_gone() {	# wait_gone PID SECONDS
 	done
 	return 1
 }
-wait_log() {	# wait_log FILE PATTERN SECONDS
-	for _ in $(seq 1 $(($3 * 20))); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 account() {	# account USER PASSWORD MAILDIR
 	printf 'poll localhost via 127.0.0.1 proto pop3 port %s\n    user "%s" password '"'"'%s'"'"' ssl sslcertfile "%s"\n    maildir "%s"\n' \
 	    "$P_POP3S" "$1" "$2" "$T/ca.crt" "$3"

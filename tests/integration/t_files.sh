@@ -61,13 +61,6 @@ stop() {	# stop PID: SIGTERM, and SIGKILL if it is still there after 5 s
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
-wait_log() {	# wait_log FILE PATTERN SECONDS
-	for _ in $(seq 1 $(($3 * 20))); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # --- descriptors: the MDA ---------------------------------------------------
 one_message
