@@ -34,9 +34,11 @@ allow_of() {
 
 run_both() {	# rcfile -> $work/{fm,pm}.{out,err,exit}
 	local rc="$1"
-	( cd "$work" && HOME="$work/home" fetchmail --configdump -f "$rc" \
+	( cd "$work" && in_oracle_world env HOME="$work/home" \
+	    fetchmail --configdump -f "$rc" \
 	    >"$work/fm.out" 2>"$work/fm.err"; echo $? >"$work/fm.exit" )
-	( cd "$work" && HOME="$work/home" "$PM" --configdump -f "$rc" \
+	( cd "$work" && in_oracle_world env HOME="$work/home" \
+	    "$PM" --configdump -f "$rc" \
 	    >"$work/pm.out" 2>"$work/pm.err"; echo $? >"$work/pm.exit" )
 }
 

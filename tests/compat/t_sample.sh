@@ -17,7 +17,8 @@ grep -v '# pullmail only' "$sample" >"$work/fetchmail.rc"
 chmod 600 "$work/full.rc" "$work/fetchmail.rc"
 
 dump() {	# dump PROGRAM RCFILE NAME: configdump into $work/NAME.{out,err}
-	(cd "$work" && HOME="$work/home" "$1" --configdump -f "$2" \
+	(cd "$work" && in_oracle_world env HOME="$work/home" \
+	    "$1" --configdump -f "$2" \
 	    >"$work/$3.out" 2>"$work/$3.err")
 }
 # fetchmail as root says so on every run; that is not about the file.

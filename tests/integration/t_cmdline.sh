@@ -98,10 +98,12 @@ poll c proto imap user u3 is x y here')
 	    "-d 60 --postmaster pm --nobounce --nosoftbounce --invisible -i ids" \
 	    "a" "alias.example.org" "c" "b a"; do
 		# shellcheck disable=SC2086
-		(cd "$T" && HOME="$H" fetchmail --configdump -f "$rc" $args \
+		(cd "$T" && in_oracle_world env HOME="$H" \
+		    fetchmail --configdump -f "$rc" $args \
 		    >"$T/fm.out" 2>/dev/null)
 		# shellcheck disable=SC2086
-		(cd "$T" && pm --configdump -f "$rc" $args >"$T/pm.out")
+		(cd "$T" && in_oracle_world env HOME="$H" \
+		    "$PULLMAIL" --configdump -f "$rc" $args >"$T/pm.out")
 		diff=$(python3 "$top_srcdir/tests/compat/compare.py" \
 		    "$T/fm.out" "$T/pm.out")
 		ok $? "fetchmail and pullmail agree on: $args${diff:+ ($diff)}"

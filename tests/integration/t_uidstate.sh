@@ -161,7 +161,8 @@ poll 127.0.0.1 proto pop3 port $P_POP3S uidl
   keep mda "$MDA_SAVE $T/fm"
 RC
 chmod 600 "$T/fm.rc"
-fetchmail -f "$T/fm.rc" -i "$HOME/.fetchids" --nosyslog >"$T/fm.out" 2>&1
+in_oracle_host fetchmail -f "$T/fm.rc" -i "$HOME/.fetchids" --nosyslog \
+    >"$T/fm.out" 2>&1
 is "$?" 0 "fetchmail polled the mailbox"
 is "$(ls "$T"/fm/msg.* | wc -l)" 50 "fetchmail delivered 50 and kept them"
 is "$(wc -l <"$HOME/.fetchids")" 50 "fetchmail's .fetchids holds 50 UIDs"
