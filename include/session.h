@@ -37,6 +37,14 @@ struct driver {
 	int	(*select)(struct session *, const char *folder, char **);
 	int	(*scan)(struct session *, struct msgset *, char **);
 	/*
+	 * Every message of the folder by UID, whatever its flags, for
+	 * forgetting the journal lines of messages gone from the server
+	 * when scan lists only some.  NULL when scan lists them all.
+	 */
+	int	(*list_all)(struct session *, struct msgset *, char **);
+	/* How many messages the selected folder holds, as the server said. */
+	size_t	(*folder_size)(struct session *);
+	/*
 	 * The messages the session means to fetch next, in order; a driver
 	 * may ask for several at once.  NULL when it cannot.
 	 */

@@ -30,6 +30,8 @@ int		 uidstore_open(const char *dir, const char *key, int readonly,
 		    struct uidstore **, char **cause);
 void		 uidstore_close(struct uidstore *);
 const char	*uidstore_path(const struct uidstore *);
+/* How many UIDs are recorded. */
+size_t		 uidstore_count(const struct uidstore *);
 /* Whole lines replay skipped as garbage (reported once by the caller). */
 size_t		 uidstore_bad_lines(const struct uidstore *);
 /* Did this open create the journal (nothing recorded before)? */

@@ -38,8 +38,7 @@ struct imap {
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
 	uint32_t	 exists;	/* messages in the folder (EXISTS) */
-	uint32_t	*deleted;	/* UIDs flagged \Deleted */
-	size_t		 ndeleted;
+	struct uidlist	 deleted;	/* UIDs flagged \Deleted */
 	/*
 	 * The FETCH pipeline: bodies asked for IMAP_BATCH at a time in one
 	 * UID FETCH, whose answers come in UID order; the next batch goes
@@ -59,9 +58,12 @@ struct imap {
 		int		refused;	/* tagged NO or BAD */
 	}		 flight[2];
 	size_t		 nflight;
-	/* Flags set in one UID STORE per batch, not one per message. */
-	struct msgset	 to_delete;
-	struct msgset	 to_see;
+	/*
+	 * Flags set in one UID STORE per batch, not one per message: the
+	 * UIDs alone, 4 bytes each, as a whole folder may be waiting.
+	 */
+	struct uidlist	 to_delete;
+	struct uidlist	 to_see;
 };
 
 typedef int (*imap_untagged_fn)(struct session *, const struct imap_resp *,
@@ -639,9 +641,9 @@ imap_size_cb(struct session *s, const struct imap_resp *r, void *arg,
 	return (0);
 }
 
-/* "1:5,9,12:13" for the UIDs of v[0..n) (sorted). */
+/* "1:5,9,12:13" for the UIDs v[0..n) (sorted). */
 static char *
-imap_uid_set(const struct msg *v, size_t n)
+imap_uid_set(const uint32_t *v, size_t n)
 {
 	FILE	*f;
 	char	*out;
@@ -650,11 +652,11 @@ imap_uid_set(const struct msg *v, size_t n)
 	if ((f = open_memstream(&out, &len)) == NULL)
 		fatal("open_memstream");
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && v[j].uid == v[j - 1].uid + 1; j++)
+		for (j = i + 1; j < n && v[j] == v[j - 1] + 1; j++)
 			;
-		fprintf(f, "%s%u", i == 0 ? "" : ",", v[i].uid);
+		fprintf(f, "%s%u", i == 0 ? "" : ",", v[i]);
 		if (j - 1 > i)
-			fprintf(f, ":%u", v[j - 1].uid);
+			fprintf(f, ":%u", v[j - 1]);
 	}
 	fclose(f);
 	return (out);
@@ -685,11 +687,24 @@ out:
 }
 
 static int
+imap_list_all(struct session *s, struct msgset *ms, char **cause)
+{
+	return (imap_search(s, "ALL", ms, cause));
+}
+
+static size_t
+imap_folder_size(struct session *s)
+{
+	return (imap_data(s)->exists);
+}
+
+static int
 imap_scan(struct session *s, struct msgset *ms, char **cause)
 {
 	const struct account	*a = s->account;
+	uint32_t		*slice;
 	char			*set;
-	size_t			 i, j;
+	size_t			 i, j, n;
 	int			 rc;
 
 	/* "flush": old (\Seen) messages go first, unread. */
@@ -703,17 +718,23 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 	if (ms->n == 0)
 		return (0);
 	/* Sizes a slice at a time: the UID set is one command line. */
-	for (i = 0; i < ms->n; i += PM_IMAP_SLICE) {
-		set = imap_uid_set(ms->v + i, ms->n - i < PM_IMAP_SLICE ?
-		    ms->n - i : PM_IMAP_SLICE);
+	slice = xreallocarray(NULL, PM_IMAP_SLICE, sizeof(*slice));
+	for (i = 0, rc = 0; i < ms->n && rc == 0; i += PM_IMAP_SLICE) {
+		n = ms->n - i < PM_IMAP_SLICE ? ms->n - i : PM_IMAP_SLICE;
+		for (j = 0; j < n; j++)
+			slice[j] = ms->v[i + j].uid;
+		set = imap_uid_set(slice, n);
 		imap_cmd(s, "UID FETCH %s (UID RFC822.SIZE)", set);
 		free(set);
 		if (conn_flush(s->conn, cause) != 0)
-			return (PM_SOCKET);
-		if ((rc = imap_wait(s, "UID FETCH", PM_ERROR, imap_size_cb,
-		    ms, cause)) != 0)
-			return (rc);
+			rc = PM_SOCKET;
+		else
+			rc = imap_wait(s, "UID FETCH", PM_ERROR, imap_size_cb,
+			    ms, cause);
 	}
+	free(slice);
+	if (rc != 0)
+		return (rc);
 	/* A UID without a size vanished meanwhile; don't ask for it. */
 	for (i = j = 0; i < ms->n; i++) {
 		if (ms->v[i].size >= 0)
@@ -887,21 +908,12 @@ imap_batch_send(struct session *s, size_t from)
 {
 	struct imap		*p = imap_data(s);
 	struct imap_batch	*b = &p->flight[p->nflight++];
-	struct msgset		 set = { 0 };
-	struct msg		 m;
 	char			*list;
-	size_t			 i;
 
 	memset(b, 0, sizeof(*b));
 	b->first = from;
 	b->n = p->nahead - from < IMAP_BATCH ? p->nahead - from : IMAP_BATCH;
-	memset(&m, 0, sizeof(m));
-	for (i = 0; i < b->n; i++) {
-		m.uid = p->ahead[from + i];
-		msgset_add(&set, &m);
-	}
-	list = imap_uid_set(set.v, set.n);
-	msgset_clear(&set);
+	list = imap_uid_set(p->ahead + from, b->n);
 	imap_cmd(s, "UID FETCH %s (UID BODY.PEEK[])", list);
 	free(list);
 	b->tagno = p->tagno;
@@ -1063,34 +1075,33 @@ imap_dispose(struct session *s, const struct msg *m, enum disposition d,
 {
 	struct imap	*p = imap_data(s);
 
+	/* At most one entry per message of the folder, so no bound hits. */
 	if (d == DISP_DELETE) {
-		msgset_add(&p->to_delete, m);
-		p->deleted = xreallocarray(p->deleted, p->ndeleted + 1,
-		    sizeof(*p->deleted));
-		p->deleted[p->ndeleted++] = m->uid;
+		(void)uidlist_add(&p->to_delete, m->uid, SIZE_MAX);
+		(void)uidlist_add(&p->deleted, m->uid, SIZE_MAX);
 		/* "expunge N": every N deletions, not only at the end. */
 		if (s->account->expunge > 0 &&
-		    p->ndeleted >= (size_t)s->account->expunge)
+		    p->deleted.n >= (size_t)s->account->expunge)
 			return (imap_expunge(s, cause));
 	} else
-		msgset_add(&p->to_see, m);
+		(void)uidlist_add(&p->to_see, m->uid, SIZE_MAX);
 	return (0);
 }
 
 static int
-imap_store(struct session *s, struct msgset *ms, const char *flag,
+imap_store(struct session *s, struct uidlist *l, const char *flag,
     char **cause)
 {
 	char	*set;
 	size_t	 i;
 	int	 rc;
 
-	if (ms->n == 0)
+	if (l->n == 0)
 		return (0);
-	qsort(ms->v, ms->n, sizeof(*ms->v), imap_uid_cmp);
-	for (i = 0; i < ms->n; i += PM_IMAP_SLICE) {
-		set = imap_uid_set(ms->v + i, ms->n - i < PM_IMAP_SLICE ?
-		    ms->n - i : PM_IMAP_SLICE);
+	(void)uidlist_finish(l, SIZE_MAX);
+	for (i = 0; i < l->n; i += PM_IMAP_SLICE) {
+		set = imap_uid_set(l->v + i, l->n - i < PM_IMAP_SLICE ?
+		    l->n - i : PM_IMAP_SLICE);
 		imap_cmd(s, "UID STORE %s +FLAGS.SILENT (%s)", set, flag);
 		free(set);
 		if (conn_flush(s->conn, cause) != 0)
@@ -1099,7 +1110,7 @@ imap_store(struct session *s, struct msgset *ms, const char *flag,
 		    cause)) != 0)
 			return (rc);
 	}
-	msgset_clear(ms);
+	uidlist_clear(l);
 	return (0);
 }
 
@@ -1129,42 +1140,33 @@ static int
 imap_expunge(struct session *s, char **cause)
 {
 	struct imap	*p = imap_data(s);
-	struct msgset	 ms = { 0 };
-	struct msg	 m;
+	struct uidlist	*l = &p->deleted;
 	char		*set;
 	size_t		 i;
 	int		 rc;
 
 	if ((rc = imap_settle(s, cause)) != 0)
 		return (rc);
-	if (p->ndeleted == 0)
+	if (l->n == 0)
 		return (0);
 	if (p->caps & IMAP_CAP_UIDPLUS) {
 		/* Only our own \Deleted messages (RFC 4315). */
-		memset(&m, 0, sizeof(m));
-		for (i = 0; i < p->ndeleted; i++) {
-			m.uid = p->deleted[i];
-			msgset_add(&ms, &m);
-		}
-		qsort(ms.v, ms.n, sizeof(*ms.v), imap_uid_cmp);
+		(void)uidlist_finish(l, SIZE_MAX);
 		/* A slice at a time: each UID set is one command line. */
-		for (i = 0; i < ms.n; i += PM_IMAP_SLICE) {
-			set = imap_uid_set(ms.v + i, ms.n - i < PM_IMAP_SLICE ?
-			    ms.n - i : PM_IMAP_SLICE);
+		for (i = 0; i < l->n; i += PM_IMAP_SLICE) {
+			set = imap_uid_set(l->v + i, l->n - i < PM_IMAP_SLICE ?
+			    l->n - i : PM_IMAP_SLICE);
 			imap_cmd(s, "UID EXPUNGE %s", set);
 			free(set);
-			if ((rc = imap_expunge_wait(s, cause)) != 0) {
-				msgset_clear(&ms);
+			if ((rc = imap_expunge_wait(s, cause)) != 0)
 				return (rc);
-			}
 		}
-		msgset_clear(&ms);
 	} else {
 		imap_cmd(s, "EXPUNGE");
 		if ((rc = imap_expunge_wait(s, cause)) != 0)
 			return (rc);
 	}
-	p->ndeleted = 0;
+	uidlist_clear(l);
 	return (0);
 }
 
@@ -1196,10 +1198,10 @@ imap_free(struct session *s)
 
 	if (p == NULL)
 		return;
-	free(p->deleted);
 	free(p->ahead);
-	msgset_clear(&p->to_delete);
-	msgset_clear(&p->to_see);
+	uidlist_clear(&p->deleted);
+	uidlist_clear(&p->to_delete);
+	uidlist_clear(&p->to_see);
 	free(p->mechs);
 	free(p);
 	s->drvdata = NULL;
@@ -1289,6 +1291,8 @@ const struct driver imap_driver = {
 	.open = imap_open,
 	.select = imap_select,
 	.scan = imap_scan,
+	.list_all = imap_list_all,
+	.folder_size = imap_folder_size,
 	.upcoming = imap_upcoming,
 	.body_begin = imap_body_begin,
 	.body_read = imap_body_read,

@@ -597,6 +597,37 @@ session_state(struct session *s, const char *folder, int *rc)
 	return (fs);
 }
 
+/*
+ * IMAP lists only unseen mail, so the journal cannot tell which of its
+ * UIDs left the server.  Once it records more UIDs than the folder holds,
+ * some certainly did: list every UID once, so that they are forgotten
+ * when the poll ends and the journal stays the size of the folder.
+ */
+static int
+session_prune_listing(struct session *s, struct folder_state *fs,
+    char **cause)
+{
+	struct msgset	 all = { 0 };
+	char		 buf[16];
+	const char	*key;
+	size_t		 i;
+	int		 rc;
+
+	if (fs->full || s->check || s->driver->list_all == NULL ||
+	    uidstore_count(fs->store) <= s->driver->folder_size(s))
+		return (0);
+	if ((rc = s->driver->list_all(s, &all, cause)) == 0) {
+		for (i = 0; i < all.n; i++) {
+			if ((key = session_msg_key(s, &all.v[i], buf,
+			    sizeof(buf))) != NULL)
+				uidstore_mark(fs->store, key);
+		}
+		fs->full = 1;
+	}
+	msgset_clear(&all);
+	return (rc);
+}
+
 /* Look each message up in the journal; returns how many to fetch. */
 static size_t
 session_classify(struct session *s, struct folder_state *fs,
@@ -626,9 +657,17 @@ session_classify(struct session *s, struct folder_state *fs,
 
 struct leftover {
 	struct session		*s;
-	const struct msgset	*ms;
+	struct uidlist		 scanned;	/* the scan's UIDs, sorted */
 	int			 rc;
 };
+
+static int
+session_uid_cmp(const void *a, const void *b)
+{
+	const uint32_t	*x = a, *y = b;
+
+	return (*x < *y ? -1 : *x > *y);
+}
 
 static int
 session_leftover(const char *uid, enum uid_state state, void *arg)
@@ -637,7 +676,6 @@ session_leftover(const char *uid, enum uid_state state, void *arg)
 	struct msg	 m;
 	const char	*errstr;
 	char		*cause = NULL;
-	size_t		 i;
 
 	if (state != UID_DELETE)
 		return (0);
@@ -645,10 +683,9 @@ session_leftover(const char *uid, enum uid_state state, void *arg)
 	m.uid = m.num = strtonum(uid, 1, UINT32_MAX, &errstr);
 	if (errstr != NULL)
 		return (0);
-	for (i = 0; i < lo->ms->n; i++) {
-		if (lo->ms->v[i].uid == m.uid)
-			return (0);	/* in the scan: handled there */
-	}
+	if (lo->scanned.n > 0 && bsearch(&m.uid, lo->scanned.v,
+	    lo->scanned.n, sizeof(*lo->scanned.v), session_uid_cmp) != NULL)
+		return (0);	/* in the scan: handled there */
 	if ((lo->rc = lo->s->driver->dispose(lo->s, &m, DISP_DELETE,
 	    &cause)) != 0) {
 		session_warn(lo->s, cause);
@@ -666,11 +703,17 @@ static int
 session_leftovers(struct session *s, struct folder_state *fs,
     const struct msgset *ms)
 {
-	struct leftover	lo = { s, ms, 0 };
+	struct leftover	lo = { s, { NULL, 0, 0 }, 0 };
+	size_t		i;
 
 	if (s->driver != &imap_driver || s->check)
 		return (0);
+	/* A lookup per journal line, so a large scan costs n log n. */
+	for (i = 0; i < ms->n; i++)
+		(void)uidlist_add(&lo.scanned, ms->v[i].uid, SIZE_MAX);
+	(void)uidlist_finish(&lo.scanned, SIZE_MAX);
 	uidstore_each(fs->store, session_leftover, &lo);
+	uidlist_clear(&lo.scanned);
 	return (lo.rc);
 }
 
@@ -1042,6 +1085,8 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		goto fail;
 	fresh = session_classify(s, fs, &ms);
 	st->found += fresh;
+	if ((rc = session_prune_listing(s, fs, &cause)) != 0)
+		goto fail;
 	if (ms.n > fresh)
 		log_info("%zu new message%s (%zu seen before) for %s at "
 		    "%s%s%s", fresh, fresh == 1 ? "" : "s", ms.n - fresh,

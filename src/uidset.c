@@ -3,58 +3,108 @@
  */
 
 #include <sys/types.h>
-#include <sys/tree.h>
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bounds.h"
+#include "log.h"
 #include "uidset.h"
 #include "xmalloc.h"
 
-struct uidnode {
-	RB_ENTRY(uidnode)	 entry;
-	enum uid_state		 state;
-	int			 marked;
-	const char		*uid;	/* the bytes after the node */
+/*
+ * The set is built for folders of any size without trusting the server:
+ * a sorted array of 8-byte entries whose UIDs live in one arena, plus a
+ * short sorted array of recent insertions merged in when it fills.
+ * Lookups are binary searches (no hashing a server could flood), memory
+ * is about 8 bytes plus the UID per entry, and a journal replayed in
+ * order appends at the end.  Order: shorter UIDs first, then bytewise,
+ * so IMAP's numeric UIDs sort as numbers.
+ */
+#define UIDSET_PENDING	4096	/* insertions held before a merge */
+
+struct uident {
+	uint32_t	off;		/* the UID's bytes in the arena */
+	uint16_t	len;
+	uint8_t		state;		/* enum uid_state; UID_NONE: removed */
+	uint8_t		marked;
 };
 
-RB_HEAD(uidtree, uidnode);
-
 struct uidset {
-	struct uidtree	tree;
-	size_t		n;
+	char		*arena;
+	size_t		 arena_len, arena_cap;
+	size_t		 arena_dead;	/* bytes of removed entries */
+	struct uident	*v;		/* sorted */
+	size_t		 n, cap;
+	struct uident	 pend[UIDSET_PENDING];	/* sorted, newer */
+	size_t		 npend;
+	size_t		 live;		/* entries not removed */
+	size_t		 removed;
 };
 
 static int
-uidnode_cmp(struct uidnode *a, struct uidnode *b)
+uident_cmp(const struct uidset *s, const struct uident *e, const char *uid,
+    size_t len)
 {
-	return (strcmp(a->uid, b->uid));
+	if (e->len != len)
+		return (e->len < len ? -1 : 1);
+	return (memcmp(s->arena + e->off, uid, len));
 }
 
-RB_PROTOTYPE(uidtree, uidnode, entry, uidnode_cmp)
-RB_GENERATE(uidtree, uidnode, entry, uidnode_cmp)
+/* Index of uid in a[0..n), or of where it would go (*found 0). */
+static size_t
+uidset_search(const struct uidset *s, const struct uident *a, size_t n,
+    const char *uid, size_t len, int *found)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	*found = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = uident_cmp(s, &a[mid], uid, len)) == 0) {
+			*found = 1;
+			return (mid);
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+static struct uident *
+uidset_find(const struct uidset *s, const char *uid)
+{
+	size_t	len = strlen(uid), i;
+	int	found;
+
+	if (len >= PM_UID_MAX)
+		return (NULL);
+	i = uidset_search(s, s->v, s->n, uid, len, &found);
+	if (found)
+		return ((struct uident *)&s->v[i]);
+	i = uidset_search(s, s->pend, s->npend, uid, len, &found);
+	if (found)
+		return ((struct uident *)&s->pend[i]);
+	return (NULL);
+}
 
 struct uidset *
 uidset_new(void)
 {
-	struct uidset	*s = xcalloc(1, sizeof(*s));
-
-	RB_INIT(&s->tree);
-	return (s);
+	return (xcalloc(1, sizeof(struct uidset)));
 }
 
 void
 uidset_clear(struct uidset *s)
 {
-	struct uidnode	*n, *next;
-
-	RB_FOREACH_SAFE(n, uidtree, &s->tree, next) {
-		RB_REMOVE(uidtree, &s->tree, n);
-		free(n);
-	}
-	s->n = 0;
+	free(s->arena);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }
 
 void
@@ -66,65 +116,155 @@ uidset_free(struct uidset *s)
 	free(s);
 }
 
-static struct uidnode *
-uidset_find(const struct uidset *s, const char *uid)
+/* Merge the pending entries in, dropping removed ones and dead bytes. */
+static void
+uidset_merge(struct uidset *s)
 {
-	struct uidnode	key;
+	struct uident	*out, *a = s->v, *b = s->pend;
+	size_t		 i = 0, j = 0, k = 0, need = s->live;
+	char		*arena = NULL;
+	size_t		 alen = 0;
+	int		 repack = s->arena_dead > s->arena_len / 2;
 
-	key.uid = uid;
-	return (RB_FIND(uidtree, (struct uidtree *)&s->tree, &key));
+	out = xreallocarray(NULL, need > 0 ? need : 1, sizeof(*out));
+	if (repack)
+		arena = xmalloc(s->arena_len - s->arena_dead + 1);
+	while (i < s->n || j < s->npend) {
+		const struct uident *e;
+
+		if (j == s->npend || (i < s->n && uident_cmp(s, &a[i],
+		    s->arena + b[j].off, b[j].len) < 0))
+			e = &a[i++];
+		else
+			e = &b[j++];
+		if (e->state == UID_NONE)
+			continue;
+		out[k] = *e;
+		if (repack) {
+			memcpy(arena + alen, s->arena + e->off, e->len);
+			out[k].off = alen;
+			alen += e->len;
+		}
+		k++;
+	}
+	free(s->v);
+	s->v = out;
+	s->n = s->cap = k;
+	s->npend = 0;
+	s->removed = 0;
+	if (repack) {
+		free(s->arena);
+		s->arena = arena;
+		s->arena_len = s->arena_cap = alen;
+		s->arena_dead = 0;
+	}
+}
+
+static uint32_t
+uidset_store(struct uidset *s, const char *uid, size_t len)
+{
+	uint32_t	off;
+
+	if (s->arena_len + len > UINT32_MAX)
+		fatalx("uidset: more UID bytes than one set holds");
+	if (s->arena_len + len > s->arena_cap) {
+		s->arena_cap = s->arena_cap < 4096 ? 4096 : s->arena_cap * 2;
+		if (s->arena_cap < s->arena_len + len)
+			s->arena_cap = s->arena_len + len;
+		s->arena = xreallocarray(s->arena, s->arena_cap, 1);
+	}
+	memcpy(s->arena + s->arena_len, uid, len);
+	off = s->arena_len;
+	s->arena_len += len;
+	return (off);
 }
 
 enum uid_state
 uidset_get(const struct uidset *s, const char *uid)
 {
-	struct uidnode	*n = uidset_find(s, uid);
+	struct uident	*e = uidset_find(s, uid);
 
-	return (n != NULL ? n->state : UID_NONE);
+	return (e != NULL ? e->state : UID_NONE);
 }
 
 void
 uidset_put(struct uidset *s, const char *uid, enum uid_state state)
 {
-	struct uidnode	*n = uidset_find(s, uid);
-	size_t		 len;
+	struct uident	*e = uidset_find(s, uid), ne;
+	size_t		 len, i;
+	int		 found;
 
-	if (n != NULL) {
-		if (state != UID_NONE) {
-			n->state = state;
-			return;
+	if (e != NULL) {
+		if (e->state == UID_NONE && state != UID_NONE) {
+			s->live++;
+			s->removed--;
+		} else if (e->state != UID_NONE && state == UID_NONE) {
+			s->live--;
+			s->removed++;
+			s->arena_dead += e->len;
+			e->marked = 0;
 		}
-		RB_REMOVE(uidtree, &s->tree, n);
-		free(n);
-		s->n--;
+		if (e->state == UID_NONE && state != UID_NONE)
+			s->arena_dead -= e->len;
+		e->state = state;
+		/* Mostly removed entries: drop them. */
+		if (s->removed > 1024 && s->removed > s->live)
+			uidset_merge(s);
 		return;
 	}
 	if (state == UID_NONE || !uid_valid(uid))
 		return;
 	len = strlen(uid);
-	n = xcalloc(1, sizeof(*n) + len + 1);
-	memcpy(n + 1, uid, len + 1);
-	n->uid = (const char *)(n + 1);
-	n->state = state;
-	RB_INSERT(uidtree, &s->tree, n);
-	s->n++;
+	ne.off = uidset_store(s, uid, len);
+	ne.len = len;
+	ne.state = state;
+	ne.marked = 0;
+	s->live++;
+	/* In order (a journal replayed, UIDs that only grow): append. */
+	if (s->npend == 0 && (s->n == 0 ||
+	    uident_cmp(s, &s->v[s->n - 1], uid, len) < 0)) {
+		if (s->n == s->cap) {
+			s->cap = s->cap < 1024 ? 1024 : s->cap * 2;
+			s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+		}
+		s->v[s->n++] = ne;
+		return;
+	}
+	i = uidset_search(s, s->pend, s->npend, uid, len, &found);
+	memmove(&s->pend[i + 1], &s->pend[i],
+	    (s->npend - i) * sizeof(*s->pend));
+	s->pend[i] = ne;
+	if (++s->npend == UIDSET_PENDING)
+		uidset_merge(s);
 }
 
 size_t
 uidset_count(const struct uidset *s)
 {
-	return (s->n);
+	return (s->live);
 }
 
+/* The entries in order: the sorted array and the pending one, merged. */
 int
 uidset_each(const struct uidset *s,
     int (*fn)(const char *, enum uid_state, void *), void *arg)
 {
-	struct uidnode	*n;
-	int		 rc;
+	const struct uident	*e;
+	char			 uid[PM_UID_MAX];
+	size_t			 i = 0, j = 0;
+	int			 rc;
 
-	RB_FOREACH(n, uidtree, (struct uidtree *)&s->tree) {
-		if ((rc = fn(n->uid, n->state, arg)) != 0)
+	while (i < s->n || j < s->npend) {
+		if (j == s->npend || (i < s->n && uident_cmp(s, &s->v[i],
+		    s->arena + s->pend[j].off, s->pend[j].len) < 0))
+			e = &s->v[i++];
+		else
+			e = &s->pend[j++];
+		if (e->state == UID_NONE)
+			continue;
+		memcpy(uid, s->arena + e->off, e->len);
+		uid[e->len] = '\0';
+		if ((rc = fn(uid, e->state, arg)) != 0)
 			return (rc);
 	}
 	return (0);
@@ -133,27 +273,29 @@ uidset_each(const struct uidset *s,
 void
 uidset_mark(struct uidset *s, const char *uid)
 {
-	struct uidnode	*n = uidset_find(s, uid);
+	struct uident	*e = uidset_find(s, uid);
 
-	if (n != NULL)
-		n->marked = 1;
+	if (e != NULL && e->state != UID_NONE)
+		e->marked = 1;
 }
 
 int
 uidset_marked(const struct uidset *s, const char *uid)
 {
-	struct uidnode	*n = uidset_find(s, uid);
+	struct uident	*e = uidset_find(s, uid);
 
-	return (n != NULL && n->marked);
+	return (e != NULL && e->state != UID_NONE && e->marked);
 }
 
 void
 uidset_unmark(struct uidset *s)
 {
-	struct uidnode	*n;
+	size_t	i;
 
-	RB_FOREACH(n, uidtree, &s->tree)
-		n->marked = 0;
+	for (i = 0; i < s->n; i++)
+		s->v[i].marked = 0;
+	for (i = 0; i < s->npend; i++)
+		s->pend[i].marked = 0;
 }
 
 int

@@ -219,6 +219,12 @@ uidstore_close(struct uidstore *st)
 	free(st);
 }
 
+size_t
+uidstore_count(const struct uidstore *st)
+{
+	return (uidset_count(st->j.set));
+}
+
 const char *
 uidstore_path(const struct uidstore *st)
 {

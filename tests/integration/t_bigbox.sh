@@ -53,4 +53,16 @@ is "$?" 1 "5000 kept: a second poll has no mail (exit 1)"
 is "$(find "$T/md/new" -type f | wc -l)" 5000 "5000 kept: nothing twice"
 is "$(server_count)" 5000 "5000 kept: all still on the server"
 
+# 4,500 of them leave the server: the journal forgets them, though the
+# poll's own search (unseen mail) never lists them.
+dadm expunge -u "$MAIL_USER" mailbox INBOX uid 1:4500 ||
+    bail "doveadm expunge failed"
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "4500 expunged elsewhere: the next poll has no mail (exit 1)"
+is "$(cat "$STATEDIR"/*.uids | grep -c '^K ')" 500 \
+    "and the journal holds the 500 UIDs the server still has"
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "a poll after that: still no mail, nothing fetched twice"
+is "$(find "$T/md/new" -type f | wc -l)" 5000 "5000 kept: still 5000 in the Maildir"
+
 done_testing

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "tap.h"
 #include "uidset.h"
 
@@ -114,6 +115,102 @@ power_cut(void)
 	    "lines count, never a UID that was not recorded", len + 1);
 }
 
+/*
+ * The set against a plain model under many random puts, removals,
+ * re-adds and marks: enough operations to merge the pending entries
+ * and repack the arena many times.  Returns the number of mismatches.
+ */
+#define MODEL_UIDS	20000
+static char	model_state[MODEL_UIDS];
+static char	model_mark[MODEL_UIDS];
+
+static void
+model_uid(char *buf, size_t size, unsigned i)
+{
+	/* Numbers as IMAP has them, and POP3-like strings. */
+	if (i % 3 == 0)
+		snprintf(buf, size, "%u", i);
+	else
+		snprintf(buf, size, "uidl-%08x-%u", i * 2654435761u, i);
+}
+
+struct walk {
+	unsigned	 seen;
+	int		 bad;
+	char		 prev[PM_UID_MAX];
+};
+
+static int
+walk_one(const char *uid, enum uid_state st, void *arg)
+{
+	struct walk	*w = arg;
+	size_t		 a = strlen(w->prev), b = strlen(uid);
+
+	if (w->seen > 0 && (a > b || (a == b && strcmp(w->prev, uid) >= 0)))
+		w->bad++;	/* not in order: shorter first, then bytes */
+	if (st == UID_NONE)
+		w->bad++;
+	strlcpy(w->prev, uid, sizeof(w->prev));
+	w->seen++;
+	return (0);
+}
+
+static int
+random_model(unsigned rounds)
+{
+	struct uidset	*s = uidset_new();
+	static const enum uid_state states[] = { UID_NONE, UID_KEPT,
+	    UID_DELETE, UID_BOUNCE };
+	struct walk	 w;
+	char		 uid[64];
+	unsigned	 r, i, n;
+	int		 bad = 0;
+
+	srandom(19);
+	memset(model_state, 0, sizeof(model_state));
+	for (r = 0; r < rounds; r++) {
+		i = random() % MODEL_UIDS;
+		model_uid(uid, sizeof(uid), i);
+		switch (random() % 8) {
+		case 0:		/* mostly removals for a while */
+		case 1:
+			uidset_put(s, uid, UID_NONE);
+			model_state[i] = UID_NONE;
+			break;
+		case 2:
+			uidset_mark(s, uid);
+			if (model_state[i] != UID_NONE)
+				model_mark[i] = 1;
+			break;
+		default:
+			uidset_put(s, uid, states[1 + random() % 3]);
+			model_state[i] = uidset_get(s, uid);
+			break;
+		}
+		if (model_state[i] == UID_NONE)
+			model_mark[i] = 0;
+		if (r % 50000 == 0) {
+			uidset_unmark(s);
+			memset(model_mark, 0, sizeof(model_mark));
+		}
+	}
+	for (i = n = 0; i < MODEL_UIDS; i++) {
+		model_uid(uid, sizeof(uid), i);
+		if (uidset_get(s, uid) != (enum uid_state)model_state[i] ||
+		    uidset_marked(s, uid) != model_mark[i])
+			bad++;
+		n += model_state[i] != UID_NONE;
+	}
+	if (uidset_count(s) != n)
+		bad++;
+	memset(&w, 0, sizeof(w));
+	uidset_each(s, walk_one, &w);
+	if (w.seen != n || w.bad != 0)
+		bad++;
+	uidset_free(s);
+	return (bad);
+}
+
 int
 main(void)
 {
@@ -123,7 +220,7 @@ main(void)
 	const char		*b;
 	int			 rc;
 
-	plan(28);
+	plan(31);
 
 	b = UIDSET_HEADER "K a\nD b\nK c\n- c\n";
 	j = replay(b, strlen(b), &rc);
@@ -186,6 +283,20 @@ main(void)
 	ok(!uidset_marked(s, "m1") && uidset_marked(s, "m2") &&
 	    !uidset_marked(s, "m3"), "marks say what the server still lists");
 	uidset_unmark(s);
+	ok(!uidset_marked(s, "m2"), "unmark clears them");
+	uidset_free(s);
+
+	is_int(random_model(400000), 0, "400,000 random operations on "
+	    "20,000 UIDs: the set agrees with a plain model");
+	s = uidset_new();
+	for (rc = 100000; rc >= 1; rc--) {
+		snprintf(line, sizeof(line), "%d", rc);
+		uidset_put(s, line, UID_KEPT);
+	}
+	ok(uidset_count(s) == 100000 && uidset_get(s, "1") == UID_KEPT &&
+	    uidset_get(s, "100000") == UID_KEPT &&
+	    uidset_get(s, "100001") == UID_NONE,
+	    "100,000 UIDs added backwards are all there");
 	uidset_free(s);
 
 	strlcpy(line, "jdoe@pop.example.org 00000a1b4f0c2d9e", sizeof(line));
