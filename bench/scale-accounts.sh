@@ -149,7 +149,9 @@ left_on_server() {
 	find "$T/home" -path '*/Maildir/new/*' -type f -o \
 	    -path '*/Maildir/cur/*' -type f | wc -l
 }
-state_bytes() { du -sb "$STATEDIR" | cut -f1; }
+state_bytes() {	# the files' bytes, not the directory's own blocks
+	find "$STATEDIR" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'
+}
 state_files() { find "$STATEDIR" -type f | wc -l; }
 state_max() {
 	find "$STATEDIR" -type f -printf '%s\n' | sort -n | tail -1
@@ -310,9 +312,10 @@ drc=$?
 # --- conclusions ----------------------------------------------------------------
 echo "# columns: wall s from SIGUSR1 until the last worker ended and the"
 echo "#   parent had no child; VmRSS/VmHWM of the daemon parent after the round;"
-echo "#   state B: bytes in $STATEDIR (journals, locks, pidfile), files, the"
-echo "#   largest file; others s: when the last of the $ACCOUNTS other accounts'"
-echo "#   workers ended; hang s: when the hanging account's poll started and ended"
+echo "#   state B: bytes in the files of the state directory (journals, their"
+echo "#   locks, the pidfile), files, the largest file; others s: when the last"
+echo "#   of the $ACCOUNTS other accounts' workers ended; hang s: when the hanging"
+echo "#   account's poll started and ended (all in seconds since SIGUSR1)"
 awk 'NR >= 3 { if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
     END { printf "# parent VmRSS over rounds 2..%d: %d to %d kB (spread %d kB); %s\n",
 	NR - 1, min, max, max - min,
