@@ -32,6 +32,11 @@ struct msgset {
 	size_t			 string_bytes;	/* how many of them */
 };
 
+/*
+ * Room for n messages in all, when the server said how many there are:
+ * a large folder then costs what it holds, not up to twice that.
+ */
+void	msgset_reserve(struct msgset *, size_t n);
 /* Append a copy of *m (its uidl pointer as it is). */
 void	msgset_add(struct msgset *, const struct msg *);
 /*

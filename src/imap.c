@@ -601,6 +601,7 @@ imap_search(struct session *s, const char *criteria, struct msgset *ms,
 	}
 	memset(&m, 0, sizeof(m));
 	m.size = -1;
+	msgset_reserve(ms, ms->n + l.n);
 	for (i = 0; i < l.n; i++) {
 		m.uid = m.num = l.v[i];
 		msgset_add(ms, &m);

@@ -20,6 +20,15 @@ struct msgset_block {
 };
 
 void
+msgset_reserve(struct msgset *ms, size_t n)
+{
+	if (n <= ms->cap)
+		return;
+	ms->cap = n;
+	ms->v = xreallocarray(ms->v, ms->cap, sizeof(*ms->v));
+}
+
+void
 msgset_add(struct msgset *ms, const struct msg *m)
 {
 	if (ms->n == ms->cap) {

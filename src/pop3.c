@@ -505,7 +505,9 @@ pop3_uidl_dups(struct session *s, struct msgset *ms)
 		if (ms->v[i].uidl != NULL)
 			v[n++] = &ms->v[i];
 	}
-	qsort(v, n, sizeof(*v), pop3_uidl_cmp);
+	/* In place (libbsd): a whole mailbox of pointers is enough. */
+	if (heapsort(v, n, sizeof(*v), pop3_uidl_cmp) != 0)
+		fatal("heapsort");
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(v[i]->uidl, v[j]->uidl) == 0;
 		    j++)
@@ -542,6 +544,7 @@ pop3_scan(struct session *s, struct msgset *ms, char **cause)
 		    conn_label(s->conn), errstr, text);
 		return (PM_PROTOCOL);
 	}
+	msgset_reserve(ms, lc.stat);
 	conn_printf(s->conn, "LIST\r\n");
 	if ((rc = pop3_send(s, cause)) != 0 ||
 	    (rc = pop3_expect_ok(s, "LIST", PM_ERROR, cause)) != 0 ||
