@@ -39,7 +39,10 @@ int	run_ready(struct account *);
  * code but 0 and 1), else 0 if any delivered, else 1.
  */
 int	run_round(struct run *, struct account **v, size_t n, int *results);
-/* A worker of its own for an "idle" account (checked by run_ready). */
-int	run_idle_spawn(struct run *, struct account *, long tag);
+/*
+ * A worker of its own for one account (checked by run_ready): an "idle"
+ * one without a deadline, or one poll.  0, or -1 if fork failed.
+ */
+int	run_spawn(struct run *, struct account *, long tag, int idle);
 
 #endif

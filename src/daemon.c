@@ -37,6 +37,7 @@ struct due {
 	time_t	 next;		/* due then */
 	int	 fails;		/* failed polls in a row */
 	int	 idle_running;
+	int	 running;	/* a poll of it is under way */
 };
 
 struct daemon {
@@ -146,74 +147,101 @@ daemon_idlers(struct daemon *d)
 		}
 		/* The work item lives as long as the worker needs it:
 		 * the child has its own copy of this memory. */
-		if (run_idle_spawn(r, a, (long)(u - d->due)) == 0)
+		if (run_spawn(r, a, (long)(u - d->due), 1) == 0)
 			u->idle_running = 1;
 	}
 }
 
-/* Idle workers that ended: due again after the usual wait or backoff. */
+/* Workers that ended: their accounts are due again after the wait. */
 static void
-daemon_idle_ended(struct daemon *d)
+daemon_ended(struct daemon *d, int idle)
 {
 	struct account	*a;
+	struct due	*u;
 	char		 key[512];
 	long		 tag;
 	size_t		 i;
 	int		 result;
 
-	while (sched_collect(&d->r->sched, 1, &tag, &result)) {
+	while (sched_collect(&d->r->sched, idle, &tag, &result)) {
 		if (tag < 0 || (size_t)tag >= d->ndue)
 			continue;
-		d->due[tag].idle_running = 0;
+		u = &d->due[tag];
+		if (idle)
+			u->idle_running = 0;
+		else
+			u->running = 0;
 		for (i = 0; i < d->r->polls.n; i++) {
 			a = d->r->polls.v[i];
 			snprintf(key, sizeof(key), "%s@%s", a->user, a->name);
-			if (strcmp(key, d->due[tag].key) == 0)
+			if (strcmp(key, u->key) == 0)
 				due_after(d, a, result);
 		}
 	}
 }
 
-/* Poll every account that is due. */
 static void
-daemon_cycle(struct daemon *d)
+daemon_idle_ended(struct daemon *d)
 {
-	struct run	 *r = d->r;
-	struct account	**v;
-	time_t		  now = time(NULL);
-	size_t		  i, n = 0;
-	int		 *results;
-
-	v = xcalloc(r->polls.n, sizeof(*v));
-	for (i = 0; i < r->polls.n; i++) {
-		if (r->polls.v[i]->idle != 1 &&
-		    due_find(d, r->polls.v[i])->next <= now)
-			v[n++] = r->polls.v[i];
-	}
-	if (n > 0) {
-		results = xcalloc(n, sizeof(*results));
-		(void)run_round(r, v, n, results);
-		for (i = 0; i < n; i++) {
-			if (results[i] != PM_UNDEFINED)
-				due_after(d, v[i], results[i]);
-		}
-		free(results);
-	}
-	free(v);
+	daemon_ended(d, 1);
 }
 
-/* Seconds until the next account is due (0: now). */
+/*
+ * Start a poll of each account that is due, as long as a job slot is
+ * free.  No round: an account is polled again its interval after its own
+ * last poll ended, so a server that hangs holds up its own account, not
+ * the others.
+ */
+static void
+daemon_start_due(struct daemon *d)
+{
+	struct run	*r = d->r;
+	struct account	*a;
+	struct due	*u;
+	time_t		 now = time(NULL);
+	size_t		 i;
+	int		 result;
+
+	r->popts.progress = 0;	/* polls run side by side */
+	for (i = 0; i < r->polls.n && !r->sched.stop; i++) {
+		a = r->polls.v[i];
+		if (a->idle == 1)
+			continue;
+		u = due_find(d, a);
+		if (u->running || u->next > now)
+			continue;
+		if (sched_running(&r->sched, 0) >= (size_t)r->sched.jobs)
+			break;
+		if ((result = run_ready(a)) != 0) {
+			due_after(d, a, result);
+			continue;
+		}
+		if (run_spawn(r, a, (long)(u - d->due), 0) == 0)
+			u->running = 1;
+		else
+			due_after(d, a, PM_IOERR);	/* fork failed */
+	}
+}
+
+/*
+ * Seconds until the next account is due (0: now).  One that is due but
+ * waits for a job slot waits for a worker to end, which wakes us anyway.
+ */
 static long
 daemon_sleep_for(struct daemon *d)
 {
-	time_t	now = time(NULL), first = 0;
-	size_t	i;
-	int	any = 0;
-	struct due *u;
+	const struct account	*a;
+	time_t			 now = time(NULL), first = 0;
+	size_t			 i;
+	int			 any = 0, full;
+	struct due		*u;
 
+	full = sched_running(&d->r->sched, 0) >= (size_t)d->r->sched.jobs;
 	for (i = 0; i < d->r->polls.n; i++) {
-		u = due_find(d, d->r->polls.v[i]);
-		if (d->r->polls.v[i]->idle == 1 && u->idle_running)
+		a = d->r->polls.v[i];
+		u = due_find(d, a);
+		if ((a->idle == 1 && u->idle_running) || u->running ||
+		    (a->idle != 1 && full))
 			continue;
 		if (!any || u->next < first)
 			first = u->next;
@@ -310,15 +338,13 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
 	while (!r->sched.stop) {
 		daemon_idlers(&d);
-		daemon_cycle(&d);
-		daemon_idle_ended(&d);
-		while (!r->sched.stop && !r->sched.wake && !r->sched.reload &&
-		    (sleep_s = daemon_sleep_for(&d)) > 0) {
+		daemon_start_due(&d);
+		if (!r->sched.stop && !r->sched.wake && !r->sched.reload &&
+		    (sleep_s = daemon_sleep_for(&d)) > 0)
 			sched_wait(&r->sched, sleep_s > INT_MAX / 1000 ?
 			    -1 : (int)(sleep_s * 1000));
-			daemon_idle_ended(&d);
-			daemon_idlers(&d);
-		}
+		daemon_ended(&d, 0);
+		daemon_ended(&d, 1);
 		if (r->sched.reload) {
 			r->sched.reload = 0;
 			daemon_reload(&d);

@@ -159,7 +159,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 }
 
 int
-run_idle_spawn(struct run *r, struct account *a, long tag)
+run_spawn(struct run *r, struct account *a, long tag, int idle)
 {
 	struct work	 w = { a, &r->popts };
 	char		*key;
@@ -167,7 +167,7 @@ run_idle_spawn(struct run *r, struct account *a, long tag)
 
 	/* The worker gets its own copy of w with the rest of memory. */
 	xasprintf(&key, "%s@%s", a->user, a->name);
-	rc = sched_spawn(&r->sched, tag, key, 1, 1, run_worker, &w);
+	rc = sched_spawn(&r->sched, tag, key, idle, idle, run_worker, &w);
 	free(key);
 	return (rc);
 }

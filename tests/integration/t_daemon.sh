@@ -287,6 +287,48 @@ ok $? "on a terminal: a progress line for a poll longer than a second"
 ! grep -q -e $'\r' -e 'MB/s' "$T/notty.out" && grep -q '1500 delivered' "$T/notty.out"
 ok $? "not on a terminal: no progress line"
 
+# --- a server that hangs holds up its own account only ---------------------
+# The hanging server accepts and never speaks; its account's timeout is
+# 30 s.  Meanwhile the other account, polled every second, must be polled
+# again and again: no poll waits for a slow poll of another account.
+P_HANG=$((PORT_BASE + 8))
+python3 - "$P_HANG" >"$T/hang.out" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+print("ready", flush=True)
+held = []
+while True:
+    held.append(s.accept()[0])
+PY
+PIDS="$PIDS $!"
+wait_ready "$T/hang.out" || bail "the hanging server did not start"
+empty_mailbox
+rc=$(rcfile hang "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    maildir \"$T/mdh\"
+poll hangserver via 127.0.0.1 proto pop3 port $P_HANG timeout 30
+    user hang password x ssl sslcertfile \"$T/ca.crt\" maildir \"$T/mdx\"")
+"$PULLMAIL" -v -N -d 1 --jobs 2 -f "$rc" >"$T/h.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+healthy() { grep -c "$MAIL_USER@localhost: worker [0-9]* ended" "$T/h.log"; }
+for _ in $(seq 1 500); do
+	[ "$(healthy)" -ge 4 ] && break
+	grep -q 'hangserver.*within 30 seconds' "$T/h.log" && break
+	sleep 0.05
+done
+n=$(healthy)
+! grep -q 'hangserver.*within 30 seconds' "$T/h.log"
+ok $? "while a server hangs, the other account is polled again and again ($n polls before the hanging one's timeout)"
+[ "$n" -ge 4 ]
+ok $? "four polls of it, every second, where a round would have held it for 30 s"
+kill -TERM "$DPID"
+wait "$DPID"
+is "$?" 0 "SIGTERM stops the daemon with the hanging poll in progress"
+
 # --- memory over 500 polls ----------------------------------------------------------
 empty_mailbox
 rc=$(rcfile rss "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mdr")")
