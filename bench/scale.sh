@@ -99,7 +99,7 @@ for n in $COUNTS; do
 		check "$proto $n: second poll exit" "$st" 1
 		check "$proto $n: delivered after the second poll" \
 		    "$(find "$T/md/new" -type f | wc -l)" "$n"
-		second="$wall $rss"
+		second="$wall $cpu $rss"
 		jfull=$(journal_bytes)
 		# 90% leave the server; the next poll forgets them.
 		dadm expunge -u "$MAIL_USER" mailbox INBOX \
@@ -130,11 +130,11 @@ if [ -n "$FETCHMAIL_AT" ]; then
 fi
 
 echo
-echo "| protocol | messages | first poll wall | CPU | peak RSS | second poll wall | its peak RSS | journal | after 90% expunged |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| protocol | messages | first poll wall | CPU | peak RSS | second poll wall | CPU | peak RSS | journal | after 90% expunged |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 awk '$1 == "imap" || $1 == "pop3" {
-	printf "| %s | %d | %.2f s | %.2f s | %.1f MB | %.2f s | %.1f MB | %d kB | %d kB |\n",
-	    $1, $2, $3, $4, $5 / 1024, $6, $7 / 1024, $8 / 1024, $9 / 1024 }' "$ROWS"
+	printf "| %s | %d | %.2f s | %.2f s | %.1f MB | %.2f s | %.2f s | %.1f MB | %d kB | %d kB |\n",
+	    $1, $2, $3, $4, $5 / 1024, $6, $7, $8 / 1024, $9 / 1024, $10 / 1024 }' "$ROWS"
 if [ -n "$FETCHMAIL_AT" ]; then
 	echo
 	echo "| $FETCHMAIL_AT messages through bench/mda-count | fetchmail | pullmail | pullmail / fetchmail |"

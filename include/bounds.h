@@ -31,6 +31,8 @@
 #define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */
 #define PM_RC_SIZE_MAX		(4 * 1024 * 1024)	/* a whole rcfile */
 #define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */
+/* A server silent this long may want TLS first: a side connection asks. */
+#define PM_GREETING_QUIET_MS	3000
 /* Bytes from a server that renew its timeout without a new command. */
 #define PM_PROGRESS_BYTES	(64 * 1024)
 #define PM_SMTP_TIMEOUT_MIN	300	/* RFC 5321 4.5.3.2 minimum waits */

@@ -47,6 +47,11 @@ int		 conn_readline(struct conn *, char **line_r, size_t *len_r,
 int		 conn_peek(struct conn *, const char **p_r, size_t *avail_r,
 		    char **cause);
 void		 conn_consume(struct conn *, size_t);
+/*
+ * Has the peer sent anything within ms milliseconds (or before)?  1 yes,
+ * 0 not yet.  Reads nothing; the wait counts against the budget.
+ */
+int		 conn_wait_readable(struct conn *, int ms);
 
 void		 conn_write(struct conn *, const void *, size_t);
 void		 conn_printf(struct conn *, const char *, ...)

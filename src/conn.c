@@ -438,6 +438,34 @@ conn_peek(struct conn *c, const char **p_r, size_t *avail_r, char **cause)
 	return (0);
 }
 
+int
+conn_wait_readable(struct conn *c, int ms)
+{
+	struct pollfd	pfd;
+	long long	start = conn_now_ms(), left;
+	int		n = 0;
+
+	if (c->roff < c->rlen || (c->tls != NULL && tls_pending(c->tls)))
+		return (1);
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		left = start + ms - conn_now_ms();
+		if (left <= 0 || (c->stoppable && conn_stop != NULL &&
+		    *conn_stop))
+			break;
+		/* In slices, so that a stop signal is seen. */
+		n = poll(&pfd, 1, left > CONN_POLL_SLICE_MS ?
+		    CONN_POLL_SLICE_MS : (int)left);
+		if (n == 1)
+			break;
+		if (n == -1 && errno != EINTR)
+			break;
+	}
+	c->waited += conn_now_ms() - start;
+	return (n == 1);
+}
+
 void
 conn_consume(struct conn *c, size_t n)
 {

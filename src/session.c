@@ -26,6 +26,7 @@
 #include "mimedecode.h"
 #include "multidrop.h"
 #include "net.h"
+#include "portcheck.h"
 #include "rewrite.h"
 #include "session.h"
 #include "sink.h"
@@ -110,6 +111,27 @@ session_fail(struct session *s, int result)
 	return (-1);
 }
 
+/*
+ * A POP3 or IMAP server greets at once.  One that stays silent for a few
+ * seconds may be an implicit-TLS port waiting for our handshake: a side
+ * connection finds out, instead of waiting out the whole timeout.
+ */
+static int
+session_tls_port(struct session *s, int port)
+{
+	const struct account	*a = s->account;
+	int			 quiet = PM_GREETING_QUIET_MS;
+
+	if (quiet > a->timeout * 500)
+		quiet = a->timeout * 500;
+	if (conn_wait_readable(s->conn, quiet))
+		return (0);
+	log_debug("%s: no greeting after %d ms: does port %d want TLS?",
+	    conn_label(s->conn), quiet, port);
+	return (port_speaks_tls(account_host(a), port, account_host(a),
+	    quiet / 1000 + 1));
+}
+
 int
 session_connect(struct session *s, int port, char **cause)
 {
@@ -122,6 +144,13 @@ session_connect(struct session *s, int port, char **cause)
 		return (dns ? PM_DNS : PM_SOCKET);
 	if (a->tls.mode == TLS_MODE_IMPLICIT)
 		return (session_starttls(s, cause));
+	if (session_tls_port(s, port)) {
+		xasprintf(cause, "%s: port %d says nothing and waits for a TLS "
+		    "handshake first (implicit TLS, as on ports 993 and 995): "
+		    "add \"ssl\" to the poll", conn_label(s->conn), port);
+		conn_close(&s->conn);
+		return (PM_SOCKET);
+	}
 	if (a->tls.mode == TLS_MODE_PLAIN)
 		log_warnx("%s@%s: WARNING: plain text session (sslproto ''): "
 		    "mail can be read and changed on the way", a->user,

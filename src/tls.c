@@ -42,6 +42,9 @@ struct tls {
 	const char	*alpn;		/* offered ALPN id, or NULL */
 	char		*keyfile;	/* for the passphrase prompt */
 	char		 summary[128];
+	/* The first bytes the server sent, to tell plain text from TLS. */
+	unsigned char	 first[16];
+	size_t		 nfirst;
 };
 
 /* The server certificate's fingerprints, in the three pin forms. */
@@ -367,6 +370,28 @@ tls_check_alpn(struct tls *t, char **cause)
 	return (-1);
 }
 
+/* A read callback on the socket: keep the first bytes the server sends. */
+static long
+tls_first_bytes(BIO *b, int oper, const char *argp, size_t len, int argi,
+    long argl, int ret, size_t *processed)
+{
+	struct tls	*t = (struct tls *)BIO_get_callback_arg(b);
+	size_t		 n;
+
+	(void)len;
+	(void)argi;
+	(void)argl;
+	if (oper == (BIO_CB_READ | BIO_CB_RETURN) && ret > 0 &&
+	    processed != NULL && t->nfirst < sizeof(t->first)) {
+		n = *processed;
+		if (n > sizeof(t->first) - t->nfirst)
+			n = sizeof(t->first) - t->nfirst;
+		memcpy(t->first + t->nfirst, argp, n);
+		t->nfirst += n;
+	}
+	return (ret);
+}
+
 struct tls *
 tls_client(int fd, const struct tls_policy *p, char **cause)
 {
@@ -470,6 +495,8 @@ tls_client(int fd, const struct tls_policy *p, char **cause)
 		tls_error(cause, "SSL_set_fd");
 		goto fail;
 	}
+	BIO_set_callback_arg(SSL_get_rbio(t->ssl), (char *)t);
+	BIO_set_callback_ex(SSL_get_rbio(t->ssl), tls_first_bytes);
 	SSL_set_connect_state(t->ssl);
 	return (t);
 
@@ -507,12 +534,40 @@ tls_verify_hint(long vr)
 	}
 }
 
+/*
+ * Not TLS at all: a greeting in plain text where a ServerHello belongs.
+ * The hint names the fix: this port wants STARTTLS (or nothing).
+ */
+static int
+tls_plain_greeting(const struct tls *t, char *buf, size_t size)
+{
+	static const char *const greetings[] = { "+OK", "-ERR", "* OK",
+	    "* PREAUTH", "* BYE", "220", "421" };
+	size_t	i, n;
+
+	for (i = 0; i < sizeof(greetings) / sizeof(greetings[0]); i++) {
+		n = strlen(greetings[i]);
+		if (t->nfirst >= n && memcmp(t->first, greetings[i], n) == 0)
+			break;
+	}
+	if (i == sizeof(greetings) / sizeof(greetings[0]))
+		return (0);
+	for (i = 0; i < t->nfirst && i + 1 < size; i++) {
+		if (t->first[i] == '\r' || t->first[i] == '\n')
+			break;
+		buf[i] = t->first[i] >= 0x20 && t->first[i] < 0x7f ?
+		    t->first[i] : '?';
+	}
+	buf[i] = '\0';
+	return (1);
+}
+
 /* Say why the handshake failed in terms of the certificate if we can. */
 static void
 tls_handshake_error(struct tls *t, char **cause)
 {
 	long	 vr;
-	char	*ssl_cause = NULL;
+	char	*ssl_cause = NULL, greeting[sizeof(t->first) + 1];
 	int	 alpn;
 
 	vr = SSL_get_verify_result(t->ssl);
@@ -527,6 +582,15 @@ tls_handshake_error(struct tls *t, char **cause)
 			xasprintf(cause, "server certificate verification "
 			    "failed: %s%s", X509_verify_cert_error_string(vr),
 			    tls_verify_hint(vr));
+		return;
+	}
+	if (tls_plain_greeting(t, greeting, sizeof(greeting))) {
+		ERR_clear_error();
+		xasprintf(cause, "TLS handshake: the server answered in plain "
+		    "text (\"%s...\"), so this port does not start with TLS: "
+		    "remove \"ssl\" from the poll (pullmail then uses "
+		    "STARTTLS), or give the port for TLS (POP3S 995, IMAPS 993)",
+		    greeting);
 		return;
 	}
 	/* OpenSSL itself refuses an ALPN protocol it did not offer. */

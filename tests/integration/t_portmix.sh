@@ -1,0 +1,93 @@
+#!/bin/bash
+# t_portmix.sh -- the port and the TLS mode do not match.  "ssl" against
+# a plain POP3 or IMAP port: the server's plain greeting arrives where a
+# ServerHello belongs, and the error says to remove "ssl".  No "ssl"
+# against an implicit-TLS port: the server says nothing; after a few
+# seconds a side connection finds it speaks TLS, and the error says to
+# add "ssl", long before the 60-second timeout.  A plain server that is
+# merely slow to greet is not taken for TLS.
+
+. "$top_srcdir/tests/integration/lib.sh"
+
+setup_certs
+start_dovecot
+
+now() { date +%s; }
+# mix NAME PROTO PORT SSL: one poll; sets st, secs; output in $T/NAME.out
+mix() {
+	rc=$(rcfile "$1" "poll localhost via 127.0.0.1 proto $2 port $3 timeout 60
+    user \"$MAIL_USER\" password '$MAIL_PASS' $4 sslcertfile \"$T/ca.crt\"
+    maildir \"$T/md-$1\"")
+	t0=$(now)
+	"$PULLMAIL" -f "$rc" >"$T/$1.out" 2>&1
+	st=$?
+	secs=$(( $(now) - t0 ))
+}
+why() { sed 's/^/#   /' "$T/$1.out"; }
+
+for proto in pop3 imap; do
+	if [ "$proto" = pop3 ]; then
+		set -- pop3 "$P_POP3" "+OK"
+	else
+		set -- imap "$P_IMAP" "* OK"
+	fi
+	mix "ssl-$1" "$1" "$2" ssl
+	is "$st" 2 "ssl against the plain $1 port: exit 2" || why "ssl-$1"
+	grep -qF "answered in plain text (\"$3" "$T/ssl-$1.out" &&
+	    grep -q 'remove "ssl"' "$T/ssl-$1.out"
+	ok $? "ssl against the plain $1 port: says so and to remove \"ssl\"" ||
+	    why "ssl-$1"
+	[ "$secs" -lt 15 ]
+	ok $? "ssl against the plain $1 port: at once (${secs} s, timeout 60)"
+done
+
+for proto in pop3 imap; do
+	if [ "$proto" = pop3 ]; then
+		set -- pop3 "$P_POP3S"
+	else
+		set -- imap "$P_IMAPS"
+	fi
+	mix "tls-$1" "$1" "$2" ""
+	is "$st" 2 "no ssl against the $1 TLS port: exit 2" || why "tls-$1"
+	grep -q "port $2 says nothing and waits for a TLS handshake" \
+	    "$T/tls-$1.out" && grep -q 'add "ssl"' "$T/tls-$1.out"
+	ok $? "no ssl against the $1 TLS port: says so and to add \"ssl\"" ||
+	    why "tls-$1"
+	[ "$secs" -lt 15 ]
+	ok $? "no ssl against the $1 TLS port: within seconds (${secs} s, timeout 60)"
+done
+is "$(grep -c 'Login: user=<' "$T/dovecot.log")" 0 \
+    "no mix-up sent a login"
+
+# A plain POP3 server that greets after 5 s and offers no STLS: pullmail
+# waits for it (it is not TLS), then refuses it for lacking STLS.
+P_SLOW=$((PORT_BASE + 8))
+python3 - "$P_SLOW" >"$T/slow.out" 2>&1 <<'PY' &
+import socket, sys, threading, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+print("ready", flush=True)
+def serve(c):
+    time.sleep(5)
+    f = c.makefile("rb")
+    c.sendall(b"+OK slow but plain\r\n")
+    for line in f:
+        if line.upper().startswith(b"QUIT"):
+            c.sendall(b"+OK bye\r\n")
+            break
+        c.sendall(b"-ERR no\r\n")
+    c.close()
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+PY
+PIDS="$PIDS $!"
+wait_ready "$T/slow.out" || bail "the slow server did not start"
+mix slow pop3 "$P_SLOW" ""
+! grep -q 'add "ssl"' "$T/slow.out"
+ok $? "a plain server slow to greet is not taken for TLS" || why slow
+grep -q 'slow but plain' "$T/slow.out" || grep -qi 'STLS' "$T/slow.out"
+ok $? "its greeting was waited for, and STLS asked for" || why slow
+
+done_testing
