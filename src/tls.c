@@ -655,7 +655,6 @@ tls_check_pins(struct tls *t, char **cause)
 	const unsigned char	*want;
 	X509			*x;
 	size_t			 i;
-	char			*lines;
 
 	if ((x = SSL_get0_peer_certificate(t->ssl)) == NULL ||
 	    tls_fingerprints(x, &fp) != 0) {
@@ -680,11 +679,16 @@ tls_check_pins(struct tls *t, char **cause)
 			return (0);
 		}
 	}
-	lines = tls_pin_lines(&fp, "    ");
+	/*
+	 * No pins to paste: in an attack they would be the attacker's.
+	 * The new certificate is to be checked by another way first.
+	 */
 	xasprintf(cause, "the server certificate matches none of the "
-	    "sslfingerprint pins; if the server's certificate changed on "
-	    "purpose, its pins are:\n%s", lines);
-	free(lines);
+	    "sslfingerprint pins: someone between you and the server may be "
+	    "posing as it, or its certificate changed.  Do not take a new "
+	    "pin from this connection: ask the server's operator for the new "
+	    "fingerprint, or run pullmail --probe from another network, and "
+	    "compare before changing sslfingerprint");
 	return (-1);
 }
 
