@@ -321,7 +321,6 @@ conn_starttls(struct conn *c, const struct tls_policy *p, char **cause)
 			return (-1);
 		}
 	}
-	log_debug("%s: %s", c->label, tls_summary(c->tls));
 	return (0);
 }
 

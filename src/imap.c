@@ -31,6 +31,7 @@
 struct imap {
 	int		 caps;
 	char		*mechs;		/* AUTH= mechanisms, space-separated */
+	const char	*login_how;	/* "LOGIN" or the SASL mechanism */
 	unsigned int	 tagno;
 	char		 tag[16];
 	int		 preauth;
@@ -384,8 +385,10 @@ imap_login(struct session *s, char **cause)
 			    a->name);
 			return (PM_AUTHFAIL);
 		}
+		p->login_how = sasl_name(m);
 		return (imap_authenticate(s, m, cause));
 	}
+	p->login_how = "LOGIN";
 	if (p->caps & IMAP_CAP_LOGINDISABLED) {
 		xasprintf(cause, "%s: LOGIN is disabled by the server",
 		    account_host(a));
@@ -465,8 +468,12 @@ imap_open(struct session *s, char **cause)
 	/* Capabilities may grow after login (UIDPLUS, IDLE): ask again. */
 	if (!p->preauth && (rc = imap_capability(s, cause)) != 0)
 		return (rc);
-	log_debug("%s@%s: logged in (%s)", a->user, a->name,
-	    conn_tls_summary(s->conn));
+	if (p->preauth)
+		log_debug("%s@%s: logged in beforehand (PREAUTH) (%s)",
+		    a->user, a->name, conn_tls_summary(s->conn));
+	else
+		log_debug("%s@%s: logged in with %s (%s)", a->user, a->name,
+		    p->login_how, conn_tls_summary(s->conn));
 	return (0);
 }
 

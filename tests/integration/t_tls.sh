@@ -165,6 +165,9 @@ grep -q 'TLSv1.3' "$T/out" && grep -q 'subject: CN = good.test' "$T/out" &&
     grep -q "sslfingerprint \"${P[1]}\"" "$T/out"
 ok $? "-v shows the version, the chain and the pins" ||
     sed 's/^/# /' "$T/out"
+is "$(grep -c ': TLSv1.3 TLS_' "$T/out")" 1 "-v: the TLS line once"
+grep -q "$MAIL_USER@good.test: logged in with PLAIN (TLSv1.3" "$T/out"
+ok $? "-v: the IMAP login names its mechanism" || sed 's/^/# /' "$T/out"
 
 # --- plain text only when asked for, with a warning every poll -------------
 plain_rc() {	# plain_rc PROTO PORT [SERVER-OPTIONS]
