@@ -99,6 +99,7 @@ struct session {
 	unsigned char		 last_header[32];	/* SHA-256 */
 	int			 have_last_header;
 	char			*why;		/* what ended the poll early */
+	int			 other_proto;	/* greeted in another protocol */
 };
 
 /*

@@ -252,8 +252,11 @@ imap_greeting(struct session *s, char **cause)
 	if (imap_parse(line, &r, &errstr) != 0 || r.kind != IMAP_UNTAGGED ||
 	    (r.cond != IMAP_COND_OK && r.cond != IMAP_COND_PREAUTH &&
 	    r.cond != IMAP_COND_BYE)) {
-		xasprintf(cause, "%s: not an IMAP greeting: \"%.80s\"",
-		    conn_label(s->conn), line);
+		/* "proto auto" goes on with POP3 on this port. */
+		s->other_proto = strncmp(line, "+OK", 3) == 0;
+		xasprintf(cause, "%s: not an IMAP greeting: \"%.80s\"%s",
+		    conn_label(s->conn), line, s->other_proto ? " (a POP3 "
+		    "server: use proto pop3)" : "");
 		return (PM_PROTOCOL);
 	}
 	if (r.cond == IMAP_COND_BYE) {

@@ -1321,13 +1321,18 @@ session_open(struct session *s)
 	char			*cause = NULL;
 	int			 rc;
 
+	/*
+	 * fetchmail's "auto": IMAP first, then POP3, when IMAP could not
+	 * connect, or when the port greeted in POP3.
+	 */
 	if ((rc = s->driver->open(s, &cause)) != 0 && a->proto == PROTO_AUTO &&
-	    rc == PM_SOCKET && s->conn == NULL && s->driver == &imap_driver) {
-		/* fetchmail's "auto": IMAP first, then POP3. */
+	    s->driver == &imap_driver && ((rc == PM_SOCKET && s->conn ==
+	    NULL) || s->other_proto)) {
 		log_debug("%s@%s: IMAP: %s; trying POP3", a->user, a->name,
 		    cause);
 		free(cause);
 		cause = NULL;
+		conn_close(&s->conn);
 		s->driver->free(s);
 		s->driver = &pop3_driver;
 		rc = s->driver->open(s, &cause);

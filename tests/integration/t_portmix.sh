@@ -59,6 +59,30 @@ done
 is "$(grep -c 'Login: user=<' "$T/dovecot.log")" 0 \
     "no mix-up sent a login"
 
+
+# "proto auto" (IMAP, then POP3) on a port that greets in POP3: POP3.
+put() {	# put N: N small messages in the INBOX
+	for i in $(seq 1 "$1"); do
+		printf 'Subject: mix %s\n\nbody\n' "$i" \
+		    >"$MAILDIR/new/17000000$i.M${i}P$$.mix$RANDOM"
+	done
+	chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+}
+put 2
+mix auto-pop3s auto "$P_POP3S" ssl
+is "$st" 0 "proto auto on the POP3S port: POP3, mail fetched (exit 0)" ||
+    why auto-pop3s
+is "$(find "$T/md-auto-pop3s/new" -type f | wc -l)" 2 \
+    "proto auto on the POP3S port: both messages arrived"
+put 1
+mix auto-pop3 auto "$P_POP3" ""
+is "$st" 0 "proto auto on the plain POP3 port: POP3 with STLS (exit 0)" ||
+    why auto-pop3
+mix imap-pop3 imap "$P_POP3S" ssl
+grep -q 'not an IMAP greeting.*a POP3 server: use proto pop3' \
+    "$T/imap-pop3.out"
+ok $? "proto imap on a POP3 port: says to use proto pop3" || why imap-pop3
+
 # A plain POP3 server that greets after 5 s and offers no STLS: pullmail
 # waits for it (it is not TLS), then refuses it for lacking STLS.
 P_SLOW=$((PORT_BASE + 8))
