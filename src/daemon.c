@@ -46,13 +46,28 @@ struct daemon {
 	size_t		 ndue;
 };
 
+/*
+ * An account's schedule, kept across reloads by its "user@server" key;
+ * a second entry with the same user and server gets "#2", and so on,
+ * so that each is polled on its own.
+ */
 static struct due *
 due_find(struct daemon *d, const struct account *a)
 {
-	char	*key;
-	size_t	 i;
+	const struct account	*b;
+	char			*key;
+	size_t			 i, nth = 1;
 
-	xasprintf(&key, "%s@%s", a->user, a->name);
+	for (i = 0; i < d->r->polls.n && d->r->polls.v[i] != a; i++) {
+		b = d->r->polls.v[i];
+		if (strcmp(b->user, a->user) == 0 &&
+		    strcmp(b->name, a->name) == 0)
+			nth++;
+	}
+	if (nth == 1)
+		xasprintf(&key, "%s@%s", a->user, a->name);
+	else
+		xasprintf(&key, "%s@%s#%zu", a->user, a->name, nth);
 	for (i = 0; i < d->ndue; i++) {
 		if (strcmp(d->due[i].key, key) == 0) {
 			free(key);
@@ -149,6 +164,8 @@ daemon_idlers(struct daemon *d)
 		 * the child has its own copy of this memory. */
 		if (run_spawn(r, a, (long)(u - d->due), 1) == 0)
 			u->idle_running = 1;
+		else
+			due_after(d, a, PM_IOERR);	/* fork failed: back off */
 	}
 }
 
@@ -157,8 +174,6 @@ static void
 daemon_ended(struct daemon *d, int idle)
 {
 	struct account	*a;
-	struct due	*u;
-	char		 key[512];
 	long		 tag;
 	size_t		 i;
 	int		 result;
@@ -166,15 +181,13 @@ daemon_ended(struct daemon *d, int idle)
 	while (sched_collect(&d->r->sched, idle, &tag, &result)) {
 		if (tag < 0 || (size_t)tag >= d->ndue)
 			continue;
-		u = &d->due[tag];
 		if (idle)
-			u->idle_running = 0;
+			d->due[tag].idle_running = 0;
 		else
-			u->running = 0;
+			d->due[tag].running = 0;
 		for (i = 0; i < d->r->polls.n; i++) {
 			a = d->r->polls.v[i];
-			snprintf(key, sizeof(key), "%s@%s", a->user, a->name);
-			if (strcmp(key, u->key) == 0)
+			if (due_find(d, a) - d->due == tag)
 				due_after(d, a, result);
 		}
 	}
@@ -186,11 +199,28 @@ daemon_idle_ended(struct daemon *d)
 	daemon_ended(d, 1);
 }
 
+struct waiting {
+	time_t	next;
+	size_t	i;		/* in r->polls */
+};
+
+/* Longest due first; the rcfile's order among equals. */
+static int
+waiting_cmp(const void *x, const void *y)
+{
+	const struct waiting	*a = x, *b = y;
+
+	if (a->next != b->next)
+		return (a->next < b->next ? -1 : 1);
+	return (a->i < b->i ? -1 : a->i > b->i);
+}
+
 /*
  * Start a poll of each account that is due, as long as a job slot is
- * free.  No round: an account is polled again its interval after its own
- * last poll ended, so a server that hangs holds up its own account, not
- * the others.
+ * free, the one due longest first so that none is starved when the slots
+ * cannot keep up.  No round: an account is polled again its interval
+ * after its own last poll ended, so a server that hangs holds up its own
+ * account and one slot, not the others.
  */
 static void
 daemon_start_due(struct daemon *d)
@@ -198,20 +228,26 @@ daemon_start_due(struct daemon *d)
 	struct run	*r = d->r;
 	struct account	*a;
 	struct due	*u;
+	struct waiting	*w;
 	time_t		 now = time(NULL);
-	size_t		 i;
+	size_t		 i, n = 0;
 	int		 result;
 
 	r->popts.progress = 0;	/* polls run side by side */
-	for (i = 0; i < r->polls.n && !r->sched.stop; i++) {
-		a = r->polls.v[i];
-		if (a->idle == 1)
-			continue;
-		u = due_find(d, a);
-		if (u->running || u->next > now)
-			continue;
+	w = xreallocarray(NULL, r->polls.n + 1, sizeof(*w));
+	for (i = 0; i < r->polls.n; i++) {
+		u = due_find(d, r->polls.v[i]);
+		if (r->polls.v[i]->idle != 1 && !u->running && u->next <= now) {
+			w[n].next = u->next;
+			w[n++].i = i;
+		}
+	}
+	qsort(w, n, sizeof(*w), waiting_cmp);
+	for (i = 0; i < n && !r->sched.stop; i++) {
 		if (sched_running(&r->sched, 0) >= (size_t)r->sched.jobs)
 			break;
+		a = r->polls.v[w[i].i];
+		u = due_find(d, a);
 		if ((result = run_ready(a)) != 0) {
 			due_after(d, a, result);
 			continue;
@@ -221,6 +257,7 @@ daemon_start_due(struct daemon *d)
 		else
 			due_after(d, a, PM_IOERR);	/* fork failed */
 	}
+	free(w);
 }
 
 /*

@@ -579,6 +579,9 @@ imap_search(struct session *s, const char *criteria, struct msgset *ms,
 	uint32_t	 first, last;
 	int		 rc;
 
+	/* Bounded first, so the slice arithmetic cannot wrap. */
+	if (p->exists > PM_MESSAGES_MAX)
+		return (imap_too_many(s, cause));
 	/*
 	 * The folder in slices of message numbers, so that no answer has
 	 * to fit more UIDs than one line holds, however large it is.  The

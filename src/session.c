@@ -652,6 +652,13 @@ session_prune_listing(struct session *s, struct folder_state *fs,
 				uidstore_mark(fs->store, key);
 		}
 		fs->full = 1;
+	} else if (rc != PM_SOCKET) {
+		/* Only tidying: a refusal must not hold up the mail. */
+		log_warnx("%s@%s: %s (the journal is tidied another time)",
+		    s->account->user, s->account->name, *cause);
+		free(*cause);
+		*cause = NULL;
+		rc = 0;
 	}
 	msgset_clear(&all);
 	return (rc);

@@ -62,6 +62,8 @@ SCENARIOS = {
     "imap-size-negative": "RFC822.SIZE -1 for message 2",
     "imap-size-garbage": "RFC822.SIZE x1 for message 2",
     "imap-uid-dup": "SEARCH and FETCH give UID 7 twice",
+    "imap-prune-refused": "UID SEARCH ALL (not the search for new mail) "
+                          "is answered NO",
     "imap-uid-missing": "a FETCH response without its UID",
     "imap-endless-line": "a tagged reply that never ends",
     "imap-nul": "a NUL byte inside the SELECT reply",
@@ -430,6 +432,10 @@ def serve_imap(c, sc, ctx):
                 uids = b" ".join(b"%d" % u for u in imap_uids(sc))
                 if args.upper().startswith(b"SEEN"):
                     uids = b""
+                if sc == "imap-prune-refused" and \
+                        args.upper().startswith(b"ALL"):
+                    c.send(b"%s NO [LIMIT] too expensive\r\n" % tag)
+                    continue
                 c.send(core_search_reply(sc, uids) + b"%s OK\r\n" % tag)
             elif what == b"FETCH":
                 if not imap_fetch(c, sc, tag, args):

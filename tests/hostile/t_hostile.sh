@@ -28,7 +28,8 @@ hostile() {
 	starttls-*) tls="sslproto tls1.2+" ;;
 	esac
 	rm -f "$T/log" "$T/ready"
-	rm -rf "$T/md" "$STATEDIR"
+	rm -rf "$T/md"
+	[ -n "${KEEP_STATE:-}" ] || rm -rf "$STATEDIR"
 	CERT="$T/server.crt" KEY="$T/server.key" \
 	    python3 "$SERVER" "$sc" "$PORT" "$T/log" >"$T/ready" 2>&1 &
 	SPID=$!
@@ -190,6 +191,15 @@ ok $? "pop3-list-lying: the 200 KB body arrived, not the 10 octets LIST claimed"
 expect pop3-uidl-dup 0 2 'UIDL gives UID "same-uid" to 2 messages'
 expect pop3-uidl-empty 4 0 "UIDL: empty UID"
 expect imap-uid-dup 0 1 "1 delivered"
+# The journal records more UIDs than the folder holds, so pullmail lists
+# every UID to forget the gone ones; a server that refuses that search
+# must not hold up the mail.
+hostile imap-ok keep
+is "$status" 0 "imap-prune-refused: a first poll keeps 2 messages"
+printf 'K %s\n' 10 11 12 13 14 >>"$(ls "$STATEDIR"/*.uids)"
+KEEP_STATE=1 hostile imap-prune-refused keep
+is "$status" 1 "imap-prune-refused: the poll goes on (exit 1: nothing new)"
+says imap-prune-refused "UID SEARCH.*too expensive.*tidied another time"
 expect imap-uid-missing 0 1 "1 delivered"
 grep -qE '^[^ ]+ UID STORE 8 ' "$T/log"
 ok $((! $?)) "imap-uid-missing: the message without a UID is not touched"

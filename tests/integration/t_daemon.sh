@@ -303,7 +303,8 @@ held = []
 while True:
     held.append(s.accept()[0])
 PY
-PIDS="$PIDS $!"
+HANG_PID=$!
+PIDS="$PIDS $HANG_PID"
 wait_ready "$T/hang.out" || bail "the hanging server did not start"
 empty_mailbox
 rc=$(rcfile hang "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
@@ -328,6 +329,83 @@ ok $? "four polls of it, every second, where a round would have held it for 30 s
 kill -TERM "$DPID"
 wait "$DPID"
 is "$?" 0 "SIGTERM stops the daemon with the hanging poll in progress"
+kill "$HANG_PID"
+wait "$HANG_PID" 2>/dev/null
+
+# --- slots that cannot keep up: every account still gets its turn ---------
+# A scripted POP3 server that takes a second per poll; four accounts, one
+# job slot, every second due again: each account must be polled in turn
+# (the one due longest first), none starved.  Two of them share user and
+# server name and differ in password: each is polled on its own.
+P_TURN=$((PORT_BASE + 8))	# the hanging server's, free again
+python3 - "$P_TURN" "$T/slowpolls" >"$T/slowsrv.out" 2>&1 <<'PY' &
+import socket, sys, threading, time
+log = open(sys.argv[2], "a")
+def serve(c):
+    f = c.makefile("rwb", buffering=0)
+    time.sleep(1)
+    f.write(b"+OK slow\r\n")
+    user = pw = "?"
+    for line in f:
+        w = line.split()
+        cmd = w[0].upper() if w else b""
+        if cmd == b"USER" and len(w) > 1:
+            user = w[1].decode("ascii", "replace")
+        if cmd == b"PASS" and len(w) > 1:
+            pw = w[1].decode("ascii", "replace")
+        if cmd == b"STAT":
+            f.write(b"+OK 0 0\r\n")
+        elif cmd in (b"LIST", b"UIDL", b"CAPA"):
+            f.write(b"+OK\r\n.\r\n")
+        elif cmd == b"QUIT":
+            f.write(b"+OK bye\r\n")
+            log.write("%s %s\n" % (user, pw))
+            log.flush()
+            break
+        else:
+            f.write(b"+OK\r\n")
+    c.close()
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+print("ready", flush=True)
+while True:
+    c = s.accept()[0]
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+PIDS="$PIDS $!"
+wait_ready "$T/slowsrv.out" || bail "the slow server did not start"
+slowpoll() {	# slowpoll NAME USER PASSWORD
+	printf 'poll %s via 127.0.0.1 proto pop3 port %s auth password\n' \
+	    "$1" "$P_TURN"
+	printf '    user %s password %s sslproto %s %s mda "cat >/dev/null"\n' \
+	    "$2" "$3" "''" "$MDA_AS"
+}
+rc=$(rcfile turns "$(slowpoll slowa ua x; slowpoll slowb ub x
+    slowpoll slowc uc x; slowpoll slowa ua y)")
+"$PULLMAIL" -N -d 1 --jobs 1 -f "$rc" >"$T/turns.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+turns() { grep -c "^$1 $2\$" "$T/slowpolls" 2>/dev/null; }
+least() {
+	m=99
+	for pu in "ua x" "ub x" "uc x" "ua y"; do
+		# shellcheck disable=SC2086
+		k=$(turns $pu)
+		[ "$k" -lt "$m" ] && m=$k
+	done
+	echo "$m"
+}
+for _ in $(seq 1 600); do
+	[ "$(least)" -ge 2 ] && break
+	sleep 0.1
+done
+[ "$(least)" -ge 2 ]
+ok $? "one slot, four accounts due every second: each polled twice or more ($(sort "$T/slowpolls" | uniq -c | tr -s ' \n' ' '))" ||
+    sed 's/^/# /' "$T/turns.log" | head -20
+kill -TERM "$DPID"
+wait "$DPID"
 
 # --- memory over 500 polls ----------------------------------------------------------
 empty_mailbox

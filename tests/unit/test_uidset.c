@@ -182,9 +182,17 @@ random_model(unsigned rounds)
 			if (model_state[i] != UID_NONE)
 				model_mark[i] = 1;
 			break;
+		case 3:
+			if (random() % 1000 == 0) {	/* a new UIDVALIDITY */
+				uidset_clear(s);
+				memset(model_state, 0, sizeof(model_state));
+				memset(model_mark, 0, sizeof(model_mark));
+				break;
+			}
+			/* FALLTHROUGH */
 		default:
-			uidset_put(s, uid, states[1 + random() % 3]);
-			model_state[i] = uidset_get(s, uid);
+			model_state[i] = states[1 + random() % 3];
+			uidset_put(s, uid, model_state[i]);
 			break;
 		}
 		if (model_state[i] == UID_NONE)
