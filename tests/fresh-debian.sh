@@ -9,7 +9,8 @@
 # usage: sh tests/fresh-debian.sh [DIR [REPO]]
 #   DIR   the new root, /work/fresh-root by default; removed first if it
 #         is a root this script made (it refuses any other non-empty DIR)
-#   REPO  what to clone, by default the repository this script is in
+#   REPO  what to clone (its HEAD, as committed), by default the
+#         repository this script is in
 #   MIRROR=URI in the environment overrides the host's Debian mirror.
 #
 # Run as root on a Debian 12 host.  The host is left as it was except for
@@ -128,7 +129,7 @@ chmod 755 "$dir/usr/sbin/policy-rc.d"
 say "cloning $repo into $dir/root/pullmail"
 git clone -q --no-hardlinks "$repo" "$dir/root/pullmail" ||
     die "git clone failed"
-head=$(git -C "$dir/root/pullmail" log -1 --format='%h %s' | cut -c1-72)
+head=$(git -C "$dir/root/pullmail" log -1 --format='%H %<(50,trunc)%s')
 say "at $head"
 [ "$(stat -c %a "$dir/root")" = 700 ] || die "$dir/root is not mode 0700"
 
@@ -184,17 +185,22 @@ env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 "
 '
 log="$dir/fresh-debian.suite.log"
+# Processes the suite left running in the chroot (daemons of a failed
+# test) would keep its namespace and mounts alive: end them on any exit.
+reap() {
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$dir" ] &&
+		    kill -9 "${p#/proc/}" 2>/dev/null
+	done
+}
+trap reap EXIT
+trap 'exit 130' INT TERM HUP
 say "running sh tests/suite.sh inside (log: $log)"
 { unshare --mount --uts sh -c "$inner" sh "$dir" "$name" 2>&1
     echo "$?" >"$dir/fresh-debian.rc"; } | tee "$log"
-rc=$(cat "$dir/fresh-debian.rc")
-# Daemons a failed test left behind in the chroot would keep files busy.
-for p in /proc/[0-9]*; do
-	[ "$(readlink "$p/root" 2>/dev/null)" = "$dir" ] &&
-	    kill -9 "${p#/proc/}" 2>/dev/null
-done
+rc=$(cat "$dir/fresh-debian.rc" 2>/dev/null || echo 1)
 end=$(date +%s)
-say "$head"
+say "commit $head"
 say "took $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s"
 grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1
 exit "$rc"
