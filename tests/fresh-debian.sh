@@ -174,9 +174,12 @@ mnt devpts newinstance,nosuid,noexec,gid=5,mode=620,ptmxmode=666 /dev/pts
 mnt tmpfs nosuid,nodev,mode=1777 /dev/shm
 mnt tmpfs nosuid,nodev,mode=755 /run
 mkdir -m 1777 "$dir/run/lock"
+# The limits of a root login on a fresh Debian 12 (the systemd defaults:
+# 1024 open files, no core files), whatever this shell was given.
+ulimit -Sn 1024 && ulimit -Sc 0 || exit 1
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root LANG=C.UTF-8 TERM=dumb chroot "$dir" /bin/sh -c "
-	echo \"fresh-debian: inside: uname -n: \$(uname -n), /etc/hostname: \$(cat /etc/hostname)\"
+	echo \"fresh-debian: inside: uname -n: \$(uname -n), /etc/hostname: \$(cat /etc/hostname), ulimit -n: \$(ulimit -n)\"
 	getent hosts $name
 	r=\$?
 	echo \"fresh-debian: inside: getent hosts $name: exit \$r\"
