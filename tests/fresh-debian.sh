@@ -21,7 +21,7 @@ set -u
 name=freshbox		# no dot, no line in /etc/hosts, so it does not resolve
 dir=${1:-/work/fresh-root}
 here=$(cd "$(dirname "$0")" && pwd) || exit 1
-repo=${2:-$(git -C "$here" rev-parse --show-toplevel)} || exit 1
+repo=${2:-$(cd "$here/.." && pwd)} || exit 1
 marker=.pullmail-fresh-debian
 say() { echo "fresh-debian: $*"; }
 die() { echo "fresh-debian: $*" >&2; exit 1; }
@@ -68,11 +68,14 @@ sources | awk '$2 == "bookworm-updates" { f = 1 } END { exit !f }' &&
 say "mirror $mirror${updates:+ (+ $updates)}${security:+, security $security}"
 
 # --- a fresh root -------------------------------------------------------
-command -v debootstrap >/dev/null || {
-	say "installing debootstrap"
+need=""
+command -v debootstrap >/dev/null || need=debootstrap
+command -v git >/dev/null || need="$need git"
+[ -z "$need" ] || {
+	say "installing $need"
 	apt-get update -q >/dev/null &&
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap \
-	    >/dev/null || die "cannot install debootstrap"
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need \
+	    >/dev/null || die "cannot install $need"
 }
 if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
 	[ -f "$dir/$marker" ] ||
@@ -106,9 +109,9 @@ debootstrap --variant=minbase bookworm "$dir" "$mirror" \
 	fi
 } >"$dir/etc/apt/sources.list.d/debian.sources"
 rm -f "$dir/etc/apt/sources.list"
-# The host's own apt settings for reaching its mirror (Acquire::: a proxy,
-# or accepting an archive snapshot whose Release files have expired), as
-# the chroot goes through the same network.
+# The host's own Acquire settings for reaching its mirror (a proxy, or
+# accepting an archive snapshot whose Release files have expired): the
+# chroot goes through the same network.
 for f in /etc/apt/apt.conf.d/*; do
 	[ -f "$f" ] && grep -q '^[[:space:]]*Acquire' "$f" &&
 	    cp "$f" "$dir/etc/apt/apt.conf.d/"
