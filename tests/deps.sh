@@ -19,11 +19,19 @@ fi
 echo "deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # Packages must not start their system services (Dovecot on 143, Postfix
-# on 25): the tests run private instances on high ports.
-printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-chmod 755 /usr/sbin/policy-rc.d
+# on 25): the tests run private instances on high ports.  A policy-rc.d
+# that was there (chroots and container images have one) is put back.
+prc=/usr/sbin/policy-rc.d
+saved=""
+if [ -e "$prc" ]; then
+	saved=$prc.pullmail-deps
+	mv "$prc" "$saved" || exit 1
+fi
+printf '#!/bin/sh\nexit 101\n' >"$prc"
+chmod 755 "$prc"
 apt-get update -q >/dev/null &&
     apt-get install -y -q --no-install-recommends $missing >/dev/null
 rc=$?
-rm -f /usr/sbin/policy-rc.d
+rm -f "$prc"
+[ -n "$saved" ] && mv "$saved" "$prc"
 exit $rc
