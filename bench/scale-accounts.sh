@@ -64,19 +64,8 @@ start_dovecot
 chown -R "$MAIL_UID:$MAIL_GID" "$T/home"
 
 # --- the hanging server: accepts, reads nothing, answers nothing ------------
-python3 - "$P_HANG" >"$T/hang.out" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(64)
-print("ready", flush=True)
-held = []
-while True:
-    c, _ = s.accept()
-    held.append(c)	# open and silent until the client gives up
-    print("accepted", flush=True)
-PY
+python3 "$top_srcdir/tests/integration/loopback_server.py" silent "$P_HANG" \
+    >"$T/hang.out" 2>&1 &
 PIDS="$PIDS $!"
 wait_ready "$T/hang.out"
 

@@ -292,17 +292,8 @@ ok $? "not on a terminal: no progress line"
 # 30 s.  Meanwhile the other account, polled every second, must be polled
 # again and again: no poll waits for a slow poll of another account.
 P_HANG=$((PORT_BASE + 8))
-python3 - "$P_HANG" >"$T/hang.out" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-print("ready", flush=True)
-held = []
-while True:
-    held.append(s.accept()[0])
-PY
+python3 "$top_srcdir/tests/integration/loopback_server.py" silent "$P_HANG" \
+    >"$T/hang.out" 2>&1 &
 HANG_PID=$!
 PIDS="$PIDS $HANG_PID"
 wait_ready "$T/hang.out" || bail "the hanging server did not start"
@@ -338,42 +329,8 @@ wait "$HANG_PID" 2>/dev/null
 # (the one due longest first), none starved.  Two of them share user and
 # server name and differ in password: each is polled on its own.
 P_TURN=$((PORT_BASE + 8))	# the hanging server's, free again
-python3 - "$P_TURN" "$T/slowpolls" >"$T/slowsrv.out" 2>&1 <<'PY' &
-import socket, sys, threading, time
-log = open(sys.argv[2], "a")
-def serve(c):
-    f = c.makefile("rwb", buffering=0)
-    time.sleep(1)
-    f.write(b"+OK slow\r\n")
-    user = pw = "?"
-    for line in f:
-        w = line.split()
-        cmd = w[0].upper() if w else b""
-        if cmd == b"USER" and len(w) > 1:
-            user = w[1].decode("ascii", "replace")
-        if cmd == b"PASS" and len(w) > 1:
-            pw = w[1].decode("ascii", "replace")
-        if cmd == b"STAT":
-            f.write(b"+OK 0 0\r\n")
-        elif cmd in (b"LIST", b"UIDL", b"CAPA"):
-            f.write(b"+OK\r\n.\r\n")
-        elif cmd == b"QUIT":
-            f.write(b"+OK bye\r\n")
-            log.write("%s %s\n" % (user, pw))
-            log.flush()
-            break
-        else:
-            f.write(b"+OK\r\n")
-    c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-print("ready", flush=True)
-while True:
-    c = s.accept()[0]
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
+python3 "$top_srcdir/tests/integration/loopback_server.py" slow-pop3 \
+    "$P_TURN" 1 "$T/slowpolls" >"$T/slowsrv.out" 2>&1 &
 PIDS="$PIDS $!"
 wait_ready "$T/slowsrv.out" || bail "the slow server did not start"
 slowpoll() {	# slowpoll NAME USER PASSWORD

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Scripted servers on 127.0.0.1 for the scheduling and port tests.
+
+usage: loopback_server.py silent PORT
+       loopback_server.py slow-pop3 PORT DELAY LOGFILE
+
+silent: accepts every connection and never says a word (a hung server).
+slow-pop3: greets in plain text after DELAY seconds, then answers like an
+empty POP3 maildrop without STLS; at QUIT it appends "USER PASS" to
+LOGFILE, so a test can count whose polls completed.  Both print "ready"
+once listening and serve connections side by side.
+"""
+
+import socket
+import sys
+import threading
+import time
+
+
+def slow_pop3(c, delay, log):
+    f = c.makefile("rwb", buffering=0)
+    time.sleep(delay)
+    f.write(b"+OK slow but plain\r\n")
+    user = pw = "?"
+    for line in f:
+        w = line.split()
+        cmd = w[0].upper() if w else b""
+        arg = w[1].decode("ascii", "replace") if len(w) > 1 else "?"
+        if cmd == b"USER":
+            user = arg
+        elif cmd == b"PASS":
+            pw = arg
+        if cmd == b"STAT":
+            f.write(b"+OK 0 0\r\n")
+        elif cmd in (b"LIST", b"UIDL", b"CAPA"):
+            f.write(b"+OK\r\n.\r\n")
+        elif cmd == b"QUIT":
+            f.write(b"+OK bye\r\n")
+            with open(log, "a") as out:
+                out.write("%s %s\n" % (user, pw))
+            break
+        else:
+            f.write(b"+OK\r\n")
+    c.close()
+
+
+def main():
+    mode, port = sys.argv[1], int(sys.argv[2])
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port))
+    s.listen(64)
+    print("ready", flush=True)
+    held = []
+    while True:
+        c = s.accept()[0]
+        if mode == "silent":
+            held.append(c)      # open and silent until the client gives up
+            print("accepted", flush=True)
+        else:
+            threading.Thread(target=slow_pop3, daemon=True,
+                             args=(c, float(sys.argv[3]), sys.argv[4])).start()
+
+
+main()
