@@ -98,6 +98,12 @@ int		 tls_pinned(struct tls *);
  */
 char		*tls_describe(struct tls *);
 /*
+ * Our client certificate as the server saw it: whether it asked for one,
+ * and the subject, issuer and expiry of the one sent.  Allocated, or
+ * NULL without a client certificate.
+ */
+char		*tls_client_cert_report(struct tls *);
+/*
  * Weak spots of the peer's chain below its root: RSA/DSA keys under 2048
  * bits, SHA-1 or MD5 signatures.  Allocated, or NULL when none.
  */

@@ -1320,6 +1320,30 @@ fail:
 	return (rc);
 }
 
+/*
+ * Dovecot and others check a client certificate at login, not in the
+ * handshake, so a refused certificate looks like a wrong password: say
+ * which certificate went, and what else looks like this.
+ */
+static void
+session_cert_refused(struct session *s, char **cause)
+{
+	struct tls	*t;
+	char		*report, *more;
+
+	if (s->conn == NULL || (t = conn_tls(s->conn)) == NULL ||
+	    (report = tls_client_cert_report(t)) == NULL)
+		return;
+	xasprintf(&more, "%s; %s.  A login refused with a client "
+	    "certificate may be the certificate: revoked, from a CA the server "
+	    "does not trust, or checked against an out-of-date CRL on the "
+	    "server all look like this (see README.SSL, section 8)", *cause,
+	    report);
+	free(report);
+	free(*cause);
+	*cause = more;
+}
+
 /* Log in, falling back from IMAP to POP3 for "proto auto". */
 static int
 session_open(struct session *s)
@@ -1344,6 +1368,8 @@ session_open(struct session *s)
 		s->driver = &pop3_driver;
 		rc = s->driver->open(s, &cause);
 	}
+	if (rc == PM_AUTHFAIL)
+		session_cert_refused(s, &cause);
 	if (rc != 0)
 		session_warn(s, cause);
 	return (rc);

@@ -45,6 +45,7 @@ struct tls {
 	/* The first bytes the server sent, to tell plain text from TLS. */
 	unsigned char	 first[16];
 	size_t		 nfirst;
+	int		 cert_asked;	/* the server asked for ours */
 };
 
 /* The server certificate's fingerprints, in the three pin forms. */
@@ -268,6 +269,17 @@ tls_readable(const char *what, const char *path, char **cause)
 }
 
 /* sslcert/sslkey: a failure to load is fatal and names the file. */
+/* Called when the server asks for a client certificate. */
+static int
+tls_cert_asked(SSL *ssl, void *arg)
+{
+	struct tls	*t = arg;
+
+	(void)ssl;
+	t->cert_asked = 1;
+	return (1);
+}
+
 static int
 tls_load_client_cert(struct tls *t, const struct tls_policy *p,
     char **cause)
@@ -314,6 +326,7 @@ tls_load_client_cert(struct tls *t, const struct tls_policy *p,
 		    "certificate %s", t->keyfile, p->certfile);
 		return (-1);
 	}
+	SSL_CTX_set_cert_cb(t->ctx, tls_cert_asked, t);
 	return (0);
 }
 
@@ -884,6 +897,38 @@ tls_describe_cert(BIO *b, int depth, X509 *x)
 	    key != NULL ? EVP_PKEY_get0_type_name(key) : "?",
 	    key != NULL ? EVP_PKEY_get_bits(key) : 0,
 	    nid != NID_undef ? OBJ_nid2ln(nid) : "?");
+}
+
+char *
+tls_client_cert_report(struct tls *t)
+{
+	X509	*x = SSL_get_certificate(t->ssl);
+	BIO	*b;
+	BUF_MEM	*mem;
+	char	*s;
+
+	if (x == NULL)
+		return (NULL);
+	if (!t->cert_asked)
+		return (xstrdup("the server did not ask for the client "
+		    "certificate during the TLS handshake"));
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return (NULL);
+	BIO_printf(b, "the server asked for a client certificate and got "
+	    "\"");
+	X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	BIO_printf(b, "\", issued by \"");
+	X509_NAME_print_ex(b, X509_get_issuer_name(x), 0,
+	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	BIO_printf(b, "\", valid until ");
+	ASN1_TIME_print(b, X509_get0_notAfter(x));
+	BIO_get_mem_ptr(b, &mem);
+	s = xmalloc(mem->length + 1);
+	memcpy(s, mem->data, mem->length);
+	s[mem->length] = '\0';
+	BIO_free(b);
+	return (s);
 }
 
 char *

@@ -411,10 +411,15 @@ client client-revoked
 status=$?
 [ "$status" -ne 0 ] && [ "$status" -ne 1 ]
 ok $? "a revoked client certificate is refused (exit $status)"
+grep -q 'the server asked for a client certificate and got ".*client-revoked.*", issued by ".*", valid until .*revoked, from a CA the server does not trust' "$T/out"
+ok $? "and the message names the certificate sent and the likely causes" ||
+    sed 's/^/# /' "$T/out"
 client client-foreign
 status=$?
 [ "$status" -ne 0 ] && [ "$status" -ne 1 ]
 ok $? "a client certificate from a foreign CA is refused (exit $status)"
+grep -q 'asked for a client certificate and got ".*client-foreign' "$T/out"
+ok $? "and the message names it" || sed 's/^/# /' "$T/out"
 poll good.test
 status=$?
 [ "$status" -ne 0 ] && [ "$status" -ne 1 ]
