@@ -31,6 +31,8 @@
 #define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */
 #define PM_RC_SIZE_MAX		(4 * 1024 * 1024)	/* a whole rcfile */
 #define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */
+/* -V warns about certificates and CRLs that expire within this. */
+#define PM_EXPIRY_WARN_DAYS	14
 /* A server silent this long may want TLS first: a side connection asks. */
 #define PM_GREETING_QUIET_MS	3000
 /* Bytes from a server that renew its timeout without a new command. */

@@ -104,6 +104,15 @@ char		*tls_describe(struct tls *);
  */
 char		*tls_client_cert_report(struct tls *);
 /*
+ * -V: load the files p names (trust anchors, CRLs, client certificate
+ * and key) without connecting, as a connection would.  *report gets one
+ * line per certificate or CRL with its expiry, "WARNING" before those
+ * that expire within PM_EXPIRY_WARN_DAYS or have; allocated, or NULL.
+ * 0, or -1 with *cause set when a file cannot be used.
+ */
+int		 tls_policy_check(const struct tls_policy *, char **report,
+		    char **cause);
+/*
  * Weak spots of the peer's chain below its root: RSA/DSA keys under 2048
  * bits, SHA-1 or MD5 signatures.  Allocated, or NULL when none.
  */

@@ -37,12 +37,50 @@
 #include "settings.h"
 #include "xmalloc.h"
 
-static void
-print_version(const struct config *cfg)
+/*
+ * -V also loads every certificate, key and CRL the accounts name, as a
+ * poll would, without connecting: a file that cannot be used is named
+ * with its poll's file:line, and the exit status says so (5).
+ */
+static int
+check_tls_files(const struct run *r)
+{
+	const struct account	*a;
+	const struct tls_policy	*p;
+	char			*report, *cause = NULL;
+	size_t			 i;
+	int			 rc = PM_OK;
+
+	for (i = 0; i < r->polls.n; i++) {
+		a = r->polls.v[i];
+		p = &a->tls;
+		if (p->mode == TLS_MODE_PLAIN || (p->cafile == NULL &&
+		    p->capath == NULL && p->crlfile == NULL &&
+		    p->certfile == NULL))
+			continue;
+		if (tls_policy_check(p, &report, &cause) != 0) {
+			printf("%s:%d: %s@%s: %s\n", a->rcfile != NULL ?
+			    a->rcfile : "(command line)", a->line, a->user,
+			    a->name, cause);
+			free(cause);
+			cause = NULL;
+			rc = PM_SYNTAX;
+			continue;
+		}
+		printf("TLS files of %s@%s: loaded\n%s", a->user, a->name,
+		    report != NULL ? report : "");
+		free(report);
+	}
+	return (rc);
+}
+
+static int
+print_version(const struct run *r)
 {
 	printf("pullmail %s (%s)\n", PACKAGE_VERSION,
 	    OpenSSL_version(OPENSSL_VERSION));
-	settings_print(stdout, cfg);
+	settings_print(stdout, &r->cfg);
+	return (check_tls_files(r));
 }
 
 /*
@@ -200,8 +238,7 @@ main(int argc, char **argv, char **envp)
 		goto out;
 	}
 	if (cl.version) {
-		print_version(&r.cfg);
-		result = PM_OK;
+		result = print_version(&r);
 		goto out;
 	}
 	if (r.polls.n == 0 && !cl.quit) {

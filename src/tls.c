@@ -27,6 +27,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "bounds.h"
 #include "log.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -897,6 +898,87 @@ tls_describe_cert(BIO *b, int depth, X509 *x)
 	    key != NULL ? EVP_PKEY_get0_type_name(key) : "?",
 	    key != NULL ? EVP_PKEY_get_bits(key) : 0,
 	    nid != NID_undef ? OBJ_nid2ln(nid) : "?");
+}
+
+/* "  what NAME: until DATE" and a warning when it is (nearly) over. */
+static void
+tls_expiry_line(BIO *b, const char *what, const X509_NAME *name,
+    const ASN1_TIME *until, int *warned)
+{
+	int	days = 0, secs = 0, soon;
+
+	soon = until != NULL && ASN1_TIME_diff(&days, &secs, NULL, until) == 1
+	    && (days < PM_EXPIRY_WARN_DAYS);
+	BIO_printf(b, "  %s%s \"", soon ? "WARNING: " : "", what);
+	X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE &
+	    ~ASN1_STRFLGS_ESC_MSB);
+	BIO_printf(b, "\": %s ", until == NULL ? "no end date" :
+	    days < 0 || (days == 0 && secs < 0) ? "expired" : "until");
+	if (until != NULL)
+		ASN1_TIME_print(b, until);
+	if (soon && days >= 0 && secs >= 0)
+		BIO_printf(b, " (in %d days)", days);
+	BIO_printf(b, "\n");
+	*warned |= soon;
+}
+
+int
+tls_policy_check(const struct tls_policy *p, char **report, char **cause)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	X509_OBJECT		*o;
+	X509_CRL		*crl;
+	X509			*x;
+	struct tls		*t;
+	BIO			*b;
+	BUF_MEM			*mem;
+	int			 i, warned = 0, rc = -1;
+
+	*report = NULL;
+	t = xcalloc(1, sizeof(*t));
+	if ((t->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		tls_error(cause, "SSL_CTX_new");
+		goto out;
+	}
+	if ((p->cafile != NULL || p->capath != NULL) &&
+	    SSL_CTX_load_verify_locations(t->ctx, p->cafile, p->capath) != 1) {
+		ERR_clear_error();
+		xasprintf(cause, "cannot load trust anchors from %s%s%s",
+		    p->cafile != NULL ? p->cafile : "",
+		    p->cafile != NULL && p->capath != NULL ? " and " : "",
+		    p->capath != NULL ? p->capath : "");
+		goto out;
+	}
+	if (tls_load_crls(t->ctx, p, cause) != 0 ||
+	    tls_load_client_cert(t, p, cause) != 0)
+		goto out;
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		fatalx("BIO_new");
+	if ((x = SSL_CTX_get0_certificate(t->ctx)) != NULL)
+		tls_expiry_line(b, "client certificate", X509_get_subject_name(x),
+		    X509_get0_notAfter(x), &warned);
+	/* What the CA file (not a hashed directory) put in the store. */
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(t->ctx));
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		o = sk_X509_OBJECT_value(objs, i);
+		if ((x = X509_OBJECT_get0_X509(o)) != NULL)
+			tls_expiry_line(b, "trusted CA", X509_get_subject_name(x),
+			    X509_get0_notAfter(x), &warned);
+		else if ((crl = X509_OBJECT_get0_X509_CRL(o)) != NULL)
+			tls_expiry_line(b, "CRL of", X509_CRL_get_issuer(crl),
+			    X509_CRL_get0_nextUpdate(crl), &warned);
+	}
+	BIO_get_mem_ptr(b, &mem);
+	if (mem->length > 0) {
+		*report = xmalloc(mem->length + 1);
+		memcpy(*report, mem->data, mem->length);
+		(*report)[mem->length] = '\0';
+	}
+	BIO_free(b);
+	rc = 0;
+out:
+	tls_free(&t);
+	return (rc);
 }
 
 char *

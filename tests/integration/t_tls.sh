@@ -437,6 +437,33 @@ is "$?" 2 "a key that does not belong to the certificate fails"
 grep -q "does not belong to the certificate" "$T/out"
 ok $? "and says so"
 
+# -V loads the files without connecting: what is wrong is found before a
+# poll, with the rcfile's file:line; expiry dates are shown.
+vcheck() {	# vcheck USER-OPTIONS: pullmail -V on such an account
+	rc=$(rcfile vcheck "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password x ssl sslcertfile \"$PKI/ca.crt\" $1")
+	"$PULLMAIL" -V -f "$rc" >"$T/out" 2>&1
+}
+vcheck "sslcert \"$PKI/client.crt\" sslkey \"$PKI/client.key\" sslcrlfile \"$PKI/ca.crl\""
+is "$?" 0 "-V with a good client certificate and CRL: exit 0"
+grep -q 'client certificate ".*client.*": until' "$T/out" &&
+    grep -q 'trusted CA ".*CN = ca": until' "$T/out" &&
+    grep -q 'CRL of ".*CN = ca": until' "$T/out"
+ok $? "-V shows the client certificate, the CA and the CRL with their dates" ||
+    sed 's/^/# /' "$T/out"
+vcheck "sslcert \"$PKI/missing.crt\""
+is "$?" 5 "-V with a missing client certificate: exit 5"
+grep -q "vcheck.rc:1: $MAIL_USER@good.test: cannot read the client certificate $PKI/missing.crt" "$T/out"
+ok $? "naming the rcfile's line and the file" || sed 's/^/# /' "$T/out"
+vcheck "sslcert \"$PKI/client.crt\" sslkey \"$PKI/good.test.key\""
+is "$?" 5 "-V with a key that is not the certificate's: exit 5"
+grep -q "does not belong to the certificate" "$T/out"
+ok $? "and says so"
+vcheck "sslcrlfile \"$PKI/ca-expired.crl\""
+is "$?" 0 "-V with an out-of-date CRL: exit 0 (a warning)"
+grep -q 'WARNING: CRL of ".*CN = ca": expired' "$T/out"
+ok $? "and warns that the CRL is out of date" || sed 's/^/# /' "$T/out"
+
 # --- auth external: the client certificate is the login ---------------------
 stop_dovecot
 pki_cert ca "$MAIL_USER" "DNS:$MAIL_USER.client"	# CN = the mail user
