@@ -719,6 +719,11 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 	case KW_SSLCERTPATH:
 		return (rc_take_path(p, "a CA directory", &a->sslcertpath));
 	case KW_SSLCRLFILE:
+		/* As in fetchmail the last one counts; say so. */
+		if (a->sslcrlfile != NULL)
+			rc_warn(p, "a second sslcrlfile replaces \"%s\"; to "
+			    "use several CRLs, put them in one PEM file",
+			    a->sslcrlfile);
 		return (rc_take_path(p, "a CRL file", &a->sslcrlfile));
 	case KW_SSLCOMMONNAME:
 		a->pos_sslcommonname = here;

@@ -47,6 +47,8 @@ struct tls {
 	unsigned char	 first[16];
 	size_t		 nfirst;
 	int		 cert_asked;	/* the server asked for ours */
+	char		*capath;	/* sslcertpath, for a rehash hint */
+	char		 failed_issuer[256];	/* of the first cert refused */
 };
 
 /* The server certificate's fingerprints, in the three pin forms. */
@@ -188,6 +190,55 @@ tls_dir_has_crls(const char *dir)
 	}
 	closedir(d);
 	return (found);
+}
+
+/* Does dir hold the hashed names OpenSSL looks certificates up by? */
+static int
+tls_dir_is_hashed(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 i;
+	int		 found = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return (1);	/* not ours to explain */
+	while (!found && (de = readdir(d)) != NULL) {
+		for (i = 0; i < 8 && isxdigit((unsigned char)de->d_name[i]);
+		    i++)
+			;
+		found = i == 8 && de->d_name[8] == '.' &&
+		    isdigit((unsigned char)de->d_name[9]);
+	}
+	closedir(d);
+	return (found);
+}
+
+/*
+ * The issuer of the first certificate that failed, so that a message can
+ * say whose CRL is missing.  Verification itself is OpenSSL's.
+ */
+static int
+tls_verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	SSL	*ssl;
+	struct tls *t;
+	X509	*c;
+	BIO	*b;
+	int	 n;
+
+	if (ok || (ssl = X509_STORE_CTX_get_ex_data(ctx,
+	    SSL_get_ex_data_X509_STORE_CTX_idx())) == NULL ||
+	    (t = SSL_get_app_data(ssl)) == NULL || t->failed_issuer[0] != '\0' ||
+	    (c = X509_STORE_CTX_get_current_cert(ctx)) == NULL ||
+	    (b = BIO_new(BIO_s_mem())) == NULL)
+		return (ok);
+	X509_NAME_print_ex(b, X509_get_issuer_name(c), 0, XN_FLAG_ONELINE &
+	    ~ASN1_STRFLGS_ESC_MSB);
+	n = BIO_read(b, t->failed_issuer, sizeof(t->failed_issuer) - 1);
+	t->failed_issuer[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+	return (ok);
 }
 
 /* Did the trust anchors loaded so far (sslcertfile) bring CRLs along? */
@@ -478,12 +529,15 @@ tls_client(int fd, const struct tls_policy *p, char **cause)
 	 * warning can say what is wrong, but a failure does not abort.
 	 */
 	SSL_CTX_set_verify(t->ctx, p->verify ? SSL_VERIFY_PEER :
-	    SSL_VERIFY_NONE, NULL);
+	    SSL_VERIFY_NONE, tls_verify_cb);
+	if (p->capath != NULL)
+		t->capath = xstrdup(p->capath);
 
 	if ((t->ssl = SSL_new(t->ctx)) == NULL) {
 		tls_error(cause, "SSL_new");
 		goto fail;
 	}
+	SSL_set_app_data(t->ssl, t);
 	if (*t->servername != '\0') {
 		param = SSL_get0_param(t->ssl);
 		X509_VERIFY_PARAM_set_hostflags(param,
@@ -592,6 +646,19 @@ tls_handshake_error(struct tls *t, char **cause)
 			xasprintf(cause, "server certificate does not match "
 			    "the name \"%s\" (set sslcommonname or via if "
 			    "another name is right)", t->servername);
+		else if (vr == X509_V_ERR_UNABLE_TO_GET_CRL &&
+		    t->failed_issuer[0] != '\0')
+			xasprintf(cause, "server certificate verification "
+			    "failed: %s (CRL checking is on, but no CRL of the "
+			    "issuer \"%s\" was given: add it to sslcrlfile)",
+			    X509_verify_cert_error_string(vr), t->failed_issuer);
+		else if (vr == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
+		    t->capath != NULL && !tls_dir_is_hashed(t->capath))
+			xasprintf(cause, "server certificate verification "
+			    "failed: %s (sslcertpath %s has no hashed names, so "
+			    "OpenSSL finds nothing in it: run \"openssl rehash "
+			    "%s\")", X509_verify_cert_error_string(vr),
+			    t->capath, t->capath);
 		else
 			xasprintf(cause, "server certificate verification "
 			    "failed: %s%s", X509_verify_cert_error_string(vr),
@@ -1064,6 +1131,7 @@ tls_free(struct tls **tp)
 	if (t->ctx != NULL)
 		SSL_CTX_free(t->ctx);
 	free(t->servername);
+	free(t->capath);
 	free(t->keyfile);
 	free(t->pins);
 	free(t);

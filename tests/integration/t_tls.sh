@@ -56,6 +56,31 @@ ok $? "unknown issuer: the hint says a pin needs \"no sslcertck\"" ||
 refused selfsigned.test "self-signed certificate"
 refused revoked.test "certificate revoked" "sslcrlfile \"$PKI/ca.crl\""
 refused good.test "CRL has expired" "sslcrlfile \"$PKI/ca-expired.crl\""
+# Only another CA's CRL: the message names the issuer whose CRL is missing.
+refused good.test 'no CRL of the issuer ".*CN = ca" was given' \
+    "sslcrlfile \"$PKI/otherca.crl\""
+# A CA directory nobody ran "openssl rehash" on: OpenSSL finds nothing.
+mkdir -p "$T/unhashed"
+cp "$PKI/ca.crt" "$T/unhashed/ca.pem"
+rc=$(rcfile tls "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname good.test
+    sslcertpath \"$T/unhashed\" $MDA_AS mda \"cat >/dev/null\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 2 "an unhashed sslcertpath: refused with exit 2"
+grep -q "sslcertpath $T/unhashed has no hashed names.*openssl rehash $T/unhashed" "$T/out"
+ok $? "and the message says to run openssl rehash" || sed 's/^/# /' "$T/out"
+openssl rehash "$T/unhashed" 2>/dev/null || c_rehash "$T/unhashed" >/dev/null
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "after openssl rehash: verified, logged in (exit 1)"
+rc=$(rcfile tls "poll good.test via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcommonname good.test
+    sslcertfile \"$PKI/ca.crt\" sslcrlfile \"$PKI/otherca.crl\"
+    sslcrlfile \"$PKI/ca.crl\" $MDA_AS mda \"cat >/dev/null\"")
+"$PULLMAIL" -f "$rc" >"$T/out" 2>&1
+is "$?" 1 "two sslcrlfile: the last one counts, as in fetchmail (exit 1)"
+grep -q "tls.rc:.*warning: a second sslcrlfile replaces \"$PKI/otherca.crl\"" "$T/out"
+ok $? "with a warning naming the file:line and the first one" ||
+    sed 's/^/# /' "$T/out"
 # good.test's certificate is not valid for the name other.test.
 before=$(logins)
 poll wronghost.test
