@@ -16,5 +16,12 @@
  * code (2 for TLS failures).
  */
 int	probe(const struct account *a);
+/*
+ * What speaks on host:port: POP3 or IMAP, TLS from the first byte or
+ * plain text first.  0 with *proto and *implicit set, or -1; either way
+ * *found says what was seen (allocated).  Sends no command.
+ */
+int	probe_detect(const char *host, int port, enum proto *proto,
+	    int *implicit, char **found);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -83,9 +84,53 @@ print_version(const struct run *r)
 	return (check_tls_files(r));
 }
 
+static const struct scheme {
+	const char	*prefix;
+	enum proto	 proto;
+	int		 implicit;
+} schemes[] = {
+	{ "imap://", PROTO_IMAP, 0 }, { "imaps://", PROTO_IMAP, 1 },
+	{ "pop3://", PROTO_POP3, 0 }, { "pop3s://", PROTO_POP3, 1 },
+};
+
 /*
- * --probe: a poll name (or aka) from the rcfile, else HOST[:PORT] with
- * the protocol and TLS mode guessed from a well-known port.
+ * The protocol and TLS mode of HOST:PORT: from a well-known port, else
+ * found out by asking (probe_detect).  0, or -1 when nothing was found.
+ */
+static int
+probe_guess(struct account *a, const char *host, const char *port)
+{
+	const char	*errstr;
+	char		*found;
+	enum proto	 proto;
+	int		 implicit, n;
+
+	if (strcmp(port, "110") == 0 || strcmp(port, "995") == 0)
+		a->proto = PROTO_POP3;
+	if (strcmp(port, "993") == 0 || strcmp(port, "995") == 0)
+		a->ssl = 1;
+	if (strcmp(port, "110") == 0 || strcmp(port, "143") == 0 ||
+	    strcmp(port, "993") == 0 || strcmp(port, "995") == 0)
+		return (0);
+	n = strtonum(port, 1, 65535, &errstr);
+	if (errstr != NULL)
+		return (0);	/* a service name: account_finish judges */
+	if (probe_detect(host, n, &proto, &implicit, &found) != 0) {
+		printf("probing %s port %d: %s\n", host, n, found);
+		free(found);
+		return (-1);
+	}
+	printf("detected on %s %s\n", host, found);
+	free(found);
+	a->proto = proto;
+	a->ssl = implicit;
+	return (0);
+}
+
+/*
+ * --probe: a poll name (or aka) from the rcfile, else HOST[:PORT] or an
+ * imap://, imaps://, pop3:// or pop3s:// URL; on another port than the
+ * well-known ones, what speaks there is found out first.
  */
 static int
 run_probe(struct config *cfg, const struct cmdline *cl)
@@ -94,13 +139,24 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 	char		*host, *colon, *cause;
 	size_t		 i;
 	int		 rc;
+	const struct scheme *scheme;
 
 	for (i = 0; i < cfg->accounts.n && a == NULL; i++) {
 		if (rcload_names(cfg->accounts.v[i], cl->probe))
 			a = cfg->accounts.v[i];
 	}
 	if (a == NULL) {
-		host = xstrdup(cl->probe);
+		/* imap://, imaps://, pop3:// and pop3s:// say it all. */
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+			if (strncasecmp(cl->probe, schemes[i].prefix,
+			    strlen(schemes[i].prefix)) == 0)
+				break;
+		}
+		scheme = i < sizeof(schemes) / sizeof(schemes[0]) ?
+		    &schemes[i] : NULL;
+		host = xstrdup(cl->probe + (scheme != NULL ?
+		    strlen(scheme->prefix) : 0));
+		host[strcspn(host, "/")] = '\0';
 		colon = strrchr(host, ':');
 		if (colon != NULL && strchr(host, ':') == colon) {
 			*colon++ = '\0';
@@ -113,17 +169,17 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 			colon = NULL;
 		a = account_new(host);
 		a->entry = -1;
-		if (colon != NULL) {
+		account_list_add(&cfg->accounts, a);
+		if (colon != NULL)
 			a->service = xstrdup(colon);
-			if (strcmp(colon, "110") == 0 ||
-			    strcmp(colon, "995") == 0)
-				a->proto = PROTO_POP3;
-			if (strcmp(colon, "993") == 0 ||
-			    strcmp(colon, "995") == 0)
-				a->ssl = 1;
+		if (scheme != NULL) {
+			a->proto = scheme->proto;
+			a->ssl = scheme->implicit;
+		} else if (colon != NULL && probe_guess(a, host, colon) != 0) {
+			free(host);
+			return (PM_SOCKET);
 		}
 		free(host);
-		account_list_add(&cfg->accounts, a);
 	}
 	account_override(a, cl->acct);
 	if (account_finish(a, &cause) != 0) {

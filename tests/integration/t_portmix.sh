@@ -83,6 +83,51 @@ grep -q 'not an IMAP greeting.*a POP3 server: use proto pop3' \
     "$T/imap-pop3.out"
 ok $? "proto imap on a POP3 port: says to use proto pop3" || why imap-pop3
 
+# --probe on ports nobody named: it finds out what speaks there, within
+# seconds, and the rcfile lines it prints work when pasted (with the user).
+for proto in pop3 imap; do
+	for tls in plain ssl; do
+		case $proto-$tls in
+		pop3-plain) port=$P_POP3 ;;
+		pop3-ssl) port=$P_POP3S ;;
+		imap-plain) port=$P_IMAP ;;
+		imap-ssl) port=$P_IMAPS ;;
+		esac
+		t0=$(now)
+		"$PULLMAIL" --probe "127.0.0.1:$port" --sslcertfile "$T/ca.crt" \
+		    >"$T/probe-$proto-$tls" 2>&1
+		secs=$(( $(now) - t0 ))
+		if [ $tls = ssl ]; then
+			mode='TLS from the first byte ("ssl")'
+		else
+			mode='plain text first, then STARTTLS'
+		fi
+		grep -qF "detected on 127.0.0.1 port $port: $(echo $proto |
+		    tr a-z A-Z), $mode" "$T/probe-$proto-$tls"
+		ok $? "--probe on the $proto-$tls port: $proto, $mode" ||
+		    sed 's/^/#   /' "$T/probe-$proto-$tls"
+		[ "$secs" -lt 15 ]
+		ok $? "--probe on the $proto-$tls port: answered in ${secs} s"
+		# The printed lines, with the user filled in, fetch mail.
+		sed -n '/^rcfile lines/,/^$/p' "$T/probe-$proto-$tls" |
+		    sed '1d' | sed "s|user \"\.\.\.\"|user \"$MAIL_USER\" password '$MAIL_PASS' maildir \"$T/md-pasted\"|" \
+		    >"$T/pasted.rc"
+		chmod 600 "$T/pasted.rc"
+		put 1
+		"$PULLMAIL" -f "$T/pasted.rc" >"$T/pasted.out" 2>&1
+		is "$?" 0 "--probe on the $proto-$tls port: its lines, pasted, fetch mail" ||
+		    sed 's/^/#   /' "$T/pasted.rc" "$T/pasted.out"
+	done
+done
+"$PULLMAIL" --probe "pop3s://127.0.0.1:$P_POP3S" --sslcertfile "$T/ca.crt" \
+    >"$T/probe-url" 2>&1
+grep -q "probing 127.0.0.1 port $P_POP3S (POP3, implicit TLS)" "$T/probe-url" &&
+    ! grep -q detected "$T/probe-url"
+ok $? "--probe pop3s://host:port takes protocol and TLS from the URL" ||
+    sed 's/^/#   /' "$T/probe-url"
+"$PULLMAIL" --probe "127.0.0.1:$P_NOTHING" >"$T/probe-none" 2>&1
+is "$?" 2 "--probe on a closed port: exit 2"
+
 # A plain POP3 server that greets after 5 s and offers no STLS: pullmail
 # waits for it (it is not TLS), then refuses it for lacking STLS.
 P_SLOW=$((PORT_BASE + 8))
