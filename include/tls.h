@@ -103,6 +103,8 @@ char		*tls_describe(struct tls *);
  * NULL without a client certificate.
  */
 char		*tls_client_cert_report(struct tls *);
+/* The server key's pin, "sha256//BASE64"; allocated, or NULL. */
+char		*tls_spki_pin(struct tls *);
 /*
  * -V: load the files p names (trust anchors, CRLs, client certificate
  * and key) without connecting, as a connection would.  *report gets one

@@ -94,8 +94,9 @@ static const struct scheme {
 };
 
 /*
- * The protocol and TLS mode of HOST:PORT: from a well-known port, else
- * found out by asking (probe_detect).  0, or -1 when nothing was found.
+ * The protocol and TLS mode of HOST:PORT, unless the command line gave
+ * them: from a well-known port, else found out by asking (probe_detect).
+ * 0, or -1 when nothing was found.
  */
 static int
 probe_guess(struct account *a, const char *host, const char *port)
@@ -175,7 +176,9 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 		if (scheme != NULL) {
 			a->proto = scheme->proto;
 			a->ssl = scheme->implicit;
-		} else if (colon != NULL && probe_guess(a, host, colon) != 0) {
+		} else if (colon != NULL && cl->acct->ssl != 1 &&
+		    cl->acct->proto == PROTO_UNSET &&
+		    probe_guess(a, host, colon) != 0) {
 			free(host);
 			return (PM_SOCKET);
 		}

@@ -28,6 +28,7 @@ struct probe {
 	int			 failed;
 	int			 login_before_tls;
 	int			 verified;	/* chain and name checked */
+	char			*pin;		/* the server key's, as seen */
 };
 
 static void	say(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -242,9 +243,8 @@ print_rcfile(const struct probe *p)
 	say("\nrcfile lines (add the user; %s):\n"
 	    "    poll %s%s%s proto %s port %d\n", p->verified ? "a pin from "
 	    "above, if you want one, is checked in addition to the chain" :
-	    "the chain was not verified, so give its CA with sslcertfile, "
-	    "or pin it with an sslfingerprint from above and add "
-	    "\"no sslcertck\"", a->name,
+	    "the chain was not verified, so these lines pin the key seen "
+	    "here; better, give its CA with sslcertfile", a->name,
 	    a->via != NULL ? " via " : "", a->via != NULL ? a->via : "",
 	    p->proto == PROTO_POP3 ? "pop3" : "imap", p->port);
 	say("        user \"...\"%s%s%s%s%s%s%s\n",
@@ -255,6 +255,11 @@ print_rcfile(const struct probe *p)
 	    a->sslcertfile != NULL ? a->sslcertfile : "",
 	    a->sslcrlfile != NULL ? " sslcrlfile " : "",
 	    a->sslcrlfile != NULL ? a->sslcrlfile : "");
+	if (!p->verified && p->pin != NULL)
+		say("        no sslcertck sslfingerprint \"%s\"\n"
+		    "        # compare this pin with one from the server's "
+		    "operator\n        # before you rely on it: here it is only "
+		    "what this connection saw\n", p->pin);
 }
 
 int
@@ -291,6 +296,7 @@ probe(const struct account *a)
 		return (PM_SOCKET);
 	}
 	t = conn_tls(c);
+	p.pin = tls_spki_pin(t);
 	desc = tls_describe(t);
 	say("TLS: %s\n", desc);
 	free(desc);
@@ -340,6 +346,7 @@ probe(const struct account *a)
 		    p.login_before_tls ? "OFFERED: the server should refuse "
 		    "logins until STARTTLS" : "not offered");
 	print_rcfile(&p);
+	free(p.pin);
 	say("\n%s\n", p.failed ? "The server does NOT pass." :
 	    "The server passes.");
 	return (p.failed ? PM_SOCKET : PM_OK);

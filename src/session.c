@@ -1334,11 +1334,14 @@ session_cert_refused(struct session *s, char **cause)
 	if (s->conn == NULL || (t = conn_tls(s->conn)) == NULL ||
 	    (report = tls_client_cert_report(t)) == NULL)
 		return;
-	xasprintf(&more, "%s; %s.  A login refused with a client "
-	    "certificate may be the certificate: revoked, from a CA the server "
-	    "does not trust, or checked against an out-of-date CRL on the "
-	    "server all look like this (see README.SSL, section 8)", *cause,
-	    report);
+	if (s->account->tls.certfile == NULL)
+		xasprintf(&more, "%s; %s", *cause, report);
+	else
+		xasprintf(&more, "%s; %s.  A login refused with a client "
+		    "certificate may be the certificate: revoked, from a CA "
+		    "the server does not trust, or checked against an "
+		    "out-of-date CRL on the server all look like this (see "
+		    "README.SSL, section 8)", *cause, report);
 	free(report);
 	free(*cause);
 	*cause = more;

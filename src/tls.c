@@ -378,7 +378,6 @@ tls_load_client_cert(struct tls *t, const struct tls_policy *p,
 		    "certificate %s", t->keyfile, p->certfile);
 		return (-1);
 	}
-	SSL_CTX_set_cert_cb(t->ctx, tls_cert_asked, t);
 	return (0);
 }
 
@@ -488,6 +487,7 @@ tls_client(int fd, const struct tls_policy *p, char **cause)
 	 * were checked; no mail protocol needs one.
 	 */
 	SSL_CTX_set_options(t->ctx, SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_cert_cb(t->ctx, tls_cert_asked, t);
 	v = tls_version_openssl(p->min_version);
 	if (v != 0 && SSL_CTX_set_min_proto_version(t->ctx, v) != 1) {
 		tls_error(cause, "setting the TLS version floor");
@@ -725,6 +725,21 @@ tls_pin_lines(const struct fingerprints *fp, const char *indent)
 	    "survives renewal\n%ssslfingerprint \"SHA256:%s\"\n"
 	    "%ssslfingerprint \"%s\"  # MD5, fetchmail's form\n", indent, b64,
 	    indent, sha, indent, md5);
+	return (s);
+}
+
+char *
+tls_spki_pin(struct tls *t)
+{
+	struct fingerprints	 fp;
+	X509			*x;
+	char			 b64[45], *s;
+
+	if ((x = SSL_get0_peer_certificate(t->ssl)) == NULL ||
+	    tls_fingerprints(x, &fp) != 0)
+		return (NULL);
+	EVP_EncodeBlock((unsigned char *)b64, fp.spki, sizeof(fp.spki));
+	xasprintf(&s, "sha256//%s", b64);
 	return (s);
 }
 
@@ -1057,7 +1072,8 @@ tls_client_cert_report(struct tls *t)
 	char	*s;
 
 	if (x == NULL)
-		return (NULL);
+		return (t->cert_asked ? xstrdup("the server asked for a "
+		    "client certificate, and none is given (sslcert)") : NULL);
 	if (!t->cert_asked)
 		return (xstrdup("the server did not ask for the client "
 		    "certificate during the TLS handshake"));

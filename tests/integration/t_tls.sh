@@ -241,9 +241,17 @@ grep -q '\[FAIL\] certificate and name check' "$T/probe" &&
 ok $? "its report names the failure"
 # Review 2026-12, finding 13: its rcfile advice does not offer a pin
 # alone, which cannot help while sslcertck is on.
-grep -q 'give its CA with sslcertfile, or pin it with an sslfingerprint from above and add "no sslcertck"' "$T/probe"
-ok $? "its rcfile advice: the CA, or a pin with no sslcertck" ||
+grep -q "no sslcertck sslfingerprint \"${P[2]}\"" "$T/probe" &&
+    grep -q "compare this pin with one from the server's operator" "$T/probe"
+ok $? "its rcfile lines pin the key with no sslcertck, and say to compare the pin" ||
     sed 's/^/# /' "$T/probe"
+sed -n '/^rcfile lines/,/^$/p' "$T/probe" | sed '1d' |
+    sed "s|user \"\.\.\.\"|user \"$MAIL_USER\" password '$MAIL_PASS'|" \
+    >"$T/pasted.rc"
+chmod 600 "$T/pasted.rc"
+"$PULLMAIL" -f "$T/pasted.rc" >"$T/out" 2>&1
+is "$?" 1 "those lines, pasted with the user, log in (exit 1: no mail)" ||
+    sed 's/^/# /' "$T/pasted.rc" "$T/out"
 probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname expired.test
 is "$?" 2 "probe of an expired certificate: exit 2"
 grep -q 'certificate has expired' "$T/probe"
@@ -449,6 +457,8 @@ poll good.test
 status=$?
 [ "$status" -ne 0 ] && [ "$status" -ne 1 ]
 ok $? "no client certificate: refused (exit $status)"
+grep -q 'the server asked for a client certificate, and none is given (sslcert)' "$T/out"
+ok $? "and the message says the server asked for one" || sed 's/^/# /' "$T/out"
 poll good.test "sslcert \"$PKI/missing.crt\""
 is "$?" 2 "a missing client certificate file fails locally"
 grep -q "cannot read the client certificate $PKI/missing.crt" "$T/out"
@@ -461,6 +471,22 @@ poll good.test "sslcert \"$PKI/client.crt\" sslkey \"$PKI/good.test.key\""
 is "$?" 2 "a key that does not belong to the certificate fails"
 grep -q "does not belong to the certificate" "$T/out"
 ok $? "and says so"
+
+# The server's own CRL out of date: Dovecot refuses every client
+# certificate at login, a good one too.
+stop_dovecot
+cat "$PKI/ca.crt" "$PKI/ca-expired.crl" >"$T/client-ca-stale.pem"
+DOVECOT_EXTRA="ssl_ca = <$T/client-ca-stale.pem
+ssl_verify_client_cert = yes
+auth_ssl_require_client_cert = yes"
+start_dovecot pki/good.test
+client client
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+ok $? "a good client certificate against the server's out-of-date CRL: refused (exit $status)"
+grep -q 'asked for a client certificate and got ".*client.*out-of-date CRL on the server' "$T/out"
+ok $? "and the message names the certificate and this cause" ||
+    sed 's/^/# /' "$T/out"
 
 # -V loads the files without connecting: what is wrong is found before a
 # poll, with the rcfile's file:line; expiry dates are shown.
