@@ -2,7 +2,9 @@
 # t_docfrags.sh -- documentation that works when pasted: every rcfile
 # fragment in README.md, README.SSL, README.SSL-SERVER and both man pages
 # (doc_fragments.py finds them) is read by pullmail --configdump without
-# an error.  fetchmailrc.sample is checked whole by t_sample.sh.
+# an error (fetchmailrc.sample is checked whole by t_sample.sh); and
+# every error message those documents quote is one the code can print
+# (doc_messages.py finds its words in the sources' strings).
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
 
@@ -22,5 +24,16 @@ for f in $frags; do
 done
 [ "$n" -ge 3 ]
 ok $? "fragments found: $n"
+
+python3 "$top_srcdir/tests/compat/doc_messages.py" "$top_srcdir/src" \
+    "$top_srcdir/README.md" "$top_srcdir/README.SSL" \
+    "$top_srcdir/README.SSL-SERVER" >"$work/messages"
+st=$?
+while read -r verdict where rest; do
+	[ "$verdict" = ok ]
+	ok $? "${where%:}: the quoted message is one pullmail prints${rest:+: $rest}"
+done <"$work/messages"
+[ "$st" = 0 ] && [ "$(grep -c '^ok ' "$work/messages")" -ge 15 ]
+ok $? "quoted messages checked: $(grep -c . "$work/messages")"
 
 done_testing
