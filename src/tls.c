@@ -169,46 +169,29 @@ tls_is_ip(const char *name)
 	    inet_pton(AF_INET6, name, &a6) == 1);
 }
 
-/* Does the hashed CA directory hold CRLs (HASH.rN files)? */
+/*
+ * Does dir hold the hashed names OpenSSL looks things up by: "8 hex
+ * digits.N" for certificates (crl 0), ".rN" for CRLs (crl 1)?  -1 when
+ * it cannot be read.
+ */
 static int
-tls_dir_has_crls(const char *dir)
+tls_dir_hashed(const char *dir, int crl)
 {
 	struct dirent	*de;
 	DIR		*d;
+	const char	*n;
 	size_t		 i;
 	int		 found = 0;
 
 	if ((d = opendir(dir)) == NULL)
-		return (0);
+		return (-1);
 	while (!found && (de = readdir(d)) != NULL) {
 		for (i = 0; i < 8 && isxdigit((unsigned char)de->d_name[i]);
 		    i++)
 			;
+		n = de->d_name + 9;
 		found = i == 8 && de->d_name[8] == '.' &&
-		    de->d_name[9] == 'r' &&
-		    isdigit((unsigned char)de->d_name[10]);
-	}
-	closedir(d);
-	return (found);
-}
-
-/* Does dir hold the hashed names OpenSSL looks certificates up by? */
-static int
-tls_dir_is_hashed(const char *dir)
-{
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 i;
-	int		 found = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return (1);	/* not ours to explain */
-	while (!found && (de = readdir(d)) != NULL) {
-		for (i = 0; i < 8 && isxdigit((unsigned char)de->d_name[i]);
-		    i++)
-			;
-		found = i == 8 && de->d_name[8] == '.' &&
-		    isdigit((unsigned char)de->d_name[9]);
+		    (!crl || *n++ == 'r') && isdigit((unsigned char)*n);
 	}
 	closedir(d);
 	return (found);
@@ -286,7 +269,7 @@ tls_load_crls(SSL_CTX *ctx, const struct tls_policy *p, char **cause)
 		}
 		check = 1;
 	}
-	if (p->capath != NULL && tls_dir_has_crls(p->capath))
+	if (p->capath != NULL && tls_dir_hashed(p->capath, 1) == 1)
 		check = 1;
 	if (check)
 		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK |
@@ -653,7 +636,7 @@ tls_handshake_error(struct tls *t, char **cause)
 			    "issuer \"%s\" was given: add it to sslcrlfile)",
 			    X509_verify_cert_error_string(vr), t->failed_issuer);
 		else if (vr == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
-		    t->capath != NULL && !tls_dir_is_hashed(t->capath))
+		    t->capath != NULL && tls_dir_hashed(t->capath, 0) == 0)
 			xasprintf(cause, "server certificate verification "
 			    "failed: %s (sslcertpath %s has no hashed names, so "
 			    "OpenSSL finds nothing in it: run \"openssl rehash "
