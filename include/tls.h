@@ -103,6 +103,12 @@ char		*tls_describe(struct tls *);
  * NULL without a client certificate.
  */
 char		*tls_client_cert_report(struct tls *);
+/* Did the server ask for a client certificate in the handshake? */
+int		 tls_client_cert_asked(struct tls *);
+/* The chain's verification result (X509_V_OK or an X509_V_ERR_*). */
+long		 tls_verify_result(struct tls *);
+/* Is vr only "the issuer is not trusted here" (a pin could stand in)? */
+int		 tls_untrusted_only(long vr);
 /* The server key's pin, "sha256//BASE64"; allocated, or NULL. */
 char		*tls_spki_pin(struct tls *);
 /*

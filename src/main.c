@@ -57,7 +57,7 @@ check_tls_files(const struct run *r)
 		p = &a->tls;
 		if (p->mode == TLS_MODE_PLAIN || (p->cafile == NULL &&
 		    p->capath == NULL && p->crlfile == NULL &&
-		    p->certfile == NULL))
+		    p->certfile == NULL && p->keyfile == NULL))
 			continue;
 		if (tls_policy_check(p, &report, &cause) != 0) {
 			printf("%s:%d: %s@%s: %s\n", a->rcfile != NULL ?
@@ -94,12 +94,13 @@ static const struct scheme {
 };
 
 /*
- * The protocol and TLS mode of HOST:PORT, unless the command line gave
- * them: from a well-known port, else found out by asking (probe_detect).
- * 0, or -1 when nothing was found.
+ * The protocol and TLS mode of HOST:PORT: from a well-known port, else
+ * found out by asking (probe_detect) unless the command line gave them
+ * (detect 0).  0, or -1 when nothing was found.
  */
 static int
-probe_guess(struct account *a, const char *host, const char *port)
+probe_guess(struct account *a, const char *host, const char *port,
+    int detect)
 {
 	const char	*errstr;
 	char		*found;
@@ -114,7 +115,7 @@ probe_guess(struct account *a, const char *host, const char *port)
 	    strcmp(port, "993") == 0 || strcmp(port, "995") == 0)
 		return (0);
 	n = strtonum(port, 1, 65535, &errstr);
-	if (errstr != NULL)
+	if (errstr != NULL || !detect)
 		return (0);	/* a service name: account_finish judges */
 	if (probe_detect(host, n, &proto, &implicit, &found) != 0) {
 		printf("probing %s port %d: %s\n", host, n, found);
@@ -137,7 +138,7 @@ static int
 run_probe(struct config *cfg, const struct cmdline *cl)
 {
 	struct account	*a = NULL;
-	char		*host, *colon, *cause;
+	char		*host, *colon, *cause, *at;
 	size_t		 i;
 	int		 rc;
 	const struct scheme *scheme;
@@ -158,6 +159,8 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 		host = xstrdup(cl->probe + (scheme != NULL ?
 		    strlen(scheme->prefix) : 0));
 		host[strcspn(host, "/")] = '\0';
+		if (scheme != NULL && (at = strrchr(host, '@')) != NULL)
+			memmove(host, at + 1, strlen(at + 1) + 1);	/* user@ */
 		colon = strrchr(host, ':');
 		if (colon != NULL && strchr(host, ':') == colon) {
 			*colon++ = '\0';
@@ -176,9 +179,8 @@ run_probe(struct config *cfg, const struct cmdline *cl)
 		if (scheme != NULL) {
 			a->proto = scheme->proto;
 			a->ssl = scheme->implicit;
-		} else if (colon != NULL && cl->acct->ssl != 1 &&
-		    cl->acct->proto == PROTO_UNSET &&
-		    probe_guess(a, host, colon) != 0) {
+		} else if (colon != NULL && probe_guess(a, host, colon,
+		    cl->acct->ssl != 1 && cl->acct->proto == PROTO_UNSET) != 0) {
 			free(host);
 			return (PM_SOCKET);
 		}

@@ -29,6 +29,7 @@ struct probe {
 	int			 login_before_tls;
 	int			 verified;	/* chain and name checked */
 	char			*pin;		/* the server key's, as seen */
+	long			 vr;		/* the chain's verification */
 };
 
 static void	say(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -238,13 +239,28 @@ static void
 print_rcfile(const struct probe *p)
 {
 	const struct account	*a = p->a;
+	const char		*hint;
+	int			 pin;
 
-	/* A pin alone does not help while sslcertck is on. */
+	/*
+	 * A pin stands in for a CA only where the CA alone was missing:
+	 * never for a revoked or expired certificate, a CRL problem or a
+	 * pin that did not match.  A pin alone does not help while
+	 * sslcertck is on.
+	 */
+	pin = !p->verified && p->pin != NULL && a->tls.npins == 0 &&
+	    tls_untrusted_only(p->vr);
+	if (p->verified)
+		hint = "a pin from above, if you want one, is checked in "
+		    "addition to the chain";
+	else if (pin)
+		hint = "its issuer is not trusted here, so these lines pin the "
+		    "key seen here; better, give its CA with sslcertfile";
+	else
+		hint = "the certificate did NOT pass: see the verdict; no pin "
+		    "can make up for that";
 	say("\nrcfile lines (add the user; %s):\n"
-	    "    poll %s%s%s proto %s port %d\n", p->verified ? "a pin from "
-	    "above, if you want one, is checked in addition to the chain" :
-	    "the chain was not verified, so these lines pin the key seen "
-	    "here; better, give its CA with sslcertfile", a->name,
+	    "    poll %s%s%s proto %s port %d\n", hint, a->name,
 	    a->via != NULL ? " via " : "", a->via != NULL ? a->via : "",
 	    p->proto == PROTO_POP3 ? "pop3" : "imap", p->port);
 	say("        user \"...\"%s%s%s%s%s%s%s\n",
@@ -255,7 +271,7 @@ print_rcfile(const struct probe *p)
 	    a->sslcertfile != NULL ? a->sslcertfile : "",
 	    a->sslcrlfile != NULL ? " sslcrlfile " : "",
 	    a->sslcrlfile != NULL ? a->sslcrlfile : "");
-	if (!p->verified && p->pin != NULL)
+	if (pin)
 		say("        no sslcertck sslfingerprint \"%s\"\n"
 		    "        # compare this pin with one from the server's "
 		    "operator\n        # before you rely on it: here it is only "
@@ -297,6 +313,7 @@ probe(const struct account *a)
 	}
 	t = conn_tls(c);
 	p.pin = tls_spki_pin(t);
+	p.vr = tls_verify_result(t);
 	desc = tls_describe(t);
 	say("TLS: %s\n", desc);
 	free(desc);

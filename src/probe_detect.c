@@ -14,6 +14,7 @@
 
 #include "bounds.h"
 #include "conn.h"
+#include "log.h"
 #include "portcheck.h"
 #include "probe.h"
 #include "tls.h"
@@ -52,7 +53,7 @@ probe_detect(const char *host, int port, enum proto *proto, int *implicit,
 {
 	struct tls_policy	 p;
 	struct conn		*c;
-	char			*cause = NULL, *line = NULL;
+	char			*cause = NULL, *line = NULL, seen[64];
 	int			 dns, secs = PM_GREETING_QUIET_MS / 1000 + 2;
 
 	*found = NULL;
@@ -88,10 +89,12 @@ probe_detect(const char *host, int port, enum proto *proto, int *implicit,
 		free(line);
 		return (-1);
 	}
-	xasprintf(found, "port %d: %s, %s (greeting \"%.60s\")", port,
+	/* The server's words, made harmless for the terminal. */
+	(void)log_visible(seen, sizeof(seen), line);
+	xasprintf(found, "port %d: %s, %s (greeting \"%s\")", port,
 	    *proto == PROTO_POP3 ? "POP3" : "IMAP", *implicit ?
 	    "TLS from the first byte (\"ssl\")" : "plain text first, then "
-	    "STARTTLS", line);
+	    "STARTTLS", seen);
 	free(line);
 	return (0);
 }

@@ -120,11 +120,20 @@ static int
 session_tls_port(struct session *s, int port)
 {
 	const struct account	*a = s->account;
+	long long		 half = (long long)a->timeout * 500;
 	int			 quiet = PM_GREETING_QUIET_MS;
 
-	if (quiet > a->timeout * 500)
-		quiet = a->timeout * 500;
-	if (conn_wait_readable(s->conn, quiet))
+	/*
+	 * Only for a port the user chose, not the plain ones a server
+	 * without "ssl" has by default: a slow greeter on 110 or 143 gets
+	 * no second connection.
+	 */
+	if (a->service == NULL || port == 110 || port == 143)
+		return (0);
+	if (quiet > half)
+		quiet = (int)half;
+	if (conn_wait_readable(s->conn, quiet) || (s->stop != NULL &&
+	    *s->stop))
 		return (0);
 	log_debug("%s: no greeting after %d ms: does port %d want TLS?",
 	    conn_label(s->conn), quiet, port);
@@ -1334,7 +1343,7 @@ session_cert_refused(struct session *s, char **cause)
 	if (s->conn == NULL || (t = conn_tls(s->conn)) == NULL ||
 	    (report = tls_client_cert_report(t)) == NULL)
 		return;
-	if (s->account->tls.certfile == NULL)
+	if (s->account->tls.certfile == NULL || !tls_client_cert_asked(t))
 		xasprintf(&more, "%s; %s", *cause, report);
 	else
 		xasprintf(&more, "%s; %s.  A login refused with a client "

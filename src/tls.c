@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <dirent.h>
 #include <errno.h>
 #include <readpassphrase.h>
@@ -303,7 +304,6 @@ tls_readable(const char *what, const char *path, char **cause)
 	return (-1);
 }
 
-/* sslcert/sslkey: a failure to load is fatal and names the file. */
 /* Called when the server asks for a client certificate. */
 static int
 tls_cert_asked(SSL *ssl, void *arg)
@@ -315,6 +315,7 @@ tls_cert_asked(SSL *ssl, void *arg)
 	return (1);
 }
 
+/* sslcert/sslkey: a failure to load is fatal and names the file. */
 static int
 tls_load_client_cert(struct tls *t, const struct tls_policy *p,
     char **cause)
@@ -711,6 +712,25 @@ tls_pin_lines(const struct fingerprints *fp, const char *indent)
 	return (s);
 }
 
+long
+tls_verify_result(struct tls *t)
+{
+	return (SSL_get_verify_result(t->ssl));
+}
+
+int
+tls_untrusted_only(long vr)
+{
+	switch (vr) {
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+		return (1);
+	}
+	return (0);
+}
+
 char *
 tls_spki_pin(struct tls *t)
 {
@@ -965,15 +985,29 @@ tls_describe_cert(BIO *b, int depth, X509 *x)
 	    nid != NID_undef ? OBJ_nid2ln(nid) : "?");
 }
 
-/* "  what NAME: until DATE" and a warning when it is (nearly) over. */
+/* Whole days from now to t (negative: past). */
+static int
+tls_days_to(const ASN1_TIME *t)
+{
+	int	days = 0, secs = 0;
+
+	if (t == NULL || ASN1_TIME_diff(&days, &secs, NULL, t) != 1)
+		return (INT_MAX);
+	return (days < 0 || secs < 0 ? (days < 0 ? days : -1) : days);
+}
+
+/*
+ * "  what NAME: until DATE", a warning when it ends within window days
+ * or has ended.
+ */
 static void
 tls_expiry_line(BIO *b, const char *what, const X509_NAME *name,
-    const ASN1_TIME *until, int *warned)
+    const ASN1_TIME *until, int window, int *warned)
 {
 	int	days = 0, secs = 0, soon;
 
 	soon = until != NULL && ASN1_TIME_diff(&days, &secs, NULL, until) == 1
-	    && (days < PM_EXPIRY_WARN_DAYS);
+	    && (days < window || days < 0 || (days == 0 && secs < 0));
 	BIO_printf(b, "  %s%s \"", soon ? "WARNING: " : "", what);
 	X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE &
 	    ~ASN1_STRFLGS_ESC_MSB);
@@ -997,7 +1031,7 @@ tls_policy_check(const struct tls_policy *p, char **report, char **cause)
 	struct tls		*t;
 	BIO			*b;
 	BUF_MEM			*mem;
-	int			 i, warned = 0, rc = -1;
+	int			 i, ncas, warned = 0, rc = -1;
 
 	*report = NULL;
 	t = xcalloc(1, sizeof(*t));
@@ -1021,17 +1055,37 @@ tls_policy_check(const struct tls_policy *p, char **report, char **cause)
 		fatalx("BIO_new");
 	if ((x = SSL_CTX_get0_certificate(t->ctx)) != NULL)
 		tls_expiry_line(b, "client certificate", X509_get_subject_name(x),
-		    X509_get0_notAfter(x), &warned);
-	/* What the CA file (not a hashed directory) put in the store. */
+		    X509_get0_notAfter(x), PM_EXPIRY_WARN_DAYS, &warned);
+	/*
+	 * What the CA file (not a hashed directory) put in the store: each
+	 * CRL (a weekly one is always near its end: warn only when it is
+	 * over), and the CAs, one line each unless there are many.
+	 */
 	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(t->ctx));
+	for (i = 0, ncas = 0; i < sk_X509_OBJECT_num(objs); i++)
+		ncas += X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i)) !=
+		    NULL;
+	if (ncas > 8)
+		BIO_printf(b, "  %d trusted CAs (only those that expire "
+		    "within %d days are shown)\n", ncas, PM_EXPIRY_WARN_DAYS);
 	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
 		o = sk_X509_OBJECT_value(objs, i);
-		if ((x = X509_OBJECT_get0_X509(o)) != NULL)
-			tls_expiry_line(b, "trusted CA", X509_get_subject_name(x),
-			    X509_get0_notAfter(x), &warned);
-		else if ((crl = X509_OBJECT_get0_X509_CRL(o)) != NULL)
+		if ((x = X509_OBJECT_get0_X509(o)) != NULL) {
+			if (ncas <= 8 || tls_days_to(X509_get0_notAfter(x)) <
+			    PM_EXPIRY_WARN_DAYS)
+				tls_expiry_line(b, "trusted CA",
+				    X509_get_subject_name(x),
+				    X509_get0_notAfter(x), PM_EXPIRY_WARN_DAYS,
+				    &warned);
+		} else if ((crl = X509_OBJECT_get0_X509_CRL(o)) != NULL)
 			tls_expiry_line(b, "CRL of", X509_CRL_get_issuer(crl),
-			    X509_CRL_get0_nextUpdate(crl), &warned);
+			    X509_CRL_get0_nextUpdate(crl), 0, &warned);
+	}
+	if (p->capath != NULL && (i = tls_dir_hashed(p->capath, 0)) != 1) {
+		BIO_printf(b, "  WARNING: sslcertpath %s %s\n", p->capath,
+		    i < 0 ? "cannot be read" : "has no hashed names: run "
+		    "\"openssl rehash\" on it");
+		warned = 1;
 	}
 	BIO_get_mem_ptr(b, &mem);
 	if (mem->length > 0) {
@@ -1044,6 +1098,12 @@ tls_policy_check(const struct tls_policy *p, char **report, char **cause)
 out:
 	tls_free(&t);
 	return (rc);
+}
+
+int
+tls_client_cert_asked(struct tls *t)
+{
+	return (t->cert_asked);
 }
 
 char *

@@ -3,12 +3,15 @@
 
 usage: loopback_server.py silent PORT
        loopback_server.py slow-pop3 PORT DELAY LOGFILE
+       loopback_server.py evil-greeting PORT
 
 silent: accepts every connection and never says a word (a hung server).
 slow-pop3: greets in plain text after DELAY seconds, then answers like an
 empty POP3 maildrop without STLS; at QUIT it appends "USER PASS" to
 LOGFILE, so a test can count whose polls completed.  Both print "ready"
 once listening and serve connections side by side.
+evil-greeting: greets in POP3 with terminal escapes (a title change, a
+screen clear, a colour) and a forged verdict, then hangs up.
 """
 
 import socket
@@ -54,7 +57,10 @@ def main():
     held = []
     while True:
         c = s.accept()[0]
-        if mode == "silent":
+        if mode == "evil-greeting":
+            c.sendall(b"+OK \x1b]0;owned\x07\x1b[2J\x1b[31mThe server passes\r\n")
+            c.close()
+        elif mode == "silent":
             held.append(c)      # open and silent until the client gives up
             print("accepted", flush=True)
         else:

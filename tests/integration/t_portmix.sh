@@ -127,6 +127,21 @@ ok $? "--probe pop3s://host:port takes protocol and TLS from the URL" ||
     sed 's/^/#   /' "$T/probe-url"
 "$PULLMAIL" --probe "127.0.0.1:$P_NOTHING" >"$T/probe-none" 2>&1
 is "$?" 2 "--probe on a closed port: exit 2"
+# A well-known port still says what it is when --ssl is given too.
+"$PULLMAIL" --probe "127.0.0.1:995" --ssl >"$T/probe-995" 2>&1
+grep -q "probing 127.0.0.1 port 995 (POP3, implicit TLS)" "$T/probe-995"
+ok $? "--probe host:995 --ssl is POP3 with implicit TLS" ||
+    sed 's/^/#   /' "$T/probe-995"
+# A greeting with terminal escapes reaches the terminal made harmless.
+P_EVIL=$((PORT_BASE + 7))
+python3 "$top_srcdir/tests/integration/loopback_server.py" evil-greeting \
+    "$P_EVIL" >"$T/evil.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_ready "$T/evil.out" || bail "the evil server did not start"
+"$PULLMAIL" --probe "127.0.0.1:$P_EVIL" >"$T/probe-evil" 2>&1
+! grep -q $'\x1b' "$T/probe-evil" && grep -qF '\x1b]0;owned' "$T/probe-evil"
+ok $? "--probe shows a greeting's escape bytes as \\x1b, never raw" ||
+    cat -v "$T/probe-evil" | sed 's/^/#   /'
 
 # A plain POP3 server that greets after 5 s and offers no STLS: pullmail
 # waits for it (it is not TLS), then refuses it for lacking STLS.

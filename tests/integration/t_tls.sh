@@ -252,6 +252,14 @@ chmod 600 "$T/pasted.rc"
 "$PULLMAIL" -f "$T/pasted.rc" >"$T/out" 2>&1
 is "$?" 1 "those lines, pasted with the user, log in (exit 1: no mail)" ||
     sed 's/^/# /' "$T/pasted.rc" "$T/out"
+# A revoked certificate is not something a pin may paper over.
+probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" \
+    --sslcrlfile "$PKI/ca.crl" --sslcommonname revoked.test
+! grep -q 'sslfingerprint "sha256//.*"$' "$T/probe" &&
+    ! grep -q 'no sslcertck' "$T/probe" &&
+    grep -q 'the certificate did NOT pass' "$T/probe"
+ok $? "probe of a revoked certificate: its rcfile lines offer no pin" ||
+    sed 's/^/# /' "$T/probe"
 probe "127.0.0.1:$P_IMAPS" --ssl --sslcertfile "$PKI/ca.crt" --sslcommonname expired.test
 is "$?" 2 "probe of an expired certificate: exit 2"
 grep -q 'certificate has expired' "$T/probe"
@@ -510,6 +518,9 @@ vcheck "sslcert \"$PKI/client.crt\" sslkey \"$PKI/good.test.key\""
 is "$?" 5 "-V with a key that is not the certificate's: exit 5"
 grep -q "does not belong to the certificate" "$T/out"
 ok $? "and says so"
+vcheck "sslcertpath \"$T/no-such-dir\""
+grep -q "WARNING: sslcertpath $T/no-such-dir cannot be read" "$T/out"
+ok $? "-V warns about an sslcertpath it cannot read" || sed 's/^/# /' "$T/out"
 vcheck "sslcrlfile \"$PKI/ca-expired.crl\""
 is "$?" 0 "-V with an out-of-date CRL: exit 0 (a warning)"
 grep -q 'WARNING: CRL of ".*CN = ca": expired' "$T/out"
