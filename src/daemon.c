@@ -27,6 +27,7 @@
 #include "log.h"
 #include "rcload.h"
 #include "result.h"
+#include "sdnotify.h"
 #include "xmalloc.h"
 
 #define DAEMON_BACKOFF_MAX	3600	/* seconds, unless N is longer */
@@ -169,6 +170,41 @@ daemon_idlers(struct daemon *d)
 	}
 }
 
+/* CLOCK_MONOTONIC in microseconds, as RELOADING=1 wants it. */
+static long long
+daemon_monotonic_usec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* A sleep of s seconds, cut short for the next watchdog ping. */
+static int
+daemon_wait_ms(long s)
+{
+	long	ms = s > INT_MAX / 1000 ? -1 : s * 1000;
+	long	every = sd_watchdog_every();
+
+	if (every >= 0 && (ms < 0 || ms > every))
+		ms = every;
+	return ((int)ms);
+}
+
+/* What "systemctl status" shows: the accounts and how they fare. */
+static void
+daemon_status(struct daemon *d, const char *key, int result)
+{
+	size_t	i;
+	int	failing = 0;
+
+	for (i = 0; i < d->ndue; i++)
+		failing += d->due[i].fails > 0;
+	sd_state("STATUS=%zu account%s, %d failing; last poll: %s, exit %d",
+	    d->r->polls.n, d->r->polls.n == 1 ? "" : "s", failing, key, result);
+}
+
 /* Workers that ended: their accounts are due again after the wait. */
 static void
 daemon_ended(struct daemon *d, int idle)
@@ -190,6 +226,7 @@ daemon_ended(struct daemon *d, int idle)
 			if (due_find(d, a) - d->due == tag)
 				due_after(d, a, result);
 		}
+		daemon_status(d, d->due[tag].key, result);
 	}
 }
 
@@ -369,22 +406,32 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		return (PM_IOERR);
 	if (pfh != NULL && pidfile_write(pfh) == -1)
 		log_warn("pidfile");
+	/* Ready: the rcfile is loaded and the pidfile held. */
+	sd_setup();
+	sd_state("READY=1\nSTATUS=polling %zu account%s every %d seconds",
+	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
 	setproctitle("daemon, every %d seconds", r->cfg.daemon);
 	log_info("pullmail %s daemon started (PID %ld): %zu account%s, "
 	    "polling every %d seconds", PACKAGE_VERSION, (long)getpid(),
 	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
 	while (!r->sched.stop) {
+		/* From the loop itself: a hung scheduler stops the pings. */
+		sd_watchdog();
 		daemon_idlers(&d);
 		daemon_start_due(&d);
 		if (!r->sched.stop && !r->sched.wake && !r->sched.reload &&
 		    (sleep_s = daemon_sleep_for(&d)) > 0)
-			sched_wait(&r->sched, sleep_s > INT_MAX / 1000 ?
-			    -1 : (int)(sleep_s * 1000));
+			sched_wait(&r->sched, daemon_wait_ms(sleep_s));
 		daemon_ended(&d, 0);
 		daemon_ended(&d, 1);
 		if (r->sched.reload) {
 			r->sched.reload = 0;
+			sd_state("RELOADING=1\nMONOTONIC_USEC=%lld",
+			    daemon_monotonic_usec());
 			daemon_reload(&d);
+			sd_state("READY=1\nSTATUS=reloaded: polling %zu "
+			    "account%s every %d seconds", r->polls.n,
+			    r->polls.n == 1 ? "" : "s", r->cfg.daemon);
 		}
 		if (r->sched.wake) {
 			/* SIGUSR1: everything now, failing servers too. */
@@ -395,10 +442,14 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		}
 	}
 	log_info("stopping: waiting for the polls in progress");
+	sd_state("STOPPING=1\nSTATUS=stopping: waiting for the polls in "
+	    "progress");
 	sched_signal(&r->sched, SIGTERM, 1);
 	sched_signal(&r->sched, SIGTERM, 0);
-	while (sched_running(&r->sched, 0) + sched_running(&r->sched, 1) > 0)
+	while (sched_running(&r->sched, 0) + sched_running(&r->sched, 1) > 0) {
+		sd_watchdog();
 		sched_wait(&r->sched, 1000);
+	}
 	for (i = 0; i < d.ndue; i++)
 		free(d.due[i].key);
 	free(d.due);

@@ -4,6 +4,7 @@
 usage: loopback_server.py silent PORT
        loopback_server.py slow-pop3 PORT DELAY LOGFILE
        loopback_server.py evil-greeting PORT
+       loopback_server.py notify SOCKETPATH LOGFILE
 
 silent: accepts every connection and never says a word (a hung server).
 slow-pop3: greets in plain text after DELAY seconds, then answers like an
@@ -12,6 +13,9 @@ LOGFILE, so a test can count whose polls completed.  Both print "ready"
 once listening and serve connections side by side.
 evil-greeting: greets in POP3 with terminal escapes (a title change, a
 screen clear, a colour) and a forged verdict, then hangs up.
+notify: a service manager's NOTIFY_SOCKET (AF_UNIX datagrams at
+SOCKETPATH, "@name" for an abstract one); each datagram is appended to
+LOGFILE as "SECONDS STATE" lines, one per line of the datagram.
 """
 
 import socket
@@ -47,7 +51,22 @@ def slow_pop3(c, delay, log):
     c.close()
 
 
+def notify(path, log):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind("\0" + path[1:] if path.startswith("@") else path)
+    print("ready", flush=True)
+    t0 = time.monotonic()
+    while True:
+        data = s.recv(4096).decode("utf-8", "replace")
+        with open(log, "a") as out:
+            for line in data.split("\n"):
+                out.write("%.3f %s\n" % (time.monotonic() - t0, line))
+
+
 def main():
+    if sys.argv[1] == "notify":
+        notify(sys.argv[2], sys.argv[3])
+        return
     mode, port = sys.argv[1], int(sys.argv[2])
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

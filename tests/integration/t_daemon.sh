@@ -323,6 +323,49 @@ is "$?" 0 "SIGTERM stops the daemon with the hanging poll in progress"
 kill "$HANG_PID"
 wait "$HANG_PID" 2>/dev/null
 
+# --- the service manager's notify protocol --------------------------------
+# A NOTIFY_SOCKET listener in the role of systemd: READY once the daemon
+# holds its pidfile, a STATUS after a poll, watchdog pings at half of
+# WATCHDOG_USEC from the scheduler loop, RELOADING then READY around
+# SIGHUP, STOPPING at SIGTERM.  An abstract socket name works too.
+for sock in "$T/notify.sock" "@pullmail-test-$$"; do
+	rm -f "$T/notify.log"
+	python3 "$top_srcdir/tests/integration/loopback_server.py" notify \
+	    "$sock" "$T/notify.log" >"$T/notify.out" 2>&1 &
+	NPID=$!
+	PIDS="$PIDS $NPID"
+	wait_ready "$T/notify.out" || bail "the notify listener did not start"
+	rc=$(rcfile notify "$(account "$MAIL_USER" "$MAIL_PASS" "$T/mdn")")
+	NOTIFY_SOCKET="$sock" WATCHDOG_USEC=1000000 \
+	    "$PULLMAIL" -N -d 3600 -f "$rc" >"$T/n.log" 2>&1 &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	wait_log "$T/notify.log" "STATUS=1 account, 0 failing; last poll" 20
+	ok $? "$sock: READY, then a STATUS after the first poll" ||
+	    sed 's/^/#   /' "$T/notify.log" "$T/n.log"
+	grep -q " READY=1$" "$T/notify.log" &&
+	    [ "$(grep -n 'READY=1' "$T/notify.log" | head -1 | cut -d: -f1)" -lt \
+	    "$(grep -n 'last poll' "$T/notify.log" | head -1 | cut -d: -f1)" ]
+	ok $? "$sock: READY=1 came before the first poll's STATUS"
+	# Pings every half second: at least four in three seconds.
+	sleep 3
+	n=$(grep -c ' WATCHDOG=1$' "$T/notify.log")
+	[ "$n" -ge 4 ] && [ "$n" -le 12 ]
+	ok $? "$sock: watchdog pings at half of WATCHDOG_USEC ($n in about 3 s)"
+	kill -HUP "$DPID"
+	wait_log "$T/notify.log" "STATUS=reloaded" 10
+	grep -A1 ' RELOADING=1$' "$T/notify.log" | grep -q ' MONOTONIC_USEC=' &&
+	    [ "$(grep -c ' READY=1$' "$T/notify.log")" -ge 2 ]
+	ok $? "$sock: SIGHUP: RELOADING=1 (with MONOTONIC_USEC), then READY=1" ||
+	    sed 's/^/#   /' "$T/notify.log"
+	kill -TERM "$DPID"
+	wait "$DPID"
+	grep -q ' STOPPING=1$' "$T/notify.log"
+	ok $? "$sock: SIGTERM: STOPPING=1"
+	kill "$NPID" 2>/dev/null
+	wait "$NPID" 2>/dev/null
+done
+
 # --- slots that cannot keep up: every account still gets its turn ---------
 # A scripted POP3 server that takes a second per poll; four accounts, one
 # job slot, every second due again: each account must be polled in turn
