@@ -15,6 +15,8 @@
 void	sd_setup(void);
 /* Send one state, e.g. "READY=1" or "STATUS=..." (lines joined by \n). */
 void	sd_state(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "RELOADING=1" with the MONOTONIC_USEC that newer managers require. */
+void	sd_reloading(void);
 /*
  * Milliseconds between watchdog pings: half of WATCHDOG_USEC, or -1
  * when no watchdog is armed for this process.

@@ -45,6 +45,7 @@ struct daemon {
 	struct run	*r;
 	struct due	*due;
 	size_t		 ndue;
+	size_t		*slot;		/* d->due index of r->polls.v[i] */
 };
 
 /*
@@ -53,7 +54,7 @@ struct daemon {
  * so that each is polled on its own.
  */
 static struct due *
-due_find(struct daemon *d, const struct account *a)
+due_by_key(struct daemon *d, const struct account *a)
 {
 	const struct account	*b;
 	char			*key;
@@ -79,6 +80,39 @@ due_find(struct daemon *d, const struct account *a)
 	memset(&d->due[d->ndue], 0, sizeof(*d->due));
 	d->due[d->ndue].key = key;
 	return (&d->due[d->ndue++]);
+}
+
+/*
+ * Which schedule each account of the rcfile has, looked up by key once
+ * (at the start and after a reload), not at every turn of the loop.
+ */
+static void
+due_index(struct daemon *d)
+{
+	size_t	i;
+
+	free(d->slot);
+	d->slot = xcalloc(d->r->polls.n + 1, sizeof(*d->slot));
+	for (i = 0; i < d->r->polls.n; i++)
+		d->slot[i] = due_by_key(d, d->r->polls.v[i]) - d->due;
+}
+
+static struct due *
+due_at(struct daemon *d, size_t i)
+{
+	return (&d->due[d->slot[i]]);
+}
+
+static struct due *
+due_find(struct daemon *d, const struct account *a)
+{
+	size_t	i;
+
+	for (i = 0; i < d->r->polls.n; i++) {
+		if (d->r->polls.v[i] == a)
+			return (due_at(d, i));
+	}
+	return (due_by_key(d, a));
 }
 
 /* Failures of the server or the network, worth waiting longer for. */
@@ -154,7 +188,7 @@ daemon_idlers(struct daemon *d)
 		a = r->polls.v[i];
 		if (a->idle != 1)
 			continue;
-		u = due_find(d, a);
+		u = due_at(d, i);
 		if (u->idle_running || u->next > now)
 			continue;
 		if ((result = run_ready(a)) != 0) {
@@ -168,16 +202,6 @@ daemon_idlers(struct daemon *d)
 		else
 			due_after(d, a, PM_IOERR);	/* fork failed: back off */
 	}
-}
-
-/* CLOCK_MONOTONIC in microseconds, as RELOADING=1 wants it. */
-static long long
-daemon_monotonic_usec(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 /* A sleep of s seconds, cut short for the next watchdog ping. */
@@ -223,7 +247,7 @@ daemon_ended(struct daemon *d, int idle)
 			d->due[tag].running = 0;
 		for (i = 0; i < d->r->polls.n; i++) {
 			a = d->r->polls.v[i];
-			if (due_find(d, a) - d->due == tag)
+			if (d->slot[i] == (size_t)tag)
 				due_after(d, a, result);
 		}
 		daemon_status(d, d->due[tag].key, result);
@@ -273,7 +297,7 @@ daemon_start_due(struct daemon *d)
 	r->popts.progress = 0;	/* polls run side by side */
 	w = xreallocarray(NULL, r->polls.n + 1, sizeof(*w));
 	for (i = 0; i < r->polls.n; i++) {
-		u = due_find(d, r->polls.v[i]);
+		u = due_at(d, i);
 		if (r->polls.v[i]->idle != 1 && !u->running && u->next <= now) {
 			w[n].next = u->next;
 			w[n++].i = i;
@@ -284,7 +308,7 @@ daemon_start_due(struct daemon *d)
 		if (sched_running(&r->sched, 0) >= (size_t)r->sched.jobs)
 			break;
 		a = r->polls.v[w[i].i];
-		u = due_find(d, a);
+		u = due_at(d, w[i].i);
 		if ((result = run_ready(a)) != 0) {
 			due_after(d, a, result);
 			continue;
@@ -313,7 +337,7 @@ daemon_sleep_for(struct daemon *d)
 	full = sched_running(&d->r->sched, 0) >= (size_t)d->r->sched.jobs;
 	for (i = 0; i < d->r->polls.n; i++) {
 		a = d->r->polls.v[i];
-		u = due_find(d, a);
+		u = due_at(d, i);
 		if ((a->idle == 1 && u->idle_running) || u->running ||
 		    (a->idle != 1 && full))
 			continue;
@@ -398,7 +422,7 @@ daemon_detach(struct run *r)
 int
 daemon_run(struct run *r, struct pidfh *pfh)
 {
-	struct daemon	d = { r, NULL, 0 };
+	struct daemon	d = { r, NULL, 0, NULL };
 	long		sleep_s;
 	size_t		i;
 
@@ -408,6 +432,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		log_warn("pidfile");
 	/* Ready: the rcfile is loaded and the pidfile held. */
 	sd_setup();
+	due_index(&d);
 	sd_state("READY=1\nSTATUS=polling %zu account%s every %d seconds",
 	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
 	setproctitle("daemon, every %d seconds", r->cfg.daemon);
@@ -426,9 +451,9 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		daemon_ended(&d, 1);
 		if (r->sched.reload) {
 			r->sched.reload = 0;
-			sd_state("RELOADING=1\nMONOTONIC_USEC=%lld",
-			    daemon_monotonic_usec());
+			sd_reloading();
 			daemon_reload(&d);
+			due_index(&d);
 			sd_state("READY=1\nSTATUS=reloaded: polling %zu "
 			    "account%s every %d seconds", r->polls.n,
 			    r->polls.n == 1 ? "" : "s", r->cfg.daemon);
@@ -453,6 +478,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	for (i = 0; i < d.ndue; i++)
 		free(d.due[i].key);
 	free(d.due);
+	free(d.slot);
 	log_info("pullmail daemon stopped");
 	return (PM_OK);
 }

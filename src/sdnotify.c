@@ -31,13 +31,14 @@ static socklen_t		 sd_addrlen;
 static long			 sd_every = -1;	/* ms between pings */
 static long long		 sd_last;	/* ms of the last ping */
 
+/* CLOCK_MONOTONIC, which is also what MONOTONIC_USEC is counted in. */
 static long long
-sd_now_ms(void)
+sd_now_usec(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 void
@@ -74,7 +75,7 @@ sd_setup(void)
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
-	sd_last = sd_now_ms();
+	sd_last = sd_now_usec() / 1000;
 }
 
 void
@@ -93,6 +94,12 @@ sd_state(const char *fmt, ...)
 	free(msg);
 }
 
+void
+sd_reloading(void)
+{
+	sd_state("RELOADING=1\nMONOTONIC_USEC=%lld", sd_now_usec());
+}
+
 long
 sd_watchdog_every(void)
 {
@@ -104,7 +111,7 @@ sd_watchdog(void)
 {
 	long long	now;
 
-	if (sd_every < 0 || (now = sd_now_ms()) - sd_last < sd_every)
+	if (sd_every < 0 || (now = sd_now_usec() / 1000) - sd_last < sd_every)
 		return;
 	sd_state("WATCHDOG=1");
 	sd_last = now;

@@ -52,6 +52,9 @@ struct tls {
 	char		 failed_issuer[256];	/* of the first cert refused */
 };
 
+static void	 tls_print_name(BIO *, const X509_NAME *);
+static char	*tls_bio_string(BIO *);
+
 /* The server certificate's fingerprints, in the three pin forms. */
 struct fingerprints {
 	unsigned char	md5[16];
@@ -217,8 +220,7 @@ tls_verify_cb(int ok, X509_STORE_CTX *ctx)
 	    (c = X509_STORE_CTX_get_current_cert(ctx)) == NULL ||
 	    (b = BIO_new(BIO_s_mem())) == NULL)
 		return (ok);
-	X509_NAME_print_ex(b, X509_get_issuer_name(c), 0, XN_FLAG_ONELINE &
-	    ~ASN1_STRFLGS_ESC_MSB);
+	tls_print_name(b, X509_get_issuer_name(c));
 	n = BIO_read(b, t->failed_issuer, sizeof(t->failed_issuer) - 1);
 	t->failed_issuer[n > 0 ? n : 0] = '\0';
 	BIO_free(b);
@@ -963,6 +965,29 @@ tls_days_left(struct tls *t)
 	return (days);
 }
 
+/* A name as "O = x, CN = y", control bytes escaped by OpenSSL. */
+static void
+tls_print_name(BIO *b, const X509_NAME *name)
+{
+	X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE &
+	    ~ASN1_STRFLGS_ESC_MSB);
+}
+
+/* What was printed into a memory BIO, as a string; frees the BIO. */
+static char *
+tls_bio_string(BIO *b)
+{
+	BUF_MEM	*mem;
+	char	*s;
+
+	BIO_get_mem_ptr(b, &mem);
+	s = xmalloc(mem->length + 1);
+	memcpy(s, mem->data, mem->length);
+	s[mem->length] = '\0';
+	BIO_free(b);
+	return (s);
+}
+
 static void
 tls_describe_cert(BIO *b, int depth, X509 *x)
 {
@@ -970,11 +995,9 @@ tls_describe_cert(BIO *b, int depth, X509 *x)
 	int		 nid = X509_get_signature_nid(x);
 
 	BIO_printf(b, "  certificate %d\n    subject: ", depth);
-	X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
-	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	tls_print_name(b, X509_get_subject_name(x));
 	BIO_printf(b, "\n    issuer:  ");
-	X509_NAME_print_ex(b, X509_get_issuer_name(x), 0,
-	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	tls_print_name(b, X509_get_issuer_name(x));
 	BIO_printf(b, "\n    valid:   ");
 	ASN1_TIME_print(b, X509_get0_notBefore(x));
 	BIO_printf(b, " to ");
@@ -1009,8 +1032,7 @@ tls_expiry_line(BIO *b, const char *what, const X509_NAME *name,
 	soon = until != NULL && ASN1_TIME_diff(&days, &secs, NULL, until) == 1
 	    && (days < window || days < 0 || (days == 0 && secs < 0));
 	BIO_printf(b, "  %s%s \"", soon ? "WARNING: " : "", what);
-	X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE &
-	    ~ASN1_STRFLGS_ESC_MSB);
+	tls_print_name(b, name);
 	BIO_printf(b, "\": %s ", until == NULL ? "no end date" :
 	    days < 0 || (days == 0 && secs < 0) ? "expired" : "until");
 	if (until != NULL)
@@ -1030,7 +1052,6 @@ tls_policy_check(const struct tls_policy *p, char **report, char **cause)
 	X509			*x;
 	struct tls		*t;
 	BIO			*b;
-	BUF_MEM			*mem;
 	int			 i, ncas, warned = 0, rc = -1;
 
 	*report = NULL;
@@ -1087,13 +1108,11 @@ tls_policy_check(const struct tls_policy *p, char **report, char **cause)
 		    "\"openssl rehash\" on it");
 		warned = 1;
 	}
-	BIO_get_mem_ptr(b, &mem);
-	if (mem->length > 0) {
-		*report = xmalloc(mem->length + 1);
-		memcpy(*report, mem->data, mem->length);
-		(*report)[mem->length] = '\0';
+	*report = tls_bio_string(b);
+	if (**report == '\0') {
+		free(*report);
+		*report = NULL;
 	}
-	BIO_free(b);
 	rc = 0;
 out:
 	tls_free(&t);
@@ -1111,8 +1130,6 @@ tls_client_cert_report(struct tls *t)
 {
 	X509	*x = SSL_get_certificate(t->ssl);
 	BIO	*b;
-	BUF_MEM	*mem;
-	char	*s;
 
 	if (x == NULL)
 		return (t->cert_asked ? xstrdup("the server asked for a "
@@ -1124,19 +1141,12 @@ tls_client_cert_report(struct tls *t)
 		return (NULL);
 	BIO_printf(b, "the server asked for a client certificate and got "
 	    "\"");
-	X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
-	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	tls_print_name(b, X509_get_subject_name(x));
 	BIO_printf(b, "\", issued by \"");
-	X509_NAME_print_ex(b, X509_get_issuer_name(x), 0,
-	    XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	tls_print_name(b, X509_get_issuer_name(x));
 	BIO_printf(b, "\", valid until ");
 	ASN1_TIME_print(b, X509_get0_notAfter(x));
-	BIO_get_mem_ptr(b, &mem);
-	s = xmalloc(mem->length + 1);
-	memcpy(s, mem->data, mem->length);
-	s[mem->length] = '\0';
-	BIO_free(b);
-	return (s);
+	return (tls_bio_string(b));
 }
 
 char *
@@ -1146,7 +1156,6 @@ tls_describe(struct tls *t)
 	struct fingerprints	 fp;
 	X509			*leaf;
 	BIO			*b;
-	BUF_MEM			*mem;
 	char			*s, *lines;
 	long			 vr;
 	int			 i;
@@ -1167,13 +1176,9 @@ tls_describe(struct tls *t)
 		BIO_printf(b, "  pins for the rcfile:\n%s", lines);
 		free(lines);
 	}
-	BIO_get_mem_ptr(b, &mem);
-	s = xmalloc(mem->length + 1);
-	memcpy(s, mem->data, mem->length);
-	s[mem->length] = '\0';
-	if (mem->length > 0 && s[mem->length - 1] == '\n')
-		s[mem->length - 1] = '\0';
-	BIO_free(b);
+	s = tls_bio_string(b);
+	if (*s != '\0' && s[strlen(s) - 1] == '\n')
+		s[strlen(s) - 1] = '\0';
 	return (s);
 }
 
