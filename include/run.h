@@ -23,6 +23,8 @@ struct run {
 	struct account_list	 polls;		/* into cfg.accounts */
 	struct poll_opts	 popts;
 	struct sched		 sched;
+	struct account		**round_v;	/* run_round's, by worker tag */
+	size_t			 round_n;
 };
 
 /* popts from cfg and the command line. */
@@ -39,6 +41,14 @@ int	run_ready(struct account *);
  * code but 0 and 1), else 0 if any delivered, else 1.
  */
 int	run_round(struct run *, struct account **v, size_t n, int *results);
+/*
+ * What a poll (or an IDLE pass) of a came to, as its worker reported it:
+ * kept for --status, the metrics file and the hooks.
+ */
+void	run_record(struct run *, const struct account *a,
+	    const struct poll_report *);
+/* a was not polled: run_ready said result. */
+void	run_record_unpolled(struct run *, const struct account *a, int result);
 /*
  * A worker of its own for one account (checked by run_ready): an "idle"
  * one without a deadline, or one poll.  0, or -1 if fork failed.

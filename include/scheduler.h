@@ -16,6 +16,8 @@
 #include <signal.h>
 #include <time.h>
 
+#include "report.h"
+
 struct worker {
 	pid_t	 pid;
 	long	 tag;		/* the caller's: which account */
@@ -25,7 +27,15 @@ struct worker {
 	time_t	 kill_at;	/* SIGKILL then, once SIGTERM was sent */
 	int	 done;
 	int	 result;	/* a pm_result */
+	int	 rfd;		/* its reports come in here; -1: closed */
+	time_t	 started;
+	int	 reported;	/* its final report came */
+	struct poll_report final;
 };
+
+/* An IDLE pass's report reached the parent: tag is the worker's. */
+typedef void (*sched_report_fn)(void *arg, long tag,
+    const struct poll_report *);
 
 struct sched {
 	int		 jobs;		/* workers at once, idle ones aside */
@@ -37,12 +47,21 @@ struct sched {
 	int		 stop;		/* SIGTERM or SIGINT arrived */
 	int		 reload;	/* SIGHUP arrived */
 	int		 wake;		/* SIGUSR1 arrived */
+	sched_report_fn	 on_report;	/* NULL: IDLE passes are dropped */
+	void		*report_arg;
 };
 
 /* The worker's job: returns a pm_result, its exit status. */
 typedef int (*sched_fn)(void *arg);
 
 void	sched_init(struct sched *, int jobs, int deadline);
+/* Reports of IDLE passes that workers send go to fn in the parent. */
+void	sched_reports(struct sched *, sched_report_fn fn, void *arg);
+/*
+ * In a worker: send a report to the parent.  Never blocks: a report the
+ * parent has no room for is dropped (-1).
+ */
+int	sched_report(const struct poll_report *);
 /* Forget the workers (all finished by now). */
 void	sched_free(struct sched *);
 /*
@@ -58,18 +77,23 @@ int	sched_spawn(struct sched *, long tag, const char *key, int idle,
 void	sched_wait(struct sched *, int timeout_ms);
 /* How many workers run (idle: the idle ones, else the others). */
 size_t	sched_running(const struct sched *, int idle);
-/* A finished worker's tag, result and kind; 0 when none is left. */
-int	sched_collect(struct sched *, int idle, long *tag, int *result);
+/*
+ * A finished worker's tag, result and final report (made up from its
+ * exit when it sent none); 0 when none is left.
+ */
+int	sched_collect(struct sched *, int idle, long *tag, int *result,
+	    struct poll_report *);
 void	sched_signal(struct sched *, int sig, int idle);
 /*
  * Poll n accounts, fn(args[i]) for account i, at most jobs at a time,
  * with no deadline where timeless[i]; results[i] gets each result
- * (PM_UNDEFINED if it never ran).  Returns when all are done, early when
+ * (PM_UNDEFINED if it never ran) and, unless NULL, reports[i] its final
+ * report (zeroed if it never ran).  Returns when all are done, early when
  * a stop signal arrives (those running are told to finish the message in
  * hand, and waited for).
  */
 void	sched_round(struct sched *, size_t n, const char *const *keys,
 	    const int *timeless, sched_fn fn, void *const *args,
-	    int *results);
+	    int *results, struct poll_report *reports);
 
 #endif

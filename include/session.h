@@ -13,6 +13,7 @@
 
 #include "account.h"
 #include "msgset.h"
+#include "report.h"
 #include "result.h"
 #include "sasl.h"
 
@@ -78,6 +79,9 @@ struct poll_opts {
 	int		 bouncemail;	/* bounce to the sender, else: */
 	const char	*postmaster;
 	int		 progress;	/* draw a progress line */
+	/* Called with what the poll came to; see report.h.  May be NULL. */
+	void		(*report)(void *, const struct poll_report *);
+	void		*report_arg;
 };
 
 struct folder_state;

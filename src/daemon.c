@@ -192,6 +192,7 @@ daemon_idlers(struct daemon *d)
 		if (u->idle_running || u->next > now)
 			continue;
 		if ((result = run_ready(a)) != 0) {
+			run_record_unpolled(r, a, result);
 			due_after(d, a, result);
 			continue;
 		}
@@ -229,16 +230,30 @@ daemon_status(struct daemon *d, const char *key, int result)
 	    d->r->polls.n, d->r->polls.n == 1 ? "" : "s", failing, key, result);
 }
 
+/* An IDLE pass with news: counted for its account(s). */
+static void
+daemon_pass(void *arg, long tag, const struct poll_report *rp)
+{
+	struct daemon	*d = arg;
+	size_t		 i;
+
+	for (i = 0; i < d->r->polls.n; i++) {
+		if (d->slot[i] == (size_t)tag)
+			run_record(d->r, d->r->polls.v[i], rp);
+	}
+}
+
 /* Workers that ended: their accounts are due again after the wait. */
 static void
 daemon_ended(struct daemon *d, int idle)
 {
+	struct poll_report rp;
 	struct account	*a;
 	long		 tag;
 	size_t		 i;
 	int		 result;
 
-	while (sched_collect(&d->r->sched, idle, &tag, &result)) {
+	while (sched_collect(&d->r->sched, idle, &tag, &result, &rp)) {
 		if (tag < 0 || (size_t)tag >= d->ndue)
 			continue;
 		if (idle)
@@ -247,8 +262,10 @@ daemon_ended(struct daemon *d, int idle)
 			d->due[tag].running = 0;
 		for (i = 0; i < d->r->polls.n; i++) {
 			a = d->r->polls.v[i];
-			if (d->slot[i] == (size_t)tag)
+			if (d->slot[i] == (size_t)tag) {
+				run_record(d->r, a, &rp);
 				due_after(d, a, result);
+			}
 		}
 		daemon_status(d, d->due[tag].key, result);
 	}
@@ -310,6 +327,7 @@ daemon_start_due(struct daemon *d)
 		a = r->polls.v[w[i].i];
 		u = due_at(d, w[i].i);
 		if ((result = run_ready(a)) != 0) {
+			run_record_unpolled(r, a, result);
 			due_after(d, a, result);
 			continue;
 		}
@@ -433,6 +451,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	/* Ready: the rcfile is loaded and the pidfile held. */
 	sd_setup();
 	due_index(&d);
+	sched_reports(&r->sched, daemon_pass, &d);
 	sd_state("READY=1\nSTATUS=polling %zu account%s every %d seconds",
 	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
 	setproctitle("daemon, every %d seconds", r->cfg.daemon);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -29,6 +30,17 @@ struct work {
 	struct account		*a;
 	const struct poll_opts	*o;
 };
+
+/* In a worker: the poll's report goes to the parent. */
+static void
+run_worker_report(void *arg, const struct poll_report *rp)
+{
+	struct work	*w = arg;
+
+	if (sched_report(rp) != 0)
+		log_debug("%s@%s: the report of this poll was not sent",
+		    w->a->user, w->a->name);
+}
 
 static int
 run_worker(void *arg)
@@ -55,6 +67,10 @@ run_worker(void *arg)
 		return (PM_AUTHFAIL);
 	}
 	o.stop = &worker_stop;
+	if (!o.check) {
+		o.report = run_worker_report;
+		o.report_arg = w;
+	}
 	conn_set_stop(&worker_stop);	/* SIGTERM ends every wait */
 	return (session_poll(w->a, &o));
 }
@@ -101,9 +117,46 @@ run_ready(struct account *a)
 	return (0);
 }
 
+void
+run_record(struct run *r, const struct account *a,
+    const struct poll_report *rp)
+{
+	(void)r;
+	log_debug("%s@%s: poll %s: %u delivered, %llu octets, exit %d%s%s",
+	    a->user, a->name, rp->final ? "ended" : "pass", rp->delivered,
+	    (unsigned long long)rp->octets, (int)rp->result,
+	    rp->why[0] != '\0' ? ": " : "", rp->why);
+}
+
+void
+run_record_unpolled(struct run *r, const struct account *a, int result)
+{
+	struct poll_report	rp;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.start = rp.end = time(NULL);
+	rp.result = result;
+	rp.final = 1;
+	strlcpy(rp.why, "not polled: the account cannot be polled as "
+	    "configured (the log says why)", sizeof(rp.why));
+	run_record(r, a, &rp);
+}
+
+/* An IDLE pass of a one-shot "idle" account. */
+static void
+run_round_pass(void *arg, long tag, const struct poll_report *rp)
+{
+	struct run	*r = arg;
+
+	if (tag >= 0 && (size_t)tag < r->round_n)
+		run_record(r, r->round_v[tag], rp);
+}
+
 int
 run_round(struct run *r, struct account **v, size_t n, int *results)
 {
+	struct poll_report *reports;
+	struct account	**ran;
 	struct work	 *work;
 	char		**keys;
 	void		**args;
@@ -116,24 +169,38 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	slot = xcalloc(n, sizeof(*slot));
 	got = xcalloc(n, sizeof(*got));
 	timeless = xcalloc(n, sizeof(*timeless));
+	reports = xcalloc(n, sizeof(*reports));
+	ran = xcalloc(n, sizeof(*ran));
 	/* A progress line only when one poll has the terminal. */
 	r->popts.progress = (n == 1 || r->sched.jobs == 1) &&
 	    log_on_terminal();
 	for (i = 0; i < n; i++) {
-		if ((results[i] = run_ready(v[i])) != 0)
+		if ((results[i] = run_ready(v[i])) != 0) {
+			if (!r->cl->check)
+				run_record_unpolled(r, v[i], results[i]);
 			continue;
+		}
 		work[m].a = v[i];
 		work[m].o = &r->popts;
 		xasprintf(&keys[m], "%s@%s", v[i]->user, v[i]->name);
 		args[m] = &work[m];
+		ran[m] = v[i];
 		/* One-shot "idle" stays until SIGTERM: no deadline. */
 		timeless[m] = v[i]->idle == 1 && !r->cl->check;
 		slot[m++] = i;
 	}
+	r->round_v = ran;
+	r->round_n = m;
+	sched_reports(&r->sched, run_round_pass, r);
 	sched_round(&r->sched, m, (const char *const *)keys, timeless,
-	    run_worker, args, got);
+	    run_worker, args, got, reports);
+	sched_reports(&r->sched, NULL, NULL);
+	r->round_v = NULL;
+	r->round_n = 0;
 	for (i = 0; i < m; i++) {
 		results[slot[i]] = got[i];
+		if (got[i] != PM_UNDEFINED && !r->cl->check)
+			run_record(r, ran[i], &reports[i]);
 		free(keys[i]);
 	}
 	/*
@@ -155,6 +222,8 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	free(slot);
 	free(got);
 	free(timeless);
+	free(reports);
+	free(ran);
 	return (failed != 0 ? failed : any_ok ? PM_OK : PM_NOMAIL);
 }
 

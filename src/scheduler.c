@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,9 @@
  */
 #define SCHED_GRACE	10
 
+/* In a worker: where its reports go. */
+static int	report_fd = -1;
+
 void
 sched_init(struct sched *s, int jobs, int deadline)
 {
@@ -47,13 +52,60 @@ sched_init(struct sched *s, int jobs, int deadline)
 	sigprocmask(SIG_BLOCK, &s->caught, &s->oldmask);
 }
 
+/* Whole reports through a pipe: a write of up to PIPE_BUF is atomic. */
+_Static_assert(sizeof(struct poll_report) <= PIPE_BUF, "report too big");
+
+void
+sched_reports(struct sched *s, sched_report_fn fn, void *arg)
+{
+	s->on_report = fn;
+	s->report_arg = arg;
+}
+
+int
+sched_report(const struct poll_report *rp)
+{
+	if (report_fd == -1)
+		return (-1);
+	return (write(report_fd, rp, sizeof(*rp)) == (ssize_t)sizeof(*rp) ?
+	    0 : -1);
+}
+
+/* Take what the worker sent; at its end, close the pipe. */
+static void
+sched_drain(struct sched *s, struct worker *w, int last)
+{
+	struct poll_report	rp;
+	ssize_t			n;
+
+	while (w->rfd != -1 && (n = read(w->rfd, &rp, sizeof(rp))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || (size_t)n != sizeof(rp))
+			break;		/* EAGAIN: nothing more for now */
+		rp.why[sizeof(rp.why) - 1] = '\0';
+		if (rp.final) {
+			w->final = rp;
+			w->reported = 1;
+		} else if (s->on_report != NULL)
+			s->on_report(s->report_arg, w->tag, &rp);
+	}
+	if (last && w->rfd != -1) {
+		close(w->rfd);
+		w->rfd = -1;
+	}
+}
+
 void
 sched_free(struct sched *s)
 {
 	size_t	i;
 
-	for (i = 0; i < s->nw; i++)
+	for (i = 0; i < s->nw; i++) {
 		free(s->w[i].key);
+		if (s->w[i].rfd != -1)
+			close(s->w[i].rfd);
+	}
 	free(s->w);
 	s->w = NULL;
 	s->nw = 0;
@@ -65,14 +117,30 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 {
 	struct worker	*w;
 	pid_t		 pid, parent = getpid();
+	size_t		 i;
+	int		 p[2] = { -1, -1 };
 
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		log_warn("%s: cannot start a worker: pipe", key);
+		return (-1);
+	}
 	fflush(NULL);	/* nothing buffered may be written twice */
 	switch (pid = fork()) {
 	case -1:
 		log_warn("%s: cannot start a worker: fork", key);
+		close(p[0]);
+		close(p[1]);
 		return (-1);
 	case 0:
 		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+		for (i = 0; i < s->nw; i++) {
+			if (s->w[i].rfd != -1)
+				close(s->w[i].rfd);
+		}
+		close(p[0]);
+		/* A parent that is not reading never holds up a poll. */
+		(void)fcntl(p[1], F_SETFL, O_NONBLOCK);
+		report_fd = p[1];
 		/*
 		 * A worker does not outlive its parent: "kill -9 pullmail"
 		 * stops everything, which the journal makes safe.
@@ -86,6 +154,10 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 	memset(w, 0, sizeof(*w));
 	w->pid = pid;
 	w->tag = tag;
+	w->rfd = p[0];
+	w->started = time(NULL);
+	close(p[1]);
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
 	w->key = xstrdup(key);
 	w->idle = idle;
 	w->deadline = idle || timeless || s->deadline == 0 ? 0 :
@@ -116,6 +188,7 @@ sched_reap(struct sched *s)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((w = sched_find(s, pid)) == NULL)
 			continue;	/* not ours (an MDA is the worker's) */
+		sched_drain(s, w, 1);
 		w->done = 1;
 		if (WIFEXITED(status)) {
 			w->result = WEXITSTATUS(status);
@@ -205,6 +278,11 @@ sched_wait(struct sched *s, int timeout_ms)
 		break;
 	}
 	sched_reap(s);
+	/* What idle workers said since (their reports are small and few). */
+	for (size_t i = 0; i < s->nw; i++) {
+		if (!s->w[i].done)
+			sched_drain(s, &s->w[i], 0);
+	}
 	sched_deadlines(s, time(NULL));
 }
 
@@ -221,16 +299,32 @@ sched_running(const struct sched *s, int idle)
 }
 
 int
-sched_collect(struct sched *s, int idle, long *tag, int *result)
+sched_collect(struct sched *s, int idle, long *tag, int *result,
+    struct poll_report *rp)
 {
-	size_t	i;
+	struct worker	*w;
+	size_t		 i;
 
 	for (i = 0; i < s->nw; i++) {
-		if (!s->w[i].done || (s->w[i].idle != 0) != (idle != 0))
+		w = &s->w[i];
+		if (!w->done || (w->idle != 0) != (idle != 0))
 			continue;
-		*tag = s->w[i].tag;
-		*result = s->w[i].result;
-		free(s->w[i].key);
+		*tag = w->tag;
+		*result = w->result;
+		if (!w->reported) {
+			/* Killed, or it failed before polling. */
+			memset(&w->final, 0, sizeof(w->final));
+			w->final.start = w->started;
+			w->final.end = time(NULL);
+			w->final.final = 1;
+			if (w->kill_at != 0)
+				strlcpy(w->final.why, "stopped after the poll "
+				    "deadline", sizeof(w->final.why));
+		}
+		w->final.result = w->result;
+		if (rp != NULL)
+			*rp = w->final;
+		free(w->key);
 		s->w[i] = s->w[--s->nw];
 		return (1);
 	}
@@ -250,14 +344,19 @@ sched_signal(struct sched *s, int sig, int idle)
 
 void
 sched_round(struct sched *s, size_t n, const char *const *keys,
-    const int *timeless, sched_fn fn, void *const *args, int *results)
+    const int *timeless, sched_fn fn, void *const *args, int *results,
+    struct poll_report *reports)
 {
+	struct poll_report	rp;
 	size_t	next = 0, i;
 	long	tag;
 	int	result, told = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		results[i] = PM_UNDEFINED;
+		if (reports != NULL)
+			memset(&reports[i], 0, sizeof(reports[i]));
+	}
 	for (;;) {
 		while (!s->stop && next < n &&
 		    sched_running(s, 0) < (size_t)s->jobs) {
@@ -266,8 +365,11 @@ sched_round(struct sched *s, size_t n, const char *const *keys,
 			    timeless[next], fn, args[next]);
 			next++;
 		}
-		while (sched_collect(s, 0, &tag, &result))
+		while (sched_collect(s, 0, &tag, &result, &rp)) {
 			results[tag] = result;
+			if (reports != NULL)
+				reports[tag] = rp;
+		}
 		if (s->stop && !told) {
 			/* Each worker finishes the message in hand. */
 			sched_signal(s, SIGTERM, 0);

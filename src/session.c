@@ -51,6 +51,9 @@ struct poll_stats {
 	uint64_t	octets;		/* as the server declared them */
 	struct timespec	start;		/* for the progress line */
 	struct timespec	drawn;		/* when it was last drawn */
+	time_t		since;		/* the last report (wall clock) */
+	unsigned int	sent;		/* delivered, already reported */
+	uint64_t	sent_octets;
 };
 
 /*
@@ -96,6 +99,9 @@ session_progress(struct session *s, struct poll_stats *st)
 	    s->account->user, s->account->name, st->delivered, st->found,
 	    st->octets / 1e6, st->octets / 1e6 / secs);
 }
+
+static void	session_report(struct session *, struct poll_stats *, int, int);
+static const char *session_result_text(int);
 
 /* The UID journal of one folder during a poll. */
 struct folder_state {
@@ -1322,6 +1328,8 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 		if (news && (rc = session_folder(s, sk, sink_open, folder,
 		    st)) != 0)
 			return (rc);
+		if (news)
+			session_report(s, st, 0, 0);
 	}
 	return (0);
 fail:
@@ -1498,6 +1506,60 @@ session_summary(const struct session *s, const struct poll_stats *st,
 		log_info("%s", line);
 }
 
+/* The poll's result from how it ended and what it did. */
+static int
+session_result(const struct session *s, const struct poll_stats *st,
+    const struct sink *sk, int rc)
+{
+	if (s->check)
+		return (rc != 0 ? rc : st->found > 0 ? PM_OK : PM_NOMAIL);
+	/* A poll cut short is not a success, whatever it delivered. */
+	if (rc != 0)
+		return (rc);
+	if (st->stopped)
+		return (PM_SOCKET);	/* as a stop inside a wait */
+	if (st->limited)
+		return (PM_MAXFETCH);	/* fetchmail: not a success */
+	if (st->delivered > 0)
+		return (PM_OK);
+	if (st->failed > 0)
+		return (sk->fail);
+	return (PM_NOMAIL);
+}
+
+/*
+ * Tell whoever asked (the worker's parent) what was delivered since the
+ * last report: after each IDLE pass with news, and at the end.
+ */
+static void
+session_report(struct session *s, struct poll_stats *st, int result,
+    int final)
+{
+	struct poll_report	 rp;
+	const char		*why = NULL;
+
+	if (s->opts->report == NULL)
+		return;
+	memset(&rp, 0, sizeof(rp));
+	rp.start = st->since;
+	rp.end = time(NULL);
+	rp.delivered = st->delivered - st->sent;
+	rp.octets = st->octets - st->sent_octets;
+	rp.left = st->found - st->delivered;
+	rp.result = final ? result : PM_OK;
+	rp.final = final;
+	if (final && result != PM_OK && result != PM_NOMAIL)
+		why = s->why != NULL ? s->why : st->stopped ?
+		    "asked to stop (--deadline or a signal)" : st->limited ?
+		    "fetchlimit reached" : session_result_text(result);
+	if (why != NULL)
+		log_visible(rp.why, sizeof(rp.why), why);
+	s->opts->report(s->opts->report_arg, &rp);
+	st->since = rp.end;
+	st->sent = st->delivered;
+	st->sent_octets = st->octets;
+}
+
 int
 session_poll(const struct account *a, const struct poll_opts *o)
 {
@@ -1508,7 +1570,9 @@ session_poll(const struct account *a, const struct poll_opts *o)
 
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
+	memset(&sk, 0, sizeof(sk));
 	clock_gettime(CLOCK_MONOTONIC, &st.start);
+	st.since = time(NULL);
 	s.account = a;
 	s.opts = o;
 	s.check = o->check;
@@ -1518,6 +1582,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	if ((rc = session_open(&s)) != 0) {
 		s.driver->free(&s);
 		conn_close(&s.conn);
+		session_report(&s, &st, rc, 1);
 		free(s.why);
 		return (rc);
 	}
@@ -1540,23 +1605,10 @@ session_poll(const struct account *a, const struct poll_opts *o)
 		sk.ops->close(&sk);
 
 	log_progress(NULL);
-	if (s.check) {
-		free(s.why);
-		return (rc != 0 ? rc : st.found > 0 ? PM_OK : PM_NOMAIL);
-	}
-	if (st.found > 0 || st.flushed > 0)
+	if (!s.check && (st.found > 0 || st.flushed > 0))
 		session_summary(&s, &st, rc);
+	rc = session_result(&s, &st, &sk, rc);
+	session_report(&s, &st, rc, 1);
 	free(s.why);
-	/* A poll cut short is not a success, whatever it delivered. */
-	if (rc != 0)
-		return (rc);
-	if (st.stopped)
-		return (PM_SOCKET);	/* as a stop inside a wait */
-	if (st.limited)
-		return (PM_MAXFETCH);	/* fetchmail: not a success */
-	if (st.delivered > 0)
-		return (PM_OK);
-	if (st.failed > 0)
-		return (sk.fail);
-	return (PM_NOMAIL);
+	return (rc);
 }
