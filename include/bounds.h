@@ -31,6 +31,9 @@
 #define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */
 #define PM_RC_SIZE_MAX		(4 * 1024 * 1024)	/* a whole rcfile */
 #define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */
+/* Connections to one server at once: Gmail allows 15 per user, many
+ * providers fewer per address; parallel polls wait for a free one. */
+#define PM_CONNLIMIT_DEFAULT	4
 /* -V warns about certificates and CRLs that expire within this. */
 #define PM_EXPIRY_WARN_DAYS	14
 /* A server silent this long may want TLS first: a side connection asks. */

@@ -189,7 +189,8 @@ daemon_idlers(struct daemon *d)
 		if (a->idle != 1)
 			continue;
 		u = due_at(d, i);
-		if (u->idle_running || u->next > now)
+		if (u->idle_running || u->next > now ||
+		    sched_server_full(&r->sched, account_host(a)))
 			continue;
 		if ((result = run_ready(a)) != 0) {
 			run_record_unpolled(r, a, result);
@@ -326,6 +327,9 @@ daemon_start_due(struct daemon *d)
 			break;
 		a = r->polls.v[w[i].i];
 		u = due_at(d, w[i].i);
+		/* Its server has no connection to spare: the next one. */
+		if (sched_server_full(&r->sched, account_host(a)))
+			continue;
 		if ((result = run_ready(a)) != 0) {
 			run_record_unpolled(r, a, result);
 			due_after(d, a, result);
@@ -341,7 +345,8 @@ daemon_start_due(struct daemon *d)
 
 /*
  * Seconds until the next account is due (0: now).  One that is due but
- * waits for a job slot waits for a worker to end, which wakes us anyway.
+ * waits for a job slot, or for a connection to its server, waits for a
+ * worker to end, which wakes us anyway.
  */
 static long
 daemon_sleep_for(struct daemon *d)
@@ -357,7 +362,8 @@ daemon_sleep_for(struct daemon *d)
 		a = d->r->polls.v[i];
 		u = due_at(d, i);
 		if ((a->idle == 1 && u->idle_running) || u->running ||
-		    (a->idle != 1 && full))
+		    (a->idle != 1 && full) || (u->next <= now &&
+		    sched_server_full(&d->r->sched, account_host(a))))
 			continue;
 		if (!any || u->next < first)
 			first = u->next;
@@ -411,7 +417,9 @@ daemon_reload(struct daemon *d)
 	config_free(&r->cfg);
 	r->cfg = cfg;
 	r->polls = polls;
+	r->sched.connlimit = r->cfg.connlimit;
 	run_opts(r);
+	run_idle_over_limit(r);
 	if ((r->cfg.logfile != NULL || r->cfg.syslog == 1) &&
 	    log_target(r->cfg.logfile, r->cfg.syslog) != 0)
 		log_warnx("%s: keeping the previous log target",

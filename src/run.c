@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +91,34 @@ run_opts(struct run *r)
 	o->postmaster = r->cfg.postmaster;
 }
 
+void
+run_idle_over_limit(const struct run *r)
+{
+	const struct account	*a, *b;
+	size_t			 i, j;
+	int			 n;
+
+	for (i = 0; i < r->polls.n; i++) {
+		a = r->polls.v[i];
+		if (a->idle != 1)
+			continue;
+		for (j = n = 0; j < r->polls.n; j++) {
+			b = r->polls.v[j];
+			if (b->idle == 1 && strcasecmp(account_host(a),
+			    account_host(b)) == 0 && j < i)
+				break;	/* said at the first one */
+			n += b->idle == 1 && strcasecmp(account_host(a),
+			    account_host(b)) == 0;
+		}
+		if (j == r->polls.n && n > r->cfg.connlimit)
+			log_warnx("%d \"idle\" accounts on %s, but connlimit "
+			    "is %d: %d of them wait for the others to end; "
+			    "raise it with \"set connlimit %d\"", n,
+			    account_host(a), r->cfg.connlimit,
+			    n - r->cfg.connlimit, n);
+	}
+}
+
 int
 run_ready(struct account *a)
 {
@@ -159,12 +188,14 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	struct account	**ran;
 	struct work	 *work;
 	char		**keys;
+	const char	**servers;
 	void		**args;
 	size_t		  i, m = 0, *slot;
 	int		 *got, *timeless, failed = 0, any_ok = 0;
 
 	work = xcalloc(n, sizeof(*work));
 	keys = xcalloc(n, sizeof(*keys));
+	servers = xcalloc(n, sizeof(*servers));
 	args = xcalloc(n, sizeof(*args));
 	slot = xcalloc(n, sizeof(*slot));
 	got = xcalloc(n, sizeof(*got));
@@ -184,6 +215,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 		work[m].o = &r->popts;
 		xasprintf(&keys[m], "%s@%s", v[i]->user, v[i]->name);
 		args[m] = &work[m];
+		servers[m] = account_host(v[i]);
 		ran[m] = v[i];
 		/* One-shot "idle" stays until SIGTERM: no deadline. */
 		timeless[m] = v[i]->idle == 1 && !r->cl->check;
@@ -192,8 +224,8 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	r->round_v = ran;
 	r->round_n = m;
 	sched_reports(&r->sched, run_round_pass, r);
-	sched_round(&r->sched, m, (const char *const *)keys, timeless,
-	    run_worker, args, got, reports);
+	sched_round(&r->sched, m, (const char *const *)keys, servers,
+	    timeless, run_worker, args, got, reports);
 	sched_reports(&r->sched, NULL, NULL);
 	r->round_v = NULL;
 	r->round_n = 0;
@@ -218,6 +250,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 	}
 	free(work);
 	free(keys);
+	free(servers);
 	free(args);
 	free(slot);
 	free(got);
@@ -236,7 +269,8 @@ run_spawn(struct run *r, struct account *a, long tag, int idle)
 
 	/* The worker gets its own copy of w with the rest of memory. */
 	xasprintf(&key, "%s@%s", a->user, a->name);
-	rc = sched_spawn(&r->sched, tag, key, idle, idle, run_worker, &w);
+	rc = sched_spawn(&r->sched, tag, key, account_host(a), idle, idle,
+	    run_worker, &w);
 	free(key);
 	return (rc);
 }

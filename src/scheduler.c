@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -103,6 +104,7 @@ sched_free(struct sched *s)
 
 	for (i = 0; i < s->nw; i++) {
 		free(s->w[i].key);
+		free(s->w[i].server);
 		if (s->w[i].rfd != -1)
 			close(s->w[i].rfd);
 	}
@@ -112,8 +114,23 @@ sched_free(struct sched *s)
 }
 
 int
-sched_spawn(struct sched *s, long tag, const char *key, int idle,
-    int timeless, sched_fn fn, void *arg)
+sched_server_full(const struct sched *s, const char *server)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (s->connlimit <= 0)
+		return (0);
+	for (i = 0; i < s->nw; i++) {
+		if (!s->w[i].done && strcasecmp(s->w[i].server, server) == 0)
+			n++;
+	}
+	return (n >= s->connlimit);
+}
+
+int
+sched_spawn(struct sched *s, long tag, const char *key, const char *server,
+    int idle, int timeless, sched_fn fn, void *arg)
 {
 	struct worker	*w;
 	pid_t		 pid, parent = getpid();
@@ -159,6 +176,7 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 	close(p[1]);
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
 	w->key = xstrdup(key);
+	w->server = xstrdup(server);
 	w->idle = idle;
 	w->deadline = idle || timeless || s->deadline == 0 ? 0 :
 	    time(NULL) + s->deadline;
@@ -325,6 +343,7 @@ sched_collect(struct sched *s, int idle, long *tag, int *result,
 		if (rp != NULL)
 			*rp = w->final;
 		free(w->key);
+		free(w->server);
 		s->w[i] = s->w[--s->nw];
 		return (1);
 	}
@@ -342,28 +361,49 @@ sched_signal(struct sched *s, int sig, int idle)
 	}
 }
 
+/*
+ * The first account from *next on that may start now: its server has a
+ * connection to spare.  n when none.
+ */
+static size_t
+sched_next_ready(const struct sched *s, size_t n, const char *const *servers,
+    const unsigned char *started, size_t *next)
+{
+	size_t	i;
+
+	while (*next < n && started[*next])
+		(*next)++;
+	for (i = *next; i < n; i++) {
+		if (!started[i] && !sched_server_full(s, servers[i]))
+			return (i);
+	}
+	return (n);
+}
+
 void
 sched_round(struct sched *s, size_t n, const char *const *keys,
-    const int *timeless, sched_fn fn, void *const *args, int *results,
-    struct poll_report *reports)
+    const char *const *servers, const int *timeless, sched_fn fn,
+    void *const *args, int *results, struct poll_report *reports)
 {
-	struct poll_report	rp;
-	size_t	next = 0, i;
-	long	tag;
-	int	result, told = 0;
+	struct poll_report	 rp;
+	unsigned char		*started;
+	size_t			 next = 0, i;
+	long			 tag;
+	int			 result, told = 0;
 
+	started = xcalloc(n + 1, 1);
 	for (i = 0; i < n; i++) {
 		results[i] = PM_UNDEFINED;
 		if (reports != NULL)
 			memset(&reports[i], 0, sizeof(reports[i]));
 	}
 	for (;;) {
-		while (!s->stop && next < n &&
-		    sched_running(s, 0) < (size_t)s->jobs) {
+		while (!s->stop && sched_running(s, 0) < (size_t)s->jobs &&
+		    (i = sched_next_ready(s, n, servers, started, &next)) < n) {
 			/* A worker that cannot start leaves PM_UNDEFINED. */
-			(void)sched_spawn(s, (long)next, keys[next], 0,
-			    timeless[next], fn, args[next]);
-			next++;
+			(void)sched_spawn(s, (long)i, keys[i], servers[i], 0,
+			    timeless[i], fn, args[i]);
+			started[i] = 1;
 		}
 		while (sched_collect(s, 0, &tag, &result, &rp)) {
 			results[tag] = result;
@@ -375,8 +415,11 @@ sched_round(struct sched *s, size_t n, const char *const *keys,
 			sched_signal(s, SIGTERM, 0);
 			told = 1;
 		}
-		if (sched_running(s, 0) == 0 && (next == n || s->stop))
+		if (sched_running(s, 0) == 0 &&
+		    (sched_next_ready(s, n, servers, started, &next) == n ||
+		    s->stop))
 			break;
 		sched_wait(s, -1);
 	}
+	free(started);
 }
