@@ -41,6 +41,8 @@
 /* Bytes from a server that renew its timeout without a new command. */
 #define PM_PROGRESS_BYTES	(64 * 1024)
 #define PM_SMTP_TIMEOUT_MIN	300	/* RFC 5321 4.5.3.2 minimum waits */
+/* Seconds from a worker's SIGTERM (its deadline) to SIGKILL. */
+#define PM_KILL_GRACE		10
 #define PM_PASSWORD_MAX		1024	/* a password, however obtained */
 #define PM_JOURNAL_MAX		(64 * 1024 * 1024)	/* one UID journal */
 #define PM_FETCHIDS_LINE	512	/* fetchmail's own limit */

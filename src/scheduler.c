@@ -27,14 +27,6 @@
 #include "scheduler.h"
 #include "xmalloc.h"
 
-/*
- * Seconds between SIGTERM and SIGKILL.  Every wait for a mail server ends
- * within a second of SIGTERM, but not the SMTP/LMTP sink's wait for the
- * answer to a final dot (up to its timeout): a worker killed there may
- * have its message delivered twice.  pullmail(1) says so at --deadline.
- */
-#define SCHED_GRACE	10
-
 /* In a worker: where its reports go. */
 static int	report_fd = -1;
 
@@ -129,8 +121,7 @@ sched_server_full(const struct sched *s, const char *server)
 }
 
 int
-sched_spawn(struct sched *s, long tag, const char *key, const char *server,
-    int idle, int timeless, sched_fn fn, void *arg)
+sched_spawn(struct sched *s, long tag, const struct sched_job *job)
 {
 	struct worker	*w;
 	pid_t		 pid, parent = getpid();
@@ -138,13 +129,13 @@ sched_spawn(struct sched *s, long tag, const char *key, const char *server,
 	int		 p[2] = { -1, -1 };
 
 	if (pipe2(p, O_CLOEXEC) == -1) {
-		log_warn("%s: cannot start a worker: pipe", key);
+		log_warn("%s: cannot start a worker: pipe", job->key);
 		return (-1);
 	}
 	fflush(NULL);	/* nothing buffered may be written twice */
 	switch (pid = fork()) {
 	case -1:
-		log_warn("%s: cannot start a worker: fork", key);
+		log_warn("%s: cannot start a worker: fork", job->key);
 		close(p[0]);
 		close(p[1]);
 		return (-1);
@@ -164,7 +155,7 @@ sched_spawn(struct sched *s, long tag, const char *key, const char *server,
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 			_exit(PM_UNDEFINED);
-		_exit(fn(arg));
+		_exit(job->fn(job->arg));
 	}
 	s->w = xreallocarray(s->w, s->nw + 1, sizeof(*s->w));
 	w = &s->w[s->nw++];
@@ -175,12 +166,13 @@ sched_spawn(struct sched *s, long tag, const char *key, const char *server,
 	w->started = time(NULL);
 	close(p[1]);
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
-	w->key = xstrdup(key);
-	w->server = xstrdup(server);
-	w->idle = idle;
-	w->deadline = idle || timeless || s->deadline == 0 ? 0 :
+	w->key = xstrdup(job->key);
+	w->server = xstrdup(job->server);
+	w->idle = job->idle;
+	w->grace = job->grace;
+	w->deadline = job->idle || job->timeless || s->deadline == 0 ? 0 :
 	    time(NULL) + s->deadline;
-	log_debug("%s: worker %ld started", key, (long)pid);
+	log_debug("%s: worker %ld started", job->key, (long)pid);
 	return (0);
 }
 
@@ -237,7 +229,7 @@ sched_deadlines(struct sched *s, time_t now)
 			log_warnx("%s: the poll took more than %d seconds; "
 			    "stopping it", w->key, s->deadline);
 			kill(w->pid, SIGTERM);
-			w->kill_at = now + SCHED_GRACE;
+			w->kill_at = now + w->grace;
 		} else if (w->kill_at != 0 && now >= w->kill_at) {
 			kill(w->pid, SIGKILL);
 			w->kill_at = now + 3600;
@@ -366,24 +358,23 @@ sched_signal(struct sched *s, int sig, int idle)
  * connection to spare.  n when none.
  */
 static size_t
-sched_next_ready(const struct sched *s, size_t n, const char *const *servers,
-    const unsigned char *started, size_t *next)
+sched_next_ready(const struct sched *s, size_t n,
+    const struct sched_job *jobs, const unsigned char *started, size_t *next)
 {
 	size_t	i;
 
 	while (*next < n && started[*next])
 		(*next)++;
 	for (i = *next; i < n; i++) {
-		if (!started[i] && !sched_server_full(s, servers[i]))
+		if (!started[i] && !sched_server_full(s, jobs[i].server))
 			return (i);
 	}
 	return (n);
 }
 
 void
-sched_round(struct sched *s, size_t n, const char *const *keys,
-    const char *const *servers, const int *timeless, sched_fn fn,
-    void *const *args, int *results, struct poll_report *reports)
+sched_round(struct sched *s, size_t n, const struct sched_job *jobs,
+    int *results, struct poll_report *reports)
 {
 	struct poll_report	 rp;
 	unsigned char		*started;
@@ -399,10 +390,9 @@ sched_round(struct sched *s, size_t n, const char *const *keys,
 	}
 	for (;;) {
 		while (!s->stop && sched_running(s, 0) < (size_t)s->jobs &&
-		    (i = sched_next_ready(s, n, servers, started, &next)) < n) {
+		    (i = sched_next_ready(s, n, jobs, started, &next)) < n) {
 			/* A worker that cannot start leaves PM_UNDEFINED. */
-			(void)sched_spawn(s, (long)i, keys[i], servers[i], 0,
-			    timeless[i], fn, args[i]);
+			(void)sched_spawn(s, (long)i, &jobs[i]);
 			started[i] = 1;
 		}
 		while (sched_collect(s, 0, &tag, &result, &rp)) {
@@ -416,7 +406,7 @@ sched_round(struct sched *s, size_t n, const char *const *keys,
 			told = 1;
 		}
 		if (sched_running(s, 0) == 0 &&
-		    (sched_next_ready(s, n, servers, started, &next) == n ||
+		    (sched_next_ready(s, n, jobs, started, &next) == n ||
 		    s->stop))
 			break;
 		sched_wait(s, -1);
