@@ -46,6 +46,7 @@ struct daemon {
 	struct due	*due;
 	size_t		 ndue;
 	size_t		*slot;		/* d->due index of r->polls.v[i] */
+	unsigned long long delivered;	/* messages, since the start */
 };
 
 /*
@@ -227,8 +228,10 @@ daemon_status(struct daemon *d, const char *key, int result)
 
 	for (i = 0; i < d->ndue; i++)
 		failing += d->due[i].fails > 0;
-	sd_state("STATUS=%zu account%s, %d failing; last poll: %s, exit %d",
-	    d->r->polls.n, d->r->polls.n == 1 ? "" : "s", failing, key, result);
+	sd_state("STATUS=%zu account%s, %d failing, %llu message%s delivered "
+	    "since the start; last poll: %s, exit %d", d->r->polls.n,
+	    d->r->polls.n == 1 ? "" : "s", failing, d->delivered,
+	    d->delivered == 1 ? "" : "s", key, result);
 }
 
 /* An IDLE pass with news: counted for its account(s). */
@@ -238,6 +241,7 @@ daemon_pass(void *arg, long tag, const struct poll_report *rp)
 	struct daemon	*d = arg;
 	size_t		 i;
 
+	d->delivered += rp->delivered;
 	for (i = 0; i < d->r->polls.n; i++) {
 		if (d->slot[i] == (size_t)tag)
 			run_record(d->r, d->r->polls.v[i], rp);
@@ -257,6 +261,7 @@ daemon_ended(struct daemon *d, int idle)
 	while (sched_collect(&d->r->sched, idle, &tag, &result, &rp)) {
 		if (tag < 0 || (size_t)tag >= d->ndue)
 			continue;
+		d->delivered += rp.delivered;
 		if (idle)
 			d->due[tag].idle_running = 0;
 		else
@@ -448,7 +453,7 @@ daemon_detach(struct run *r)
 int
 daemon_run(struct run *r, struct pidfh *pfh)
 {
-	struct daemon	d = { r, NULL, 0, NULL };
+	struct daemon	d = { r, NULL, 0, NULL, 0 };
 	long		sleep_s;
 	size_t		i;
 
