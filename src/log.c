@@ -320,17 +320,17 @@ journal_line(char *out, size_t size, int prio, const char *prefix,
 {
 	char		 level[8];
 	const char	*nl;
-	size_t		 len, n, room;
+	size_t		 len, n, room, lvl;
 	int		 k;
 
 	k = snprintf(level, sizeof(level), "<%d>", prio);
 	if (k < 0 || (size_t)k >= sizeof(level))
 		return (0);
+	lvl = k;
 	k = snprintf(out, size, "%spullmail: %s", level, prefix);
 	if (k < 0 || (size_t)k + 2 >= size)
 		return (0);
 	len = k;
-	k = strlen(level);
 	for (;;) {
 		nl = strchr(line, '\n');
 		n = nl != NULL ? (size_t)(nl - line) : strlen(line);
@@ -344,11 +344,11 @@ journal_line(char *out, size_t size, int prio, const char *prefix,
 		}
 		memcpy(out + len, line, n);
 		len += n;
-		if (nl == NULL || size - len < (size_t)k + 3)
+		if (nl == NULL || size - len < lvl + 3)
 			break;
 		out[len++] = '\n';
-		memcpy(out + len, level, k);
-		len += k;
+		memcpy(out + len, level, lvl);
+		len += lvl;
 		line = nl + 1;
 	}
 	out[len++] = '\n';
