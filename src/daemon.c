@@ -212,7 +212,7 @@ static int
 daemon_wait_ms(long s)
 {
 	long	ms = s > INT_MAX / 1000 ? -1 : s * 1000;
-	long	every = sd_watchdog_every();
+	long	every = sd_watchdog_next();
 
 	if (every >= 0 && (ms < 0 || ms > every))
 		ms = every;
@@ -474,6 +474,10 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	while (!r->sched.stop) {
 		/* From the loop itself: a hung scheduler stops the pings. */
 		sd_watchdog();
+		/* For the test suite only (PULLMAIL_TEST_FAULT, sdnotify.h). */
+		if (sd_test_fault("scheduler-hang") &&
+		    sched_running(&r->sched, 0) == 0)
+			sd_test_hang("scheduler-hang");
 		daemon_idlers(&d);
 		daemon_start_due(&d);
 		if (!r->sched.stop && !r->sched.wake && !r->sched.reload &&

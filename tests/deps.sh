@@ -5,7 +5,7 @@
 set -u
 pkgs="build-essential autoconf automake pkg-config libssl-dev libbsd-dev
     openssl ca-certificates dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-submissiond
-    postfix procps fetchmail python3 time mandoc man-db"
+    postfix procps fetchmail python3 time mandoc man-db systemd"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |
