@@ -403,8 +403,11 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	sched_signal(&r->sched, SIGTERM, 1);
-	while (sched_running(&r->sched, 1) > 0 && !r->sched.stop)
-		sched_wait(&r->sched, 1000);
+	/* Still the scheduler's loop for the watchdog: it pings. */
+	while (sched_running(&r->sched, 1) > 0 && !r->sched.stop) {
+		sd_watchdog();
+		sched_wait(&r->sched, daemon_wait_ms(1));
+	}
 	daemon_idle_ended(d);
 	/* A password typed at the start cannot be asked for again. */
 	for (i = 0; i < polls.n; i++) {
@@ -509,7 +512,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	sched_signal(&r->sched, SIGTERM, 0);
 	while (sched_running(&r->sched, 0) + sched_running(&r->sched, 1) > 0) {
 		sd_watchdog();
-		sched_wait(&r->sched, 1000);
+		sched_wait(&r->sched, daemon_wait_ms(1));
 	}
 	for (i = 0; i < d.ndue; i++)
 		free(d.due[i].key);
