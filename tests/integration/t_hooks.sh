@@ -19,13 +19,15 @@ mkdir -m 777 "$H"
 cp "$top_srcdir/tests/integration/fds-list" "$T/bin/"
 chmod 755 "$T/bin/fds-list"
 # hook-env DIR: its environment in DIR/HOOK.N (N counts up), its
-# descriptors in DIR/HOOK.N.fds; exits $HOOK_EXIT.
+# descriptors in DIR/HOOK.N.fds; then a 2 s nap if DIR.slow exists;
+# exits $HOOK_EXIT.
 cat >"$T/bin/hook-env" <<'EOF'
 #!/bin/sh
 n=1
 while [ -e "$1/$PULLMAIL_HOOK.$n" ]; do n=$((n + 1)); done
 "$(dirname "$0")/fds-list" "$1/$PULLMAIL_HOOK.$n.fds" </dev/null
 env >"$1/$PULLMAIL_HOOK.$n.tmp" && mv "$1/$PULLMAIL_HOOK.$n.tmp" "$1/$PULLMAIL_HOOK.$n"
+[ -e "$1.slow" ] && sleep 2
 exit "${HOOK_EXIT:-0}"
 EOF
 # hook-hang DIR: a background child (its PID in DIR/bg.pid), then a
@@ -246,10 +248,15 @@ is "$(var "$H/postdeliver.1" PULLMAIL_DELIVERED)" 1 "idle: it saw 1 delivered"
 is "$(var "$H/postdeliver.1" PULLMAIL_IDLE)" 1 "idle: PULLMAIL_IDLE=1"
 is "$(var "$H/postdeliver.1" PULLMAIL_PROTOCOL)" imap "idle: PULLMAIL_PROTOCOL=imap"
 is "$(var "$H/postdeliver.1" PULLMAIL_FOLDERS)" INBOX "idle: PULLMAIL_FOLDERS=INBOX"
-for m in 03 04; do
-	cp "$SRC/$m.eml" "$T/new.eml"
+arrive() {	# arrive NN: message NN of $SRC lands in the mailbox
+	cp "$SRC/$1.eml" "$T/new.eml"
 	chown "$MAIL_UID:$MAIL_GID" "$T/new.eml"
-	mv "$T/new.eml" "$MAILDIR/new/10000$m.M${m}P1.pullmail"
+	mv "$T/new.eml" "$MAILDIR/new/10000$1.M${1}P1.pullmail"
+}
+# Message 05 arrives while the hook of 04's pass naps (pullmail is not
+# in IDLE then): it must not wait for the next IDLE renewal.
+for m in 03 04 05; do
+	[ "$m" = 05 ] || arrive "$m"
 	k=$((10#$m - 1))
 	for _ in $(seq 1 100); do
 		[ "$(runs postdeliver)" -ge "$k" ] && break
@@ -257,8 +264,14 @@ for m in 03 04; do
 	done
 	is "$(runs postdeliver)" "$k" "idle: postdeliver after the pass that delivered message $m"
 	is "$(var "$H/postdeliver.$k" PULLMAIL_DELIVERED)" 1 "idle: that pass delivered 1"
+	if [ "$m" = 03 ]; then
+		touch "$H.slow"
+	elif [ "$m" = 04 ]; then
+		arrive 05
+		rm -f "$H.slow"
+	fi
 done
-is "$(delivered)" 3 "idle: 3 messages delivered"
+is "$(delivered)" 4 "idle: 4 messages delivered"
 is "$(runs postpoll)" 0 "idle: no postpoll while the poll goes on"
 kill -TERM "$PM_PID"
 wait "$PM_PID"
