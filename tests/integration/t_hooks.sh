@@ -173,6 +173,59 @@ sleep 0.2
 ok $? "hanging hook: the hook and its background child are gone"
 is "$(runs postpoll)" 1 "hanging hook: postpoll still ran after it"
 
+# SIGTERM to pullmail while a hook runs: the hook is stopped too.
+empty_mailbox; seed; reset
+rc=$(rcfile stop "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    maildir \"$T/md\" $MDA_AS postdeliver \"$T/bin/hook-hang $H\"
+    postpoll \"$T/bin/hook-env $H\"")
+"$PULLMAIL" -v -f "$rc" >"$T/out" 2>&1 &
+PM_PID=$!
+PIDS="$PIDS $PM_PID"
+wait_log "$H/bg.pid" . 20
+t0=$(date +%s%3N)
+kill -TERM "$PM_PID"
+wait "$PM_PID"
+status=$?
+took=$(( $(date +%s%3N) - t0 ))
+is "$status" 0 "SIGTERM during a hook: exit 0 (mail was delivered)"
+[ "$took" -le 5000 ]
+ok $? "SIGTERM during a hook: pullmail ended in $took ms, not after hooktimeout"
+grep -q 'test@localhost: postdeliver hook stopped: pullmail is stopping' "$T/out"
+ok $? "SIGTERM during a hook: logged"
+bg=$(cat "$H/bg.pid" 2>/dev/null)
+sleep 0.2
+! alive "$bg"
+ok $? "SIGTERM during a hook: its background child is gone"
+is "$(runs postpoll)" 0 "SIGTERM during a hook: no postpoll once stopping"
+is "$(delivered)" 20 "SIGTERM during a hook: 20 delivered"
+
+# --- the daemon: hooks in every round; a failing one stops nothing ---------------
+empty_mailbox; seed; reset
+rc=$(rcfile daemon "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    maildir \"$T/md\" $MDA_AS $HOOKS")
+HOOK_EXIT=9 "$PULLMAIL" -d 1 -N -v -f "$rc" >"$T/out" 2>&1 &
+PM_PID=$!
+PIDS="$PIDS $PM_PID"
+for _ in $(seq 1 100); do
+	[ "$(runs postpoll)" -ge 3 ] && break
+	sleep 0.1
+done
+[ "$(runs postpoll)" -ge 3 ]
+ok $? "daemon: postpoll after every round ($(runs postpoll) so far)"
+is "$(runs postdeliver)" 1 "daemon: postdeliver after the one round that delivered"
+is "$(var "$H/postpoll.2" PULLMAIL_RESULT)" nomail "daemon: a later round found nothing"
+kill -0 "$PM_PID"
+ok $? "daemon: still running although every hook failed"
+n=$(grep -c 'test@localhost: postpoll hook failed: exit status 9' "$T/out")
+[ "$n" -ge 2 ]
+ok $? "daemon: the failures are logged ($n)"
+kill -TERM "$PM_PID"
+wait "$PM_PID"
+is "$?" 0 "daemon: SIGTERM ends it, exit 0"
+is "$(delivered)" 20 "daemon: 20 delivered, once"
+
 # --- -c: no hooks ----------------------------------------------------------------
 empty_mailbox; seed; reset
 ARGS=-c poll check "$MDA_AS $HOOKS"
