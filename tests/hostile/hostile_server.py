@@ -236,7 +236,8 @@ def pop3_body(sc, n):
         body += b"a NUL \x00 here\r\n"
     if sc == "pop3-shell":
         t = shell_text("mail%d" % n).replace(b"\r", b"")
-        body = (b"Return-Path: <`touch${IFS}x`@example.org>\r\n"
+        m = os.environ.get("HOSTILE_MARK", "/tmp/pullmail-pwned").encode()
+        body = (b"Return-Path: <`touch${IFS}%s.path`@example.org>\r\n" % m +
                 b"From: " + t + b" <a@example.org>\r\nTo: b@example.org\r\n"
                 b"Subject: " + t + b"\r\n " +
                 shell_text("fold%d" % n).replace(b"\r", b"") + b"\r\n"

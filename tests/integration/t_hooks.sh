@@ -279,9 +279,9 @@ is "$status" 3 "hostile error: exit 3"
 is "$(var "$H/postpoll.1" PULLMAIL_EXIT)" 3 "hostile error: postpoll ran, PULLMAIL_EXIT=3"
 grep -q 'touch' "$T/out"
 ok $? "hostile error: the server's error was logged (the text was there to take)"
-pwned=$(ls "$T" | grep -c '^pwned')
+pwned=$(find "$T" -maxdepth 1 -name 'pwned*' | wc -l)
 is "$pwned" 0 "hostile text: no marker file was created by server text" ||
-    ls "$T" | grep '^pwned' | sed 's/^/#   /'
+    find "$T" -maxdepth 1 -name 'pwned*' | sed 's/^/#   /'
 ! grep -q 'touch' "$H"/post*
 ok $? "hostile text: nothing of it is in a hook's environment"
 
