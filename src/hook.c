@@ -163,10 +163,9 @@ hook_run(const struct account *a, const char *which, const char *cmd,
 	struct timespec	 tick = { 0, HOOK_TICK * 1000000L };
 	struct runas	 ra;
 	long long	 start, term_at = 0;
-	const char	*why = NULL;
 	char		*cause;
 	pid_t		 pid, got;
-	int		 status = 0, killed = 0;
+	int		 status = 0, killed = 0, timedout = 0, stopped = 0;
 
 	if (stop != NULL && *stop) {
 		log_debug("%s@%s: %s hook not run: pullmail is stopping",
@@ -203,8 +202,8 @@ hook_run(const struct account *a, const char *which, const char *cmd,
 			break;
 		if (term_at == 0 && (hook_now_ms() - start >= timeout *
 		    1000LL || (stop != NULL && *stop))) {
-			why = stop != NULL && *stop ? "pullmail is stopping" :
-			    "timeout";
+			stopped = stop != NULL && *stop;
+			timedout = !stopped;
 			hook_signal(pid, SIGTERM);
 			term_at = hook_now_ms();
 		} else if (term_at != 0 && !killed && hook_now_ms() -
@@ -214,17 +213,16 @@ hook_run(const struct account *a, const char *which, const char *cmd,
 		}
 		(void)nanosleep(&tick, NULL);
 	}
-	if (why != NULL) {
-		/* What of the group outlived its leader goes too. */
+	if (timedout || stopped)	/* what outlived the leader goes too */
 		(void)kill(-pid, SIGKILL);
-		if (strcmp(why, "timeout") == 0)
-			log_warnx("%s@%s: %s hook still running after %d "
-			    "seconds (set hooktimeout); stopped it and its "
-			    "process group", a->user, a->name, which, timeout);
-		else
-			log_warnx("%s@%s: %s hook stopped: %s", a->user,
-			    a->name, which, why);
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (timedout)
+		log_warnx("%s@%s: %s hook still running after %d seconds "
+		    "(set hooktimeout); stopped it and its process group",
+		    a->user, a->name, which, timeout);
+	else if (stopped)
+		log_warnx("%s@%s: %s hook stopped: pullmail is stopping",
+		    a->user, a->name, which);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		log_debug("%s@%s: %s hook exited 0 after %lld ms", a->user,
 		    a->name, which, hook_now_ms() - start);
 	else if (WIFEXITED(status))

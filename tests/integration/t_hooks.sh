@@ -145,6 +145,13 @@ grep -q 'test@localhost: postdeliver hook failed: exit status 7' "$T/out"
 ok $? "failing hooks: the postdeliver failure is logged with account and status"
 grep -q 'test@localhost: postpoll hook failed: exit status 7' "$T/out"
 ok $? "failing hooks: so is postpoll's"
+# The worker ignores SIGUSR1 (the parent's business); a hook does not.
+reset
+poll signal "$MDA_AS postpoll 'kill -USR1 \$\$'"
+is "$status" 1 "a hook killed by a signal: the poll's exit 1 stands"
+grep -q "test@localhost: postpoll hook failed: killed by signal 10" "$T/out"
+ok $? "a hook killed by a signal: logged with the signal (and SIGUSR1 is not ignored in it)" ||
+    grep hook "$T/out" | sed 's/^/#   /'
 
 # --- a hook that hangs: killed at hooktimeout with its child --------------------
 # Three small messages: the poll itself is quick, even under valgrind.
@@ -214,7 +221,7 @@ rc=$(rcfile daemon "poll localhost via 127.0.0.1 proto pop3 port $P_POP3S
 HOOK_EXIT=9 "$PULLMAIL" -d 1 -N -v -f "$rc" >"$T/out" 2>&1 &
 PM_PID=$!
 PIDS="$PIDS $PM_PID"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do	# 30 s: rounds are slow under valgrind
 	[ "$(runs postpoll)" -ge 3 ] && break
 	sleep 0.1
 done
