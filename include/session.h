@@ -31,6 +31,7 @@ struct poll_opts {
 	int		 bouncemail;	/* bounce to the sender, else: */
 	const char	*postmaster;
 	int		 progress;	/* draw a progress line */
+	int		 hooktimeout;	/* seconds a hook may run */
 	/* Called with what the poll came to; see report.h.  May be NULL. */
 	void		(*report)(void *, const struct poll_report *);
 	void		*report_arg;

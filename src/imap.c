@@ -41,6 +41,7 @@ struct imap {
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
 	uint32_t	 exists;	/* messages in the folder (EXISTS) */
+	int		 grew;		/* EXISTS or RECENT since the scan */
 	struct uidlist	 deleted;	/* UIDs flagged \Deleted */
 	/*
 	 * The FETCH pipeline: bodies asked for IMAP_BATCH at a time in one
@@ -174,6 +175,8 @@ imap_wait_tag(struct session *s, const char *tag, const char *what, int fail,
 			    conn_label(s->conn), what, r.text);
 			return (PM_ERROR);
 		}
+		if (imap_is(&r, "EXISTS") || imap_is(&r, "RECENT"))
+			imap_data(s)->grew = 1;
 		if (fn != NULL && (rc = fn(s, &r, arg, cause)) != 0)
 			return (rc);
 		if (r.literal >= 0 && (rc = imap_skip_literal(s, r.literal,
@@ -721,6 +724,7 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 	int			 rc;
 
 	/* Without a UID store yet, \Seen is what tells old from new. */
+	imap_data(s)->grew = 0;
 	if ((rc = imap_search(s, a->fetchall ? "UNDELETED" :
 	    "UNSEEN UNDELETED", ms, cause)) != 0)
 		return (rc);
@@ -850,8 +854,11 @@ imap_fetch_next(struct session *s, struct imap_resp *r, int *tagged,
 		    errstr);
 		return (PM_PROTOCOL);
 	}
-	if (r->kind != IMAP_TAGGED)
+	if (r->kind != IMAP_TAGGED) {
+		if (imap_is(r, "EXISTS") || imap_is(r, "RECENT"))
+			imap_data(s)->grew = 1;
 		return (0);
+	}
 	if (imap_flight_tagged(imap_data(s), r) < 0) {
 		xasprintf(cause, "%s: UID FETCH: reply with unknown tag %s",
 		    conn_label(s->conn), r->tag);
@@ -1234,6 +1241,16 @@ imap_idle(struct session *s, int seconds, char **cause)
 	}
 	if (imap_pending(s, "IDLE", cause) != 0)
 		return (-1);
+	/*
+	 * Mail that came since the scan (while a message was delivered or
+	 * a hook ran) was announced in an answer to another command; IDLE
+	 * would not announce it again.
+	 */
+	if (p->grew) {
+		log_debug("%s@%s: new mail came in since the last look",
+		    a->user, a->name);
+		return (1);
+	}
 	imap_cmd(s, "IDLE");
 	if (conn_flush(s->conn, cause) != 0)
 		return (-1);

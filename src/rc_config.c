@@ -18,6 +18,7 @@ config_init(struct config *cfg)
 	cfg->softbounce = cfg->syslog = cfg->invisible = TRI_UNSET;
 	cfg->showdots = cfg->jobs = cfg->deadline = TRI_UNSET;
 	cfg->connlimit = TRI_UNSET;
+	cfg->hooktimeout = TRI_UNSET;
 }
 
 void
@@ -69,6 +70,7 @@ config_override(struct config *cfg, const struct config *o)
 	override_int(&cfg->connlimit, o->connlimit);
 	override_int(&cfg->deadline, o->deadline);
 	override_str(&cfg->statedir, o->statedir);
+	override_int(&cfg->hooktimeout, o->hooktimeout);
 }
 
 
@@ -133,4 +135,6 @@ config_finish(struct config *cfg)
 		cfg->connlimit = PM_CONNLIMIT_DEFAULT;
 	if (cfg->deadline == TRI_UNSET)
 		cfg->deadline = 3600;
+	if (cfg->hooktimeout == TRI_UNSET)
+		cfg->hooktimeout = 60;
 }

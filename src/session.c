@@ -1378,6 +1378,9 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 	    (rc = s->driver->select(s, folder, &cause)) != 0))
 		goto fail;
 	setproctitle("%s@%s: idle in %s", a->user, a->name, folder);
+	/* What the poll before the first IDLE delivered is news too. */
+	if (st->delivered > st->sent)
+		session_report(s, st, 0, 0);
 	while (s->stop == NULL || !*s->stop) {
 		if ((rc = session_expunge(s)) != 0)
 			return (rc);
