@@ -191,125 +191,176 @@ deliver_body(struct session *s, struct sink *sk, struct mimedec *md,
 	return (0);
 }
 
+/* A message on its way: what deliver_message's steps share. */
+struct inflight {
+	const struct msg	*m;
+	char			*buf;	/* the header, then body chunks */
+	size_t			 have;	/* bytes in buf */
+	size_t			 hend;	/* the header's length; 0: no end */
+	int			 more;	/* the driver has more of it */
+	struct envelope		 env;
+	struct mimedec		 md;
+	int			 mime;	/* md is decoding */
+};
+
 /*
- * Deliver one message.  Returns 0 when the poll may go on (whatever
- * happened to this message; *result_r says), or a pm_result that ends it.
+ * The header block first: the envelope is made from it; Status and
+ * Delivered-To lines go, as fetchmail drops them; MIME decoding starts.
+ */
+static int
+deliver_header(struct session *s, struct inflight *f, char **cause)
+{
+	const struct account	*a = s->account;
+	ssize_t			 n = 1;
+	size_t			 kept;
+
+	while (f->hend == 0 && f->have < PM_HEADER_MAX) {
+		n = s->driver->body_read(s, f->buf + f->have, PM_HEADER_MAX -
+		    f->have, cause);
+		if (n < 0)	/* body_read recorded why in s->fail */
+			return (s->fail != 0 ? s->fail : PM_PROTOCOL);
+		if (n == 0)
+			break;
+		f->have += n;
+		f->hend = header_end(f->buf, f->have);
+	}
+	f->more = n != 0;
+	envelope_build(&f->env, a, f->buf, f->hend != 0 ? f->hend : f->have,
+	    f->m->size, s->opts->postmaster);
+	if (f->hend != 0) {
+		kept = header_filter(f->buf, f->hend, a->dropstatus == 1,
+		    a->dropdelivered == 1);
+		memmove(f->buf + kept, f->buf + f->hend, f->have - f->hend);
+		f->have -= f->hend - kept;
+		f->hend = kept;
+	}
+	if (a->mimedecode == 1 && f->hend != 0) {
+		/* Decoded QP text is 8-bit: SMTP must say BODY=8BITMIME. */
+		kept = f->hend;
+		if ((f->mime = mime_begin(&f->md, f->buf, &kept, NULL,
+		    NULL)) != 0)
+			f->env.eightbit = 1;
+		memmove(f->buf + kept, f->buf + f->hend, f->have - f->hend);
+		f->have -= f->hend - kept;
+		f->hend = kept;
+	}
+	return (0);
+}
+
+/*
+ * May the sink have it?  SINK_OK once the sink has begun it (or, with
+ * *dup set, when it is a duplicate to skip), else why not in *cause.
+ */
+static enum sink_result
+deliver_begin(struct session *s, struct sink *sk, struct inflight *f,
+    int *dup, char **cause)
+{
+	const struct account	*a = s->account;
+	size_t			 bad;
+
+	*dup = 0;
+	if (f->env.rcpts.n == 0) {
+		/* Multidrop, no match, and "set postmaster" is empty. */
+		xasprintf(cause, "nobody to deliver it to (no local name "
+		    "matches and the postmaster is empty); left on the server");
+		return (SINK_TEMPFAIL);
+	}
+	if (a->badheader != 1 && f->hend != 0 &&
+	    (bad = header_bad_line(f->buf, f->hend)) != 0) {
+		xasprintf(cause, "header line %zu is not a \"Name: value\" "
+		    "field; left on the server (\"bad-header accept\" "
+		    "forwards such messages)", bad);
+		return (SINK_TEMPFAIL);
+	}
+	if (deliver_duplicate(s, &f->env, f->buf, f->hend)) {
+		log_info("%s@%s: message %u has the same header as the one "
+		    "before and no envelope address: a duplicate of a "
+		    "multidrop message, not delivered twice", a->user,
+		    a->name, f->m->num);
+		*dup = 1;
+		return (SINK_OK);
+	}
+	return (sk->ops->begin(sk, &f->env, cause));
+}
+
+/*
+ * The sink would not begin it: say why, keep the reason for a bounce,
+ * and read the rest of the message so the driver can go on.
+ */
+static int
+deliver_refused(struct session *s, struct sink *sk, struct inflight *f,
+    enum sink_result r, struct refusal *rf, char *cause)
+{
+	const struct account	*a = s->account;
+
+	log_warnx("%s@%s: message %u: %s", a->user, a->name, f->m->num,
+	    cause);
+	if (r == SINK_PERMFAIL && rf->from != NULL)
+		rf->reply = xstrdup(cause);
+	free(cause);
+	cause = NULL;
+	if (r == SINK_FATAL) {
+		/* The sink is gone; drain the message if we can. */
+		if (f->more)
+			(void)deliver_drain(s, f->buf, &cause);
+		free(cause);
+		return (sk->fail);
+	}
+	if (f->more && deliver_drain(s, f->buf, &cause) != 0) {
+		session_warn(s, cause);
+		return (s->fail != 0 ? s->fail : PM_PROTOCOL);
+	}
+	return (0);
+}
+
+/*
+ * One message, from the driver to the sink's commit.  Returns 0 or the
+ * pm_result that ends the poll; *result_r says what became of the
+ * message (SINK_OK: the sink has it for good).
  */
 int
 deliver_message(struct session *s, struct sink *sk, const struct msg *m,
     char *buf, enum sink_result *result_r, struct refusal *rf)
 {
 	const struct account	*a = s->account;
-	struct envelope		 env;
+	struct inflight		 f;
 	enum sink_result	 r;
-	size_t			 have = 0, hend = 0, kept;
-	ssize_t			 n = 1;
 	char			*cause = NULL;
-	size_t			 bad;
-	struct mimedec		 md;
-	int			 rc, mime = 0;
+	int			 rc, dup;
 
+	memset(&f, 0, sizeof(f));
+	f.m = m;
+	f.buf = buf;
 	*result_r = SINK_TEMPFAIL;
-	if ((rc = s->driver->body_begin(s, m, &cause)) != 0)
+	if ((rc = s->driver->body_begin(s, m, &cause)) != 0 ||
+	    (rc = deliver_header(s, &f, &cause)) != 0)
 		goto fatal;
-
-	/* The header block first: the envelope is made from it. */
-	while (hend == 0 && have < PM_HEADER_MAX) {
-		n = s->driver->body_read(s, buf + have, PM_HEADER_MAX - have,
-		    &cause);
-		if (n < 0) {
-			rc = s->fail;
-			goto fatal;
-		}
-		if (n == 0)
-			break;
-		have += n;
-		hend = header_end(buf, have);
-	}
-	envelope_build(&env, a, buf, hend != 0 ? hend : have, m->size,
-	    s->opts->postmaster);
-	if (hend != 0) {
-		/* Status and Delivered-To lines, as fetchmail drops them. */
-		kept = header_filter(buf, hend, a->dropstatus == 1,
-		    a->dropdelivered == 1);
-		memmove(buf + kept, buf + hend, have - hend);
-		have -= hend - kept;
-		hend = kept;
-	}
-	memset(&md, 0, sizeof(md));
-	if (a->mimedecode == 1 && hend != 0) {
-		/* Decoded QP text is 8-bit: SMTP must say BODY=8BITMIME. */
-		kept = hend;
-		if ((mime = mime_begin(&md, buf, &kept, NULL, NULL)) != 0)
-			env.eightbit = 1;
-		memmove(buf + kept, buf + hend, have - hend);
-		have -= hend - kept;
-		hend = kept;
-	}
-
-	refusal_note(s, rf, &env, buf, hend);
-	if (env.rcpts.n == 0) {
-		/* Multidrop, no match, and "set postmaster" is empty. */
-		xasprintf(&cause, "nobody to deliver it to (no local name "
-		    "matches and the postmaster is empty); left on the server");
-		r = SINK_TEMPFAIL;
-	} else if (a->badheader != 1 && hend != 0 &&
-	    (bad = header_bad_line(buf, hend)) != 0) {
-		xasprintf(&cause, "header line %zu is not a \"Name: value\" "
-		    "field; left on the server (\"bad-header accept\" "
-		    "forwards such messages)", bad);
-		r = SINK_TEMPFAIL;
-	} else if (deliver_duplicate(s, &env, buf, hend)) {
-		log_info("%s@%s: message %u has the same header as the one "
-		    "before and no envelope address: a duplicate of a "
-		    "multidrop message, not delivered twice", a->user,
-		    a->name, m->num);
-		envelope_free(&env);
-		mime_free(&md);
-		*result_r = SINK_OK;
-		return (n != 0 && deliver_drain(s, buf, &cause) != 0 ?
-		    deliver_drained_badly(s, cause) : 0);
-	} else
-		r = sk->ops->begin(sk, &env, &cause);
-	if (r != SINK_OK) {
-		log_warnx("%s@%s: message %u: %s", a->user, a->name,
-		    m->num, cause);
-		if (r == SINK_PERMFAIL && rf->from != NULL)
-			rf->reply = xstrdup(cause);
-		free(cause);
-		cause = NULL;
-		envelope_free(&env);
-		mime_free(&md);
+	refusal_note(s, rf, &f.env, buf, f.hend);
+	r = deliver_begin(s, sk, &f, &dup, &cause);
+	if (r != SINK_OK || dup) {
+		envelope_free(&f.env);
+		mime_free(&f.md);
 		*result_r = r;
-		if (r == SINK_FATAL) {
-			/* The sink is gone; drain the message if we can. */
-			if (n != 0)
-				(void)deliver_drain(s, buf, &cause);
-			free(cause);
-			return (sk->fail);
-		}
-		if (n != 0 && deliver_drain(s, buf, &cause) != 0) {
-			rc = s->fail;
-			goto fatal;
-		}
-		return (0);
+		if (r != SINK_OK)
+			return (deliver_refused(s, sk, &f, r, rf, cause));
+		return (f.more && deliver_drain(s, buf, &cause) != 0 ?
+		    deliver_drained_badly(s, cause) : 0);
 	}
-	r = deliver_head(s, sk, &env, buf, hend, &cause);
-	envelope_free(&env);
-	if (r == SINK_OK && (rc = deliver_body(s, sk, mime ? &md : NULL, buf,
-	    hend, have, n != 0, &r, &cause)) != 0) {
-		mime_free(&md);
+	r = deliver_head(s, sk, &f.env, buf, f.hend, &cause);
+	envelope_free(&f.env);
+	if (r == SINK_OK && (rc = deliver_body(s, sk, f.mime ? &f.md : NULL,
+	    buf, f.hend, f.have, f.more, &r, &cause)) != 0) {
+		mime_free(&f.md);
 		goto fatal;
 	}
-	mime_free(&md);
+	mime_free(&f.md);
 	if (r == SINK_OK)
 		r = sk->ops->commit(sk, &cause);
 	else
 		sk->ops->abort(sk);
 	*result_r = r;
-	if (r != SINK_OK)
-		s->have_last_header = 0;
 	if (r != SINK_OK) {
+		s->have_last_header = 0;
 		log_warnx("%s@%s: message %u not delivered, left on the "
 		    "server: %s", a->user, a->name, m->num, cause);
 		if (r == SINK_PERMFAIL && rf->from != NULL)
