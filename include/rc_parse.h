@@ -30,6 +30,7 @@ struct config {
 	int			 jobs;		/* pullmail: parallel polls */
 	int			 deadline;	/* pullmail: seconds a poll may take */
 	char			*statedir;	/* pullmail: UID journals */
+	char			*metricsfile;	/* pullmail: Prometheus text */
 	struct strlist		 warnings;	/* "file:line:col: ..." */
 };
 

@@ -230,6 +230,7 @@ configdump(FILE *f, const struct config *cfg)
 	dump_int(f, g, "jobs", cfg->jobs);
 	dump_int(f, g, "deadline", cfg->deadline);
 	dump_str(f, g, "statedir", cfg->statedir);
+	dump_str(f, g, "metricsfile", cfg->metricsfile);
 	if (cfg->accounts.n == 0) {
 		fputs("    'servers': []\n}\n# End of initializer\n", f);
 		return;

@@ -28,6 +28,7 @@
 #include "rcload.h"
 #include "result.h"
 #include "sdnotify.h"
+#include "status.h"
 #include "xmalloc.h"
 
 #define DAEMON_BACKOFF_MAX	3600	/* seconds, unless N is longer */
@@ -154,6 +155,7 @@ due_after(struct daemon *d, const struct account *a, int result)
 	if (!server_failed(result)) {
 		u->fails = 0;
 		u->next = now + period;
+		status_due(d->r, a, u->next, 0);
 		return;
 	}
 	u->fails++;
@@ -166,6 +168,7 @@ due_after(struct daemon *d, const struct account *a, int result)
 	/* +-10%: many clients of one server do not come back together. */
 	wait *= 0.9 + arc4random_uniform(2001) / 10000.0;
 	u->next = now + (time_t)(wait + 0.5);
+	status_due(d->r, a, u->next, u->next - now);
 	localtime_r(&u->next, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	log_warnx("%s: %d failed poll%s in a row; next try in %ld seconds, "
@@ -451,6 +454,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	/* Ready: the rcfile is loaded and the pidfile held. */
 	sd_setup();
 	due_index(&d);
+	status_begin(r, 1);
 	sched_reports(&r->sched, daemon_pass, &d);
 	sd_state("READY=1\nSTATUS=polling %zu account%s every %d seconds",
 	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
@@ -465,9 +469,11 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		daemon_start_due(&d);
 		if (!r->sched.stop && !r->sched.wake && !r->sched.reload &&
 		    (sleep_s = daemon_sleep_for(&d)) > 0)
-			sched_wait(&r->sched, daemon_wait_ms(sleep_s));
+			sched_wait(&r->sched, status_tick(r,
+			    daemon_wait_ms(sleep_s)));
 		daemon_ended(&d, 0);
 		daemon_ended(&d, 1);
+		(void)status_tick(r, -1);	/* the file, if it is time */
 		if (r->sched.reload) {
 			r->sched.reload = 0;
 			sd_reloading();
@@ -498,6 +504,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		free(d.due[i].key);
 	free(d.due);
 	free(d.slot);
+	status_end(r, PM_OK);
 	log_info("pullmail daemon stopped");
 	return (PM_OK);
 }

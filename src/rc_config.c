@@ -28,6 +28,7 @@ config_free(struct config *cfg)
 	free(cfg->postmaster);
 	free(cfg->properties);
 	free(cfg->statedir);
+	free(cfg->metricsfile);
 	strlist_free(&cfg->warnings);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -66,6 +67,7 @@ config_override(struct config *cfg, const struct config *o)
 	override_int(&cfg->jobs, o->jobs);
 	override_int(&cfg->deadline, o->deadline);
 	override_str(&cfg->statedir, o->statedir);
+	override_str(&cfg->metricsfile, o->metricsfile);
 }
 
 
