@@ -139,8 +139,9 @@ get_uint(struct json_object *o, const char *name, uint64_t *out)
 
 	if (!json_object_object_get_ex(o, name, &m) || m == NULL)
 		return (0);
+	/* json-c saturates what does not fit at INT64_MAX. */
 	if (!json_object_is_type(m, json_type_int) ||
-	    (v = json_object_get_int64(m)) < 0)
+	    (v = json_object_get_int64(m)) < 0 || v == INT64_MAX)
 		return (-1);
 	*out = (uint64_t)v;
 	return (0);
