@@ -566,11 +566,22 @@ status_load(struct status *st, const char *path)
 
 /* The parent. */
 
+/* s with control bytes and what is not UTF-8 escaped (allocated). */
+static char *
+status_visible(const char *s)
+{
+	size_t	 size = strlen(s) * 4 + 1;
+	char	*v = xmalloc(size);
+
+	log_visible(v, size, s);
+	return (v);
+}
+
 char *
 status_key(const struct run *r, const struct account *a)
 {
 	const struct account	*b;
-	char			*key;
+	char			*key, *shown;
 	size_t			 i, nth = 1;
 
 	for (i = 0; i < r->polls.n && r->polls.v[i] != a; i++) {
@@ -583,7 +594,13 @@ status_key(const struct run *r, const struct account *a)
 		xasprintf(&key, "%s@%s", a->user, a->name);
 	else
 		xasprintf(&key, "%s@%s#%zu", a->user, a->name, nth);
-	return (key);
+	/*
+	 * The file is UTF-8 JSON and the key is shown on terminals: a name
+	 * in another charset is kept with its bytes escaped, as in the log.
+	 */
+	shown = status_visible(key);
+	free(key);
+	return (shown);
 }
 
 /* Does the rcfile still have key's account ("#N" aside)? */
@@ -627,7 +644,7 @@ status_slots(struct run *r, struct status *st)
 			e = entry_add(st, key);
 		free(key);
 		free(e->server);
-		e->server = xstrdup(r->polls.v[i]->name);
+		e->server = status_visible(r->polls.v[i]->name);
 		st->slot[i] = e - st->v;
 	}
 	for (i = 0; i < st->n; i++) {
@@ -900,7 +917,7 @@ status_view(const struct run *r, const struct status *st,
 			*f = *e;
 			f->key = key;
 		}
-		f->server = xstrdup(r->polls.v[i]->name);
+		f->server = status_visible(r->polls.v[i]->name);
 	}
 }
 
@@ -914,7 +931,7 @@ status_print(const struct status *st, long pid,
 	char				 res[32], fail[32];
 	size_t				 i, w = 7;
 
-	if (!have)
+	if (have == 1)
 		printf("No status yet (%s): nothing was polled.\n", path);
 	if (pid > 0 && pid == st->daemon_pid)
 		printf("Daemon: running (PID %ld) since %s\n", pid,
@@ -979,7 +996,7 @@ status_show(struct run *r, int json)
 	memset(&st, 0, sizeof(st));
 	memset(&view, 0, sizeof(view));
 	xasprintf(&path, "%s/status.json", r->cfg.statedir);
-	have = status_load(&st, path) == 0;
+	have = status_load(&st, path);	/* 1: none; -1: damaged, warned */
 	pid = status_running(r);
 	status_view(r, &st, &view);
 	if (json) {
