@@ -1316,6 +1316,9 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 	    &cause)) != 0)
 		goto fail;
 	setproctitle("%s@%s: idle in %s", a->user, a->name, folder);
+	/* What the poll before the first IDLE delivered counts now. */
+	if (st->delivered > st->sent)
+		session_report(s, st, 0, 0);
 	while (s->stop == NULL || !*s->stop) {
 		if ((news = s->driver->idle(s, 28 * 60, &cause)) < 0) {
 			if (s->stop != NULL && *s->stop) {

@@ -213,4 +213,41 @@ ok $? "the daemon says it stopped in the file"
 grep -q '^Daemon: not running$' <("$PULLMAIL" -f "$rc" --status 2>&1)
 ok $? "--status: not running after SIGTERM"
 
+# --- IDLE: the passes' counts add up while the worker stays -------------------
+delivered() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accounts"][0]["messages_delivered"])' "$STATUS" 2>/dev/null
+}
+wait_delivered() {	# wait_delivered N: until the file says N
+	for _ in $(seq 1 150); do
+		[ "$(delivered)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+base=$(delivered)
+for i in 6 7; do
+	printf 'From: a@example.org\nSubject: idle %s\nMessage-ID: <i%s@st>\n\nbody\n' \
+	    "$i" "$i" >"$MAILDIR/new/400000$i.M${i}P4.idle"
+done
+chown -R "$MAIL_UID:$MAIL_GID" "$MAILDIR"
+rci=$(rcfile idle "set metricsfile \"$PROM\"
+poll localhost via 127.0.0.1 proto imap port $P_IMAPS
+    user \"$MAIL_USER\" password '$MAIL_PASS' ssl sslcertfile \"$T/ca.crt\"
+    idle maildir \"$T/md\"")
+"$PULLMAIL" -d 1 -N -f "$rci" >"$T/i.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+wait_delivered $((base + 2))
+ok $? "IDLE: the first pass's 2 messages are counted ($base before, $(delivered) now)" || { cat "$T/i.log"; cat "$STATUS"; } >&2
+printf 'From: a@example.org\nSubject: idle 8\nMessage-ID: <i8@st>\n\nbody\n' >"$T/i8.eml"
+chown "$MAIL_UID:$MAIL_GID" "$T/i8.eml"
+mv "$T/i8.eml" "$MAILDIR/new/4000008.M8P4.idle"
+wait_delivered $((base + 3))
+ok $? "IDLE: a later pass adds its message ($(delivered) delivered)"
+grep -qxF "pullmail_messages_delivered_total{$lt} $((base + 3))" "$PROM"
+ok $? "IDLE: the metrics file says so too"
+kill -TERM "$DPID"
+wait "$DPID"
+is "$(delivered)" $((base + 3)) "IDLE: the worker's end adds nothing counted twice"
+
 done_testing
