@@ -214,8 +214,8 @@ parse_entry(struct status *st, struct json_object *o, char **cause)
 		e->result = (int)code;
 	}
 	e->server = xstrdup(server != NULL ? server : "");
-	if (why != NULL)
-		strlcpy(e->why, why, sizeof(e->why));
+	if (why != NULL)	/* cut at a whole character, as written */
+		log_visible(e->why, sizeof(e->why), why);
 	if (json_object_object_get_ex(o, "failures", &f) && f != NULL) {
 		if (!json_object_is_type(f, json_type_object)) {
 			xasprintf(cause, "account %s: failures", key);
@@ -358,7 +358,9 @@ new_time(int64_t t)
 static struct json_object *
 new_count(uint64_t n)
 {
-	return (json_object_new_int64(n > INT64_MAX ? INT64_MAX : (int64_t)n));
+	/* INT64_MAX is what json-c makes of larger numbers: refused. */
+	return (json_object_new_int64(n >= INT64_MAX ? INT64_MAX - 1 :
+	    (int64_t)n));
 }
 
 static void
