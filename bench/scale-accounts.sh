@@ -228,14 +228,16 @@ wait_round() {	# wait_round SIGNAL NWORKERS HANGKEY
 echo "# $ACCOUNTS accounts ($(( (ACCOUNTS + 1) / 2 )) IMAP+STARTTLS," \
     "$((ACCOUNTS / 2)) POP3S) + 1 hanging (timeout $HANG_TIMEOUT s)," \
     "$ROUNDS rounds of $PER_ROUND messages of $MSG_SIZE bytes per account," \
-    "--jobs $JOBS, --deadline $DEADLINE"
+    "--jobs $JOBS, --connlimit $JOBS, --deadline $DEADLINE"
 echo "# pullmail $("$PULLMAIL" -V 2>/dev/null | head -1)"
 echo "# $(nproc) CPUs, $(uname -sr), $(dovecot --version 2>/dev/null | cut -d' ' -f1 | sed 's/^/Dovecot /')"
 : >"$T/pullmail.log"
 chmod 600 "$T/pullmail.log"
 ulimit -n >"$T/nofile"
-"$PULLMAIL" -v -N -d 86400 --jobs "$JOBS" --deadline "$DEADLINE" \
-    -f "$RC" >"$T/daemon.out" 2>&1 &
+# Every account is on 127.0.0.1: the per-server limit would otherwise
+# be the measure, not the scheduler.
+"$PULLMAIL" -v -N -d 86400 --jobs "$JOBS" --connlimit "$JOBS" \
+    --deadline "$DEADLINE" -f "$RC" >"$T/daemon.out" 2>&1 &
 DPID=$!
 PIDS="$PIDS $DPID"
 

@@ -31,6 +31,9 @@
 #define PM_RC_TOKEN_MAX		8192	/* one rcfile word or string */
 #define PM_RC_SIZE_MAX		(4 * 1024 * 1024)	/* a whole rcfile */
 #define PM_TIMEOUT_DEFAULT	300	/* seconds, fetchmail's default */
+/* Connections to one server at once: Gmail allows 15 per user, many
+ * providers fewer per address; parallel polls wait for a free one. */
+#define PM_CONNLIMIT_DEFAULT	4
 /* -V warns about certificates and CRLs that expire within this. */
 #define PM_EXPIRY_WARN_DAYS	14
 /* A server silent this long may want TLS first: a side connection asks. */
@@ -38,6 +41,8 @@
 /* Bytes from a server that renew its timeout without a new command. */
 #define PM_PROGRESS_BYTES	(64 * 1024)
 #define PM_SMTP_TIMEOUT_MIN	300	/* RFC 5321 4.5.3.2 minimum waits */
+/* Seconds from a worker's SIGTERM (its deadline) to SIGKILL. */
+#define PM_KILL_GRACE		10
 #define PM_PASSWORD_MAX		1024	/* a password, however obtained */
 #define PM_JOURNAL_MAX		(64 * 1024 * 1024)	/* one UID journal */
 #define PM_FETCHIDS_LINE	512	/* fetchmail's own limit */

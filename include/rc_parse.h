@@ -28,6 +28,7 @@ struct config {
 	int			 invisible;
 	int			 showdots;
 	int			 jobs;		/* pullmail: parallel polls */
+	int			 connlimit;	/* pullmail: per server, at once */
 	int			 deadline;	/* pullmail: seconds a poll may take */
 	char			*statedir;	/* pullmail: UID journals */
 	char			*metricsfile;	/* pullmail: Prometheus text */

@@ -32,6 +32,8 @@ struct run {
 
 /* popts from cfg and the command line. */
 void	run_opts(struct run *);
+/* Warn when more "idle" accounts share a server than connlimit lets in. */
+void	run_idle_over_limit(const struct run *);
 /*
  * Can a be polled?  0, or a pm_result with the reason logged.  A
  * password from the rcfile, ~/.netrc or a prompt is found here, in the

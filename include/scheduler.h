@@ -22,9 +22,11 @@ struct worker {
 	pid_t	 pid;
 	long	 tag;		/* the caller's: which account */
 	char	*key;		/* "user@server", for messages */
+	char	*server;	/* its host: at most connlimit at once */
 	int	 idle;		/* stays connected; no deadline */
 	time_t	 deadline;	/* SIGTERM then */
 	time_t	 kill_at;	/* SIGKILL then, once SIGTERM was sent */
+	int	 grace;		/* seconds from SIGTERM to SIGKILL */
 	int	 done;
 	int	 result;	/* a pm_result */
 	int	 rfd;		/* its reports come in here; -1: closed */
@@ -39,6 +41,7 @@ typedef void (*sched_report_fn)(void *arg, long tag,
 
 struct sched {
 	int		 jobs;		/* workers at once, idle ones aside */
+	int		 connlimit;	/* per server, idle ones too; 0: none */
 	int		 deadline;	/* seconds a poll may take; 0: none */
 	struct worker	*w;
 	size_t		 nw;
@@ -54,6 +57,16 @@ struct sched {
 /* The worker's job: returns a pm_result, its exit status. */
 typedef int (*sched_fn)(void *arg);
 
+struct sched_job {
+	const char	*key;		/* "user@server", for messages */
+	const char	*server;	/* its host: connlimit counts per host */
+	int		 idle;		/* stays connected: no deadline */
+	int		 timeless;	/* no deadline either */
+	int		 grace;		/* seconds from SIGTERM to SIGKILL */
+	sched_fn	 fn;		/* fn(arg) in the worker */
+	void		*arg;
+};
+
 void	sched_init(struct sched *, int jobs, int deadline);
 /* Reports of IDLE passes that workers send go to fn in the parent. */
 void	sched_reports(struct sched *, sched_report_fn fn, void *arg);
@@ -64,12 +77,10 @@ void	sched_reports(struct sched *, sched_report_fn fn, void *arg);
 int	sched_report(const struct poll_report *);
 /* Forget the workers (all finished by now). */
 void	sched_free(struct sched *);
-/*
- * Fork a worker for fn(arg); -1 if fork failed (logged).  An idle
- * worker, or a timeless one, has no deadline.
- */
-int	sched_spawn(struct sched *, long tag, const char *key, int idle,
-	    int timeless, sched_fn fn, void *arg);
+/* Fork a worker for the job; -1 if that failed (logged). */
+int	sched_spawn(struct sched *, long tag, const struct sched_job *);
+/* Has server as many connections as connlimit allows? */
+int	sched_server_full(const struct sched *, const char *server);
 /*
  * Wait up to timeout_ms (-1: until something happens) for a signal or a
  * worker's end; workers past their deadline are stopped.
@@ -85,15 +96,14 @@ int	sched_collect(struct sched *, int idle, long *tag, int *result,
 	    struct poll_report *);
 void	sched_signal(struct sched *, int sig, int idle);
 /*
- * Poll n accounts, fn(args[i]) for account i, at most jobs at a time,
- * with no deadline where timeless[i]; results[i] gets each result
+ * Run n jobs, at most s->jobs at a time and connlimit per server, in
+ * order as far as those allow; results[i] gets each result
  * (PM_UNDEFINED if it never ran) and, unless NULL, reports[i] its final
  * report (zeroed if it never ran).  Returns when all are done, early when
  * a stop signal arrives (those running are told to finish the message in
  * hand, and waited for).
  */
-void	sched_round(struct sched *, size_t n, const char *const *keys,
-	    const int *timeless, sched_fn fn, void *const *args,
+void	sched_round(struct sched *, size_t n, const struct sched_job *,
 	    int *results, struct poll_report *reports);
 
 #endif

@@ -29,7 +29,7 @@ enum {
 	OPT_AUTH, OPT_BADHEADER, OPT_PRINCIPAL, OPT_TRACEPOLLS, OPT_PLUGIN,
 	OPT_PLUGOUT, OPT_LIMITFLUSH, OPT_FETCHDOMAINS, OPT_SMTPNAME,
 	OPT_FETCHSIZELIMIT, OPT_FASTUIDL, OPT_BSMTP, OPT_LMTP, OPT_CONFIGDUMP,
-	OPT_MAILDIR, OPT_MBOX, OPT_MDAUSER, OPT_JOBS, OPT_DEADLINE, OPT_STATEDIR, OPT_PROBE,
+	OPT_MAILDIR, OPT_MBOX, OPT_MDAUSER, OPT_JOBS, OPT_CONNLIMIT, OPT_DEADLINE, OPT_STATEDIR, OPT_PROBE,
 	OPT_STATUS, OPT_JSON,
 };
 
@@ -114,6 +114,7 @@ static const struct option longopts[] = {
 	{ "mbox",		required_argument, NULL, OPT_MBOX },
 	{ "mdauser",		required_argument, NULL, OPT_MDAUSER },
 	{ "jobs",		required_argument, NULL, OPT_JOBS },
+	{ "connlimit",		required_argument, NULL, OPT_CONNLIMIT },
 	{ "deadline",		required_argument, NULL, OPT_DEADLINE },
 	{ "statedir",		required_argument, NULL, OPT_STATEDIR },
 	{ "configdump",		no_argument,	   NULL, OPT_CONFIGDUMP },
@@ -142,6 +143,7 @@ cmdline_usage(FILE *f)
 "  -f, --fetchmailrc FILE run-control file (default ~/.pullmailrc, else\n"
 "                         ~/.fetchmailrc; - reads standard input)\n"
 "  -i, --idfile FILE  --pidfile FILE  --statedir DIR  --jobs N\n"
+"  --connlimit N (connections to one server at once)\n"
 "  --deadline SECONDS (a poll that takes longer is stopped)\n"
 "  -L, --logfile FILE  --syslog  --nosyslog  --invisible  --showdots\n"
 "  --postmaster NAME  --nobounce  --softbounce  --nosoftbounce\n"
@@ -347,6 +349,8 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case OPT_PIDFILE: cl_path(&g->pidfile, arg); return (0);
 	case OPT_STATEDIR: cl_path(&g->statedir, arg); return (0);
 	case OPT_JOBS: return (cl_number("--jobs", arg, 1, 1000, &g->jobs));
+	case OPT_CONNLIMIT: return (cl_number("--connlimit", arg, 1, 1000,
+	    &g->connlimit));
 	case OPT_DEADLINE: return (cl_number("--deadline", arg, 0, INT_MAX,
 	    &g->deadline));
 	case OPT_POSTMASTER: cl_str(&g->postmaster, arg); return (0);

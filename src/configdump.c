@@ -228,6 +228,7 @@ configdump(FILE *f, const struct config *cfg)
 	dump_bool(f, g, "showdots", cfg->showdots);
 	dump_bool(f, g, "syslog", cfg->syslog);
 	dump_int(f, g, "jobs", cfg->jobs);
+	dump_int(f, g, "connlimit", cfg->connlimit);
 	dump_int(f, g, "deadline", cfg->deadline);
 	dump_str(f, g, "statedir", cfg->statedir);
 	dump_str(f, g, "metricsfile", cfg->metricsfile);

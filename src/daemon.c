@@ -47,6 +47,7 @@ struct daemon {
 	struct due	*due;
 	size_t		 ndue;
 	size_t		*slot;		/* d->due index of r->polls.v[i] */
+	unsigned long long delivered;	/* messages, since the start */
 };
 
 /*
@@ -192,7 +193,8 @@ daemon_idlers(struct daemon *d)
 		if (a->idle != 1)
 			continue;
 		u = due_at(d, i);
-		if (u->idle_running || u->next > now)
+		if (u->idle_running || u->next > now ||
+		    sched_server_full(&r->sched, account_host(a)))
 			continue;
 		if ((result = run_ready(a)) != 0) {
 			run_record_unpolled(r, a, result);
@@ -213,7 +215,7 @@ static int
 daemon_wait_ms(long s)
 {
 	long	ms = s > INT_MAX / 1000 ? -1 : s * 1000;
-	long	every = sd_watchdog_every();
+	long	every = sd_watchdog_next();
 
 	if (every >= 0 && (ms < 0 || ms > every))
 		ms = every;
@@ -229,8 +231,10 @@ daemon_status(struct daemon *d, const char *key, int result)
 
 	for (i = 0; i < d->ndue; i++)
 		failing += d->due[i].fails > 0;
-	sd_state("STATUS=%zu account%s, %d failing; last poll: %s, exit %d",
-	    d->r->polls.n, d->r->polls.n == 1 ? "" : "s", failing, key, result);
+	sd_state("STATUS=%zu account%s, %d failing, %llu message%s delivered "
+	    "since the start; last poll: %s, exit %d", d->r->polls.n,
+	    d->r->polls.n == 1 ? "" : "s", failing, d->delivered,
+	    d->delivered == 1 ? "" : "s", key, result);
 }
 
 /* An IDLE pass with news: counted for its account(s). */
@@ -240,6 +244,7 @@ daemon_pass(void *arg, long tag, const struct poll_report *rp)
 	struct daemon	*d = arg;
 	size_t		 i;
 
+	d->delivered += rp->delivered;
 	for (i = 0; i < d->r->polls.n; i++) {
 		if (d->slot[i] == (size_t)tag)
 			run_record(d->r, d->r->polls.v[i], rp);
@@ -259,6 +264,7 @@ daemon_ended(struct daemon *d, int idle)
 	while (sched_collect(&d->r->sched, idle, &tag, &result, &rp)) {
 		if (tag < 0 || (size_t)tag >= d->ndue)
 			continue;
+		d->delivered += rp.delivered;
 		if (idle)
 			d->due[tag].idle_running = 0;
 		else
@@ -329,6 +335,9 @@ daemon_start_due(struct daemon *d)
 			break;
 		a = r->polls.v[w[i].i];
 		u = due_at(d, w[i].i);
+		/* Its server has no connection to spare: the next one. */
+		if (sched_server_full(&r->sched, account_host(a)))
+			continue;
 		if ((result = run_ready(a)) != 0) {
 			run_record_unpolled(r, a, result);
 			due_after(d, a, result);
@@ -344,7 +353,8 @@ daemon_start_due(struct daemon *d)
 
 /*
  * Seconds until the next account is due (0: now).  One that is due but
- * waits for a job slot waits for a worker to end, which wakes us anyway.
+ * waits for a job slot, or for a connection to its server, waits for a
+ * worker to end, which wakes us anyway.
  */
 static long
 daemon_sleep_for(struct daemon *d)
@@ -360,7 +370,8 @@ daemon_sleep_for(struct daemon *d)
 		a = d->r->polls.v[i];
 		u = due_at(d, i);
 		if ((a->idle == 1 && u->idle_running) || u->running ||
-		    (a->idle != 1 && full))
+		    (a->idle != 1 && full) || (u->next <= now &&
+		    sched_server_full(&d->r->sched, account_host(a))))
 			continue;
 		if (!any || u->next < first)
 			first = u->next;
@@ -395,8 +406,11 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	sched_signal(&r->sched, SIGTERM, 1);
-	while (sched_running(&r->sched, 1) > 0 && !r->sched.stop)
-		sched_wait(&r->sched, 1000);
+	/* Still the scheduler's loop for the watchdog: it pings. */
+	while (sched_running(&r->sched, 1) > 0 && !r->sched.stop) {
+		sd_watchdog();
+		sched_wait(&r->sched, daemon_wait_ms(1));
+	}
 	daemon_idle_ended(d);
 	/* A password typed at the start cannot be asked for again. */
 	for (i = 0; i < polls.n; i++) {
@@ -414,7 +428,9 @@ daemon_reload(struct daemon *d)
 	config_free(&r->cfg);
 	r->cfg = cfg;
 	r->polls = polls;
+	r->sched.connlimit = r->cfg.connlimit;
 	run_opts(r);
+	run_idle_over_limit(r);
 	if ((r->cfg.logfile != NULL || r->cfg.syslog == 1) &&
 	    log_target(r->cfg.logfile, r->cfg.syslog) != 0)
 		log_warnx("%s: keeping the previous log target",
@@ -443,7 +459,7 @@ daemon_detach(struct run *r)
 int
 daemon_run(struct run *r, struct pidfh *pfh)
 {
-	struct daemon	d = { r, NULL, 0, NULL };
+	struct daemon	d = { r, NULL, 0, NULL, 0 };
 	long		sleep_s;
 	size_t		i;
 
@@ -465,6 +481,10 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	while (!r->sched.stop) {
 		/* From the loop itself: a hung scheduler stops the pings. */
 		sd_watchdog();
+		/* For the test suite only (PULLMAIL_TEST_FAULT, sdnotify.h). */
+		if (sd_test_fault("scheduler-hang") &&
+		    sched_running(&r->sched, 0) == 0)
+			sd_test_hang("scheduler-hang");
 		daemon_idlers(&d);
 		daemon_start_due(&d);
 		if (!r->sched.stop && !r->sched.wake && !r->sched.reload &&
@@ -498,7 +518,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	sched_signal(&r->sched, SIGTERM, 0);
 	while (sched_running(&r->sched, 0) + sched_running(&r->sched, 1) > 0) {
 		sd_watchdog();
-		sched_wait(&r->sched, 1000);
+		sched_wait(&r->sched, daemon_wait_ms(1));
 	}
 	for (i = 0; i < d.ndue; i++)
 		free(d.due[i].key);

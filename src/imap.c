@@ -35,6 +35,7 @@ struct imap {
 	unsigned int	 tagno;
 	char		 tag[16];
 	int		 preauth;
+	int		 bye;		/* the server said BYE */
 	long long	 literal_left;	/* body bytes still to read */
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
@@ -167,6 +168,7 @@ imap_wait_tag(struct session *s, const char *tag, const char *what, int fail,
 			return (PM_PROTOCOL);
 		}
 		if (r.cond == IMAP_COND_BYE) {
+			imap_data(s)->bye = 1;
 			xasprintf(cause, "%s: %s: server said BYE %s",
 			    conn_label(s->conn), what, r.text);
 			return (PM_ERROR);
@@ -1197,7 +1199,7 @@ imap_close(struct session *s, int expunge, char **cause)
 	if (conn_flush(s->conn, cause) != 0)
 		return (PM_SOCKET);
 	rc = imap_wait(s, "LOGOUT", PM_ERROR, NULL, NULL, cause);
-	if (rc == PM_ERROR && strstr(*cause, "said BYE") != NULL) {
+	if (rc == PM_ERROR && imap_data(s)->bye) {
 		free(*cause);	/* BYE before the tagged OK is normal here */
 		*cause = NULL;
 		rc = 0;

@@ -3,8 +3,10 @@
  *
  * On stderr every line is prefixed "pullmail: " so that cron mail and
  * shared terminals say who spoke; a log file gets a time stamp and the
- * PID instead, syslog its own.  Callers put the account (user@server) in
- * the text.  A line is formatted whole and written once: workers share
+ * PID instead, syslog its own.  When stderr is the stream systemd's
+ * journal reads, each line also starts with its syslog priority ("<4>",
+ * sd-daemon(3)) so that "journalctl -p warning" can tell the levels apart.
+ * Callers put the account (user@server) in the text.  A line is formatted whole and written once: workers share
  * the same descriptor, and O_APPEND keeps their lines apart.
  */
 
@@ -32,6 +34,51 @@ static int	 log_fd = STDERR_FILENO;
 static char	*log_path;		/* the log file, to reopen */
 static int	 log_syslog;
 static int	 log_progressing;	/* a progress line is showing */
+static int	 log_journal = -1;	/* stderr is the journal's stream */
+
+/*
+ * Is fd the stream the journal reads?  systemd puts the device and inode
+ * numbers of the stdout/stderr it connected to the journal in
+ * JOURNAL_STREAM, as "DEV:INODE" in decimal (systemd.exec(5)); a
+ * descriptor that only inherited the variable (stderr sent to a file or
+ * a terminal by a script the service runs) does not match them.  The
+ * variable stays in the environment: an MDA writing to the same stderr
+ * may use it the same way.
+ */
+static int
+journal_stream(int fd)
+{
+	const char		*env = getenv("JOURNAL_STREAM");
+	struct stat		 sb;
+	unsigned long long	 dev, ino;
+	char			*end;
+
+	if (env == NULL || *env < '0' || *env > '9')
+		return (0);
+	errno = 0;
+	dev = strtoull(env, &end, 10);
+	if (errno != 0 || *end != ':' || end[1] < '0' || end[1] > '9')
+		return (0);
+	ino = strtoull(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (0);
+	if (fstat(fd, &sb) == -1)
+		return (0);
+	return ((unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino);
+}
+
+/* Looked at once, before the first line (cmdline errors included). */
+static int
+on_journal(void)
+{
+	int	saved = errno;
+
+	if (log_journal == -1)
+		log_journal = journal_stream(STDERR_FILENO);
+	errno = saved;
+	return (log_journal);
+}
 
 void
 log_init(int verbose, int silent)
@@ -149,7 +196,8 @@ log_reopen(void)
 int
 log_on_terminal(void)
 {
-	return (log_path == NULL && !log_syslog && isatty(log_fd));
+	return (log_path == NULL && !log_syslog && !on_journal() &&
+	    isatty(log_fd));
 }
 
 static void
@@ -260,6 +308,54 @@ log_visible(char *dst, size_t size, const char *src)
 	return (visible(dst, size, src, 0));
 }
 
+/*
+ * "<N>pullmail: PREFIX LINE\n" into out, with "<N>" after each newline
+ * of line too: the journal takes every line as an entry of its own, and
+ * one without a priority would be filed at "info".  Returns the length;
+ * what does not fit is cut at a whole character.
+ */
+static size_t
+journal_line(char *out, size_t size, int prio, const char *prefix,
+    const char *line)
+{
+	char		 level[8];
+	const char	*nl;
+	size_t		 len, n, room, lvl;
+	int		 k;
+
+	k = snprintf(level, sizeof(level), "<%d>", prio);
+	if (k < 0 || (size_t)k >= sizeof(level))
+		return (0);
+	lvl = k;
+	k = snprintf(out, size, "%spullmail: %s", level, prefix);
+	if (k < 0 || (size_t)k + 2 >= size)
+		return (0);
+	len = k;
+	for (;;) {
+		nl = strchr(line, '\n');
+		n = nl != NULL ? (size_t)(nl - line) : strlen(line);
+		room = size - len - 2;		/* the newline and the NUL */
+		if (n > room) {
+			n = room;
+			/* Not in the middle of a UTF-8 character. */
+			while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+				n--;
+			nl = NULL;
+		}
+		memcpy(out + len, line, n);
+		len += n;
+		if (nl == NULL || size - len < lvl + 3)
+			break;
+		out[len++] = '\n';
+		memcpy(out + len, level, lvl);
+		len += lvl;
+		line = nl + 1;
+	}
+	out[len++] = '\n';
+	out[len] = '\0';
+	return (len);
+}
+
 static void
 log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
     int with_errno)
@@ -302,7 +398,9 @@ log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
 		n = snprintf(out, sizeof(out), "%s pullmail[%ld]: %s%s\n",
 		    stamp, (long)getpid(), prefix, line);
-	} else
+	} else if (on_journal())
+		n = (int)journal_line(out, sizeof(out), prio, prefix, line);
+	else
 		n = snprintf(out, sizeof(out), "pullmail: %s%s\n", prefix,
 		    line);
 	if (n > 0)

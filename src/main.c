@@ -322,7 +322,10 @@ main(int argc, char **argv, char **envp)
 		goto out;
 	}
 	sched_init(&r.sched, r.cfg.jobs, r.cfg.deadline);
+	r.sched.connlimit = r.cfg.connlimit;
 	run_opts(&r);
+	if (!cl.check)
+		run_idle_over_limit(&r);
 	if (r.cfg.daemon > 0 && !cl.check)
 		result = daemon_run(&r, pfh);
 	else {

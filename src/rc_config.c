@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "rc_parse.h"
 #include "xmalloc.h"
 
@@ -16,6 +17,7 @@ config_init(struct config *cfg)
 	cfg->daemon = cfg->bouncemail = cfg->spambounce = TRI_UNSET;
 	cfg->softbounce = cfg->syslog = cfg->invisible = TRI_UNSET;
 	cfg->showdots = cfg->jobs = cfg->deadline = TRI_UNSET;
+	cfg->connlimit = TRI_UNSET;
 }
 
 void
@@ -65,6 +67,7 @@ config_override(struct config *cfg, const struct config *o)
 	override_int(&cfg->invisible, o->invisible);
 	override_int(&cfg->showdots, o->showdots);
 	override_int(&cfg->jobs, o->jobs);
+	override_int(&cfg->connlimit, o->connlimit);
 	override_int(&cfg->deadline, o->deadline);
 	override_str(&cfg->statedir, o->statedir);
 	override_str(&cfg->metricsfile, o->metricsfile);
@@ -128,6 +131,8 @@ config_finish(struct config *cfg)
 		cfg->showdots = 0;
 	if (cfg->jobs == TRI_UNSET)
 		cfg->jobs = 4;
+	if (cfg->connlimit == TRI_UNSET)
+		cfg->connlimit = PM_CONNLIMIT_DEFAULT;
 	if (cfg->deadline == TRI_UNSET)
 		cfg->deadline = 3600;
 }

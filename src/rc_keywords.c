@@ -141,6 +141,7 @@ static const struct keyword keywords[] = {
 	{ "jobs",		KW_JOBS,	KC_SET, KF_EXT, 0 },
 	{ "deadline",		KW_DEADLINE,	KC_SET, KF_EXT, 0 },
 	{ "statedir",		KW_STATEDIR,	KC_SET, KF_EXT, 0 },
+	{ "connlimit",		KW_CONNLIMIT,	KC_SET, KF_EXT, 0 },
 	{ "metricsfile",	KW_METRICSFILE,	KC_SET, KF_EXT, 0 },
 
 	/* Protocol and auth names are keywords everywhere in fetchmail. */

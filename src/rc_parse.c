@@ -1040,6 +1040,7 @@ rc_set(struct parser *p)
 		return (-1);
 	/* "set logfile = x" and "set logfile x" are the same. */
 	if (k != KW_DAEMON && k != KW_JOBS && k != KW_DEADLINE &&
+	    k != KW_CONNLIMIT &&
 	    p->tc == TC_MAP &&
 	    !negated && rc_advance(p) != 0)
 		return (-1);
@@ -1049,6 +1050,9 @@ rc_set(struct parser *p)
 		    &cfg->daemon));
 	case KW_JOBS:
 		return (rc_take_number(p, "jobs", 1, 1000, &cfg->jobs));
+	case KW_CONNLIMIT:
+		return (rc_take_number(p, "connlimit (connections to one "
+		    "server at once)", 1, 1000, &cfg->connlimit));
 	case KW_DEADLINE:
 		return (rc_take_number(p, "deadline (seconds)", 0, INT_MAX,
 		    &cfg->deadline));

@@ -6,9 +6,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "conn.h"
 #include "log.h"
 #include "password.h"
@@ -76,6 +78,40 @@ run_worker(void *arg)
 	return (session_poll(w->a, &o));
 }
 
+/*
+ * Seconds from SIGTERM to SIGKILL.  Every wait for a mail server ends
+ * within a second of SIGTERM, but not a wait for the SMTP/LMTP server
+ * (the answer to a final dot above all): killed there, the worker would
+ * leave on the server a message that may have been delivered, and the
+ * next poll would deliver it again.  So it gets that server's timeout.
+ */
+static int
+run_grace(const struct account *a)
+{
+	if (a->maildir != NULL || a->mbox != NULL || a->bsmtp != NULL ||
+	    a->mda != NULL)
+		return (PM_KILL_GRACE);
+	return ((a->timeout > PM_SMTP_TIMEOUT_MIN ? a->timeout :
+	    PM_SMTP_TIMEOUT_MIN) + PM_KILL_GRACE);
+}
+
+/* The worker's job for w's account; job->key is allocated. */
+static void
+run_job(struct sched_job *job, struct work *w, int idle, int timeless)
+{
+	char	*key;
+
+	memset(job, 0, sizeof(*job));
+	xasprintf(&key, "%s@%s", w->a->user, w->a->name);
+	job->key = key;
+	job->server = account_host(w->a);
+	job->idle = idle;
+	job->timeless = timeless;
+	job->grace = run_grace(w->a);
+	job->fn = run_worker;
+	job->arg = w;
+}
+
 void
 run_opts(struct run *r)
 {
@@ -89,6 +125,34 @@ run_opts(struct run *r)
 	o->spambounce = r->cfg.spambounce;
 	o->bouncemail = r->cfg.bouncemail;
 	o->postmaster = r->cfg.postmaster;
+}
+
+void
+run_idle_over_limit(const struct run *r)
+{
+	const struct account	*a, *b;
+	size_t			 i, j;
+	int			 n;
+
+	for (i = 0; i < r->polls.n; i++) {
+		a = r->polls.v[i];
+		if (a->idle != 1)
+			continue;
+		for (j = n = 0; j < r->polls.n; j++) {
+			b = r->polls.v[j];
+			if (b->idle == 1 && strcasecmp(account_host(a),
+			    account_host(b)) == 0 && j < i)
+				break;	/* said at the first one */
+			n += b->idle == 1 && strcasecmp(account_host(a),
+			    account_host(b)) == 0;
+		}
+		if (j == r->polls.n && n > r->cfg.connlimit)
+			log_warnx("%d \"idle\" accounts on %s, but connlimit "
+			    "is %d: %d of them wait for the others to end; "
+			    "raise it with \"set connlimit %d\"", n,
+			    account_host(a), r->cfg.connlimit,
+			    n - r->cfg.connlimit, n);
+	}
 }
 
 int
@@ -157,19 +221,16 @@ int
 run_round(struct run *r, struct account **v, size_t n, int *results)
 {
 	struct poll_report *reports;
+	struct sched_job *jobs;
 	struct account	**ran;
 	struct work	 *work;
-	char		**keys;
-	void		**args;
 	size_t		  i, m = 0, *slot;
-	int		 *got, *timeless, failed = 0, any_ok = 0;
+	int		 *got, failed = 0, any_ok = 0;
 
 	work = xcalloc(n, sizeof(*work));
-	keys = xcalloc(n, sizeof(*keys));
-	args = xcalloc(n, sizeof(*args));
+	jobs = xcalloc(n, sizeof(*jobs));
 	slot = xcalloc(n, sizeof(*slot));
 	got = xcalloc(n, sizeof(*got));
-	timeless = xcalloc(n, sizeof(*timeless));
 	reports = xcalloc(n, sizeof(*reports));
 	ran = xcalloc(n, sizeof(*ran));
 	/* A progress line only when one poll has the terminal. */
@@ -183,18 +244,16 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 		}
 		work[m].a = v[i];
 		work[m].o = &r->popts;
-		xasprintf(&keys[m], "%s@%s", v[i]->user, v[i]->name);
-		args[m] = &work[m];
-		ran[m] = v[i];
 		/* One-shot "idle" stays until SIGTERM: no deadline. */
-		timeless[m] = v[i]->idle == 1 && !r->cl->check;
+		run_job(&jobs[m], &work[m], 0, v[i]->idle == 1 &&
+		    !r->cl->check);
+		ran[m] = v[i];
 		slot[m++] = i;
 	}
 	r->round_v = ran;
 	r->round_n = m;
 	sched_reports(&r->sched, run_round_pass, r);
-	sched_round(&r->sched, m, (const char *const *)keys, timeless,
-	    run_worker, args, got, reports);
+	sched_round(&r->sched, m, jobs, got, reports);
 	sched_reports(&r->sched, NULL, NULL);
 	r->round_v = NULL;
 	r->round_n = 0;
@@ -202,7 +261,7 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 		results[slot[i]] = got[i];
 		if (got[i] != PM_UNDEFINED && !r->cl->check)
 			run_record(r, ran[i], &reports[i]);
-		free(keys[i]);
+		free((char *)jobs[i].key);
 	}
 	/*
 	 * A failure (any code but 0 and 1) wins: the last failing account's
@@ -218,11 +277,9 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 			failed = results[i];
 	}
 	free(work);
-	free(keys);
-	free(args);
+	free(jobs);
 	free(slot);
 	free(got);
-	free(timeless);
 	free(reports);
 	free(ran);
 	return (failed != 0 ? failed : any_ok ? PM_OK : PM_NOMAIL);
@@ -231,13 +288,13 @@ run_round(struct run *r, struct account **v, size_t n, int *results)
 int
 run_spawn(struct run *r, struct account *a, long tag, int idle)
 {
-	struct work	 w = { a, &r->popts };
-	char		*key;
-	int		 rc;
+	struct work		w = { a, &r->popts };
+	struct sched_job	job;
+	int			rc;
 
 	/* The worker gets its own copy of w with the rest of memory. */
-	xasprintf(&key, "%s@%s", a->user, a->name);
-	rc = sched_spawn(&r->sched, tag, key, idle, idle, run_worker, &w);
-	free(key);
+	run_job(&job, &w, idle, idle);
+	rc = sched_spawn(&r->sched, tag, &job);
+	free((char *)job.key);
 	return (rc);
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,14 +26,6 @@
 #include "result.h"
 #include "scheduler.h"
 #include "xmalloc.h"
-
-/*
- * Seconds between SIGTERM and SIGKILL.  Every wait for a mail server ends
- * within a second of SIGTERM, but not the SMTP/LMTP sink's wait for the
- * answer to a final dot (up to its timeout): a worker killed there may
- * have its message delivered twice.  pullmail(1) says so at --deadline.
- */
-#define SCHED_GRACE	10
 
 /* In a worker: where its reports go. */
 static int	report_fd = -1;
@@ -119,6 +112,7 @@ sched_free(struct sched *s)
 
 	for (i = 0; i < s->nw; i++) {
 		free(s->w[i].key);
+		free(s->w[i].server);
 		if (s->w[i].rfd != -1)
 			close(s->w[i].rfd);
 	}
@@ -128,8 +122,22 @@ sched_free(struct sched *s)
 }
 
 int
-sched_spawn(struct sched *s, long tag, const char *key, int idle,
-    int timeless, sched_fn fn, void *arg)
+sched_server_full(const struct sched *s, const char *server)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (s->connlimit <= 0)
+		return (0);
+	for (i = 0; i < s->nw; i++) {
+		if (!s->w[i].done && strcasecmp(s->w[i].server, server) == 0)
+			n++;
+	}
+	return (n >= s->connlimit);
+}
+
+int
+sched_spawn(struct sched *s, long tag, const struct sched_job *job)
 {
 	struct worker	*w;
 	pid_t		 pid, parent = getpid();
@@ -137,13 +145,13 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 	int		 p[2] = { -1, -1 };
 
 	if (pipe2(p, O_CLOEXEC) == -1) {
-		log_warn("%s: cannot start a worker: pipe", key);
+		log_warn("%s: cannot start a worker: pipe", job->key);
 		return (-1);
 	}
 	fflush(NULL);	/* nothing buffered may be written twice */
 	switch (pid = fork()) {
 	case -1:
-		log_warn("%s: cannot start a worker: fork", key);
+		log_warn("%s: cannot start a worker: fork", job->key);
 		close(p[0]);
 		close(p[1]);
 		return (-1);
@@ -163,7 +171,7 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 			_exit(PM_UNDEFINED);
-		_exit(fn(arg));
+		_exit(job->fn(job->arg));
 	}
 	s->w = xreallocarray(s->w, s->nw + 1, sizeof(*s->w));
 	w = &s->w[s->nw++];
@@ -175,11 +183,13 @@ sched_spawn(struct sched *s, long tag, const char *key, int idle,
 	close(p[1]);
 	(void)fcntl(p[0], F_SETOWN, getpid());
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
-	w->key = xstrdup(key);
-	w->idle = idle;
-	w->deadline = idle || timeless || s->deadline == 0 ? 0 :
+	w->key = xstrdup(job->key);
+	w->server = xstrdup(job->server);
+	w->idle = job->idle;
+	w->grace = job->grace;
+	w->deadline = job->idle || job->timeless || s->deadline == 0 ? 0 :
 	    time(NULL) + s->deadline;
-	log_debug("%s: worker %ld started", key, (long)pid);
+	log_debug("%s: worker %ld started", job->key, (long)pid);
 	return (0);
 }
 
@@ -236,7 +246,7 @@ sched_deadlines(struct sched *s, time_t now)
 			log_warnx("%s: the poll took more than %d seconds; "
 			    "stopping it", w->key, s->deadline);
 			kill(w->pid, SIGTERM);
-			w->kill_at = now + SCHED_GRACE;
+			w->kill_at = now + w->grace;
 		} else if (w->kill_at != 0 && now >= w->kill_at) {
 			kill(w->pid, SIGKILL);
 			w->kill_at = now + 3600;
@@ -342,6 +352,7 @@ sched_collect(struct sched *s, int idle, long *tag, int *result,
 		if (rp != NULL)
 			*rp = w->final;
 		free(w->key);
+		free(w->server);
 		s->w[i] = s->w[--s->nw];
 		return (1);
 	}
@@ -359,28 +370,47 @@ sched_signal(struct sched *s, int sig, int idle)
 	}
 }
 
-void
-sched_round(struct sched *s, size_t n, const char *const *keys,
-    const int *timeless, sched_fn fn, void *const *args, int *results,
-    struct poll_report *reports)
+/*
+ * The first account from *next on that may start now: its server has a
+ * connection to spare.  n when none.
+ */
+static size_t
+sched_next_ready(const struct sched *s, size_t n,
+    const struct sched_job *jobs, const unsigned char *started, size_t *next)
 {
-	struct poll_report	rp;
-	size_t	next = 0, i;
-	long	tag;
-	int	result, told = 0;
+	size_t	i;
 
+	while (*next < n && started[*next])
+		(*next)++;
+	for (i = *next; i < n; i++) {
+		if (!started[i] && !sched_server_full(s, jobs[i].server))
+			return (i);
+	}
+	return (n);
+}
+
+void
+sched_round(struct sched *s, size_t n, const struct sched_job *jobs,
+    int *results, struct poll_report *reports)
+{
+	struct poll_report	 rp;
+	unsigned char		*started;
+	size_t			 next = 0, i;
+	long			 tag;
+	int			 result, told = 0;
+
+	started = xcalloc(n + 1, 1);
 	for (i = 0; i < n; i++) {
 		results[i] = PM_UNDEFINED;
 		if (reports != NULL)
 			memset(&reports[i], 0, sizeof(reports[i]));
 	}
 	for (;;) {
-		while (!s->stop && next < n &&
-		    sched_running(s, 0) < (size_t)s->jobs) {
+		while (!s->stop && sched_running(s, 0) < (size_t)s->jobs &&
+		    (i = sched_next_ready(s, n, jobs, started, &next)) < n) {
 			/* A worker that cannot start leaves PM_UNDEFINED. */
-			(void)sched_spawn(s, (long)next, keys[next], 0,
-			    timeless[next], fn, args[next]);
-			next++;
+			(void)sched_spawn(s, (long)i, &jobs[i]);
+			started[i] = 1;
 		}
 		while (sched_collect(s, 0, &tag, &result, &rp)) {
 			results[tag] = result;
@@ -392,8 +422,11 @@ sched_round(struct sched *s, size_t n, const char *const *keys,
 			sched_signal(s, SIGTERM, 0);
 			told = 1;
 		}
-		if (sched_running(s, 0) == 0 && (next == n || s->stop))
+		if (sched_running(s, 0) == 0 &&
+		    (sched_next_ready(s, n, jobs, started, &next) == n ||
+		    s->stop))
 			break;
 		sched_wait(s, -1);
 	}
+	free(started);
 }

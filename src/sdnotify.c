@@ -30,6 +30,7 @@ static struct sockaddr_un	 sd_addr;
 static socklen_t		 sd_addrlen;
 static long			 sd_every = -1;	/* ms between pings */
 static long long		 sd_last;	/* ms of the last ping */
+static long long		 sd_start;	/* ms of sd_setup() */
 
 /* CLOCK_MONOTONIC, which is also what MONOTONIC_USEC is counted in. */
 static long long
@@ -75,7 +76,7 @@ sd_setup(void)
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
-	sd_last = sd_now_usec() / 1000;
+	sd_start = sd_last = sd_now_usec() / 1000;
 }
 
 void
@@ -101,9 +102,14 @@ sd_reloading(void)
 }
 
 long
-sd_watchdog_every(void)
+sd_watchdog_next(void)
 {
-	return (sd_every);
+	long long	left;
+
+	if (sd_every < 0)
+		return (-1);
+	left = sd_last + sd_every - sd_now_usec() / 1000;
+	return (left > 0 ? (long)left : 0);
 }
 
 void
@@ -115,4 +121,45 @@ sd_watchdog(void)
 		return;
 	sd_state("WATCHDOG=1");
 	sd_last = now;
+}
+
+int
+sd_test_fault(const char *name)
+{
+	static char		*fault;		/* "NAME:SECONDS", or "" */
+	static long long	 after;		/* ms after sd_setup() */
+	const char		*env, *errstr;
+	char			*colon;
+	size_t			 len;
+
+	if (fault == NULL) {
+		env = getenv("PULLMAIL_TEST_FAULT");
+		fault = xstrdup(env != NULL ? env : "");
+		unsetenv("PULLMAIL_TEST_FAULT");
+		if ((colon = strchr(fault, ':')) != NULL) {
+			*colon = '\0';
+			after = strtonum(colon + 1, 0, 86400, &errstr) * 1000;
+			if (errstr != NULL)
+				fault[0] = '\0';
+		}
+		if (fault[0] != '\0')
+			log_warnx("PULLMAIL_TEST_FAULT: fault \"%s\" armed "
+			    "(for the test suite only)", fault);
+	}
+	len = strlen(name);
+	return (strncmp(fault, name, len) == 0 && fault[len] == '\0' &&
+	    sd_now_usec() / 1000 - sd_start >= after);
+}
+
+void
+sd_test_hang(const char *name)
+{
+	/*
+	 * The signal mask stays the loop's: SIGABRT, what systemd sends when
+	 * the pings stop, ends the process as it would a real hang.
+	 */
+	log_warnx("PULLMAIL_TEST_FAULT: fault \"%s\": hanging here for "
+	    "good (for the test suite only)", name);
+	for (;;)
+		pause();
 }

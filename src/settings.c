@@ -152,6 +152,8 @@ settings_print(FILE *f, const struct config *cfg)
 	else
 		fprintf(f, "Parallel polls: at most %d, no time limit\n",
 		    cfg->jobs);
+	fprintf(f, "Connections to one server: at most %d at once\n",
+	    cfg->connlimit);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
 	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
 	    cfg->syslog == 1 ? "syslog (mail)" : cfg->daemon > 0 ?

@@ -18,10 +18,10 @@ command -v valgrind >/dev/null || apt-get install -y -q valgrind >/dev/null ||
 ldd "$build/pullmail" | grep -q libasan &&
     { echo "$build is a sanitizer build; valgrind needs a plain one" >&2; exit 2; }
 
-# t_crash, t_daemon and t_hostile measure timing, RSS and process trees that
-# valgrind changes out of recognition; t_secrets expects an undumpable
-# process, which valgrind is not.
-SLOW="t_crash t_daemon t_secrets t_demo t_hostile"
+# t_crash, t_daemon, t_systemd and t_hostile measure timing, RSS and
+# process trees that valgrind changes out of recognition; t_secrets
+# expects an undumpable process, which valgrind is not.
+SLOW="t_crash t_daemon t_systemd t_secrets t_demo t_hostile"
 tests="$*"
 if [ -z "$tests" ]; then
 	for t in "$top"/tests/integration/t_*.sh "$top"/tests/hostile/t_*.sh; do

@@ -5,6 +5,7 @@ usage: loopback_server.py silent PORT
        loopback_server.py slow-pop3 PORT DELAY LOGFILE
        loopback_server.py evil-greeting PORT
        loopback_server.py notify SOCKETPATH LOGFILE
+       loopback_server.py slow-smtp PORT DELAY LOGFILE
 
 silent: accepts every connection and never says a word (a hung server).
 slow-pop3: greets in plain text after DELAY seconds, then answers like an
@@ -16,6 +17,8 @@ screen clear, a colour) and a forged verdict, then hangs up.
 notify: a service manager's NOTIFY_SOCKET (AF_UNIX datagrams at
 SOCKETPATH, "@name" for an abstract one); each datagram is appended to
 LOGFILE as "SECONDS STATE" lines, one per line of the datagram.
+slow-smtp: an SMTP server that takes DELAY seconds to answer each final
+dot, then accepts the message and appends "accepted" to LOGFILE.
 """
 
 import socket
@@ -51,6 +54,33 @@ def slow_pop3(c, delay, log):
     c.close()
 
 
+def slow_smtp(c, delay, log):
+    f = c.makefile("rwb", buffering=0)
+    f.write(b"220 slow ESMTP\r\n")
+    data = False
+    for line in f:
+        if data:
+            if line.rstrip(b"\r\n") == b".":
+                data = False
+                time.sleep(delay)
+                f.write(b"250 2.0.0 accepted at last\r\n")
+                with open(log, "a") as out:
+                    out.write("accepted\n")
+            continue
+        cmd = line[:4].upper()
+        if cmd == b"EHLO":
+            f.write(b"250-slow\r\n250 8BITMIME\r\n")
+        elif cmd == b"DATA":
+            f.write(b"354 go on\r\n")
+            data = True
+        elif cmd == b"QUIT":
+            f.write(b"221 bye\r\n")
+            break
+        else:
+            f.write(b"250 ok\r\n")
+    c.close()
+
+
 def notify(path, log):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind("\0" + path[1:] if path.startswith("@") else path)
@@ -82,6 +112,9 @@ def main():
         elif mode == "silent":
             held.append(c)      # open and silent until the client gives up
             print("accepted", flush=True)
+        elif mode == "slow-smtp":
+            threading.Thread(target=slow_smtp, daemon=True,
+                             args=(c, float(sys.argv[3]), sys.argv[4])).start()
         else:
             threading.Thread(target=slow_pop3, daemon=True,
                              args=(c, float(sys.argv[3]), sys.argv[4])).start()

@@ -340,7 +340,7 @@ for sock in "$T/notify.sock" "@pullmail-test-$$"; do
 	    "$PULLMAIL" -N -d 3600 -f "$rc" >"$T/n.log" 2>&1 &
 	DPID=$!
 	PIDS="$PIDS $DPID"
-	wait_log "$T/notify.log" "STATUS=1 account, 0 failing; last poll" 20
+	wait_log "$T/notify.log" "STATUS=1 account, 0 failing, 0 messages delivered since the start; last poll" 20
 	ok $? "$sock: READY, then a STATUS after the first poll" ||
 	    sed 's/^/#   /' "$T/notify.log" "$T/n.log"
 	grep -q " READY=1$" "$T/notify.log" &&

@@ -1,7 +1,13 @@
 /*
  * test_log.c -- server text is made visible before it is logged: no C0
- * control, DEL or C1 control reaches a terminal or a log file raw.
+ * control, DEL or C1 control reaches a terminal or a log file raw.  On
+ * the journal's stream (JOURNAL_STREAM names stderr) every line starts
+ * with its syslog priority, and only there.
  */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -107,11 +113,101 @@ test_logfile(void)
 	    "text after a server's newline is indented: no forged log line");
 }
 
+/*
+ * What a child writes to stderr (a file) with JOURNAL_STREAM set to
+ * "DEV:INO" of that file, plus "bump" to the inode (0: it matches) or,
+ * with env set, exactly that.  The child logs a warning, an info line,
+ * a debug and a trace line (-v -v), a warning of two lines, a line too
+ * long for the buffer and, if fatal is set, dies of fatalx().  Returns
+ * its exit status; buf gets the output.
+ */
+static int
+journal_child(char *buf, size_t size, long bump, const char *env, int fatal)
+{
+	char		 path[] = "/tmp/test_log.XXXXXX", val[64], big[5000];
+	struct stat	 sb;
+	ssize_t		 n;
+	pid_t		 pid;
+	int		 fd, status = -1;
+
+	buf[0] = '\0';
+	if ((fd = mkstemp(path)) == -1 || fstat(fd, &sb) == -1)
+		return (-1);
+	snprintf(val, sizeof(val), "%llu:%llu",
+	    (unsigned long long)sb.st_dev,
+	    (unsigned long long)sb.st_ino + bump);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		setenv("JOURNAL_STREAM", env != NULL ? env : val, 1);
+		dup2(fd, STDERR_FILENO);
+		log_init(2, 0);
+		log_warnx("a warning");
+		log_warn("a warning with errno%s", "");
+		log_info("an info line");
+		log_debug("a debug line");
+		log_trace("a trace line");
+		log_warnx("two lines:\n    the second");
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		log_info("%s", big);
+		if (fatal)
+			fatalx("a bug");
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	n = pread(fd, buf, size - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return (status);
+}
+
+static void
+test_journal(void)
+{
+	char	buf[16384], *p;
+	int	status;
+
+	status = journal_child(buf, sizeof(buf), 0, NULL, 1);
+	ok(strncmp(buf, "<4>pullmail: a warning\n", 23) == 0,
+	    "journal: a warning starts with <4>");
+	ok(strstr(buf, "\n<4>pullmail: a warning with errno: ") != NULL,
+	    "journal: log_warn() too");
+	ok(strstr(buf, "\n<6>pullmail: an info line\n") != NULL,
+	    "journal: an info line starts with <6>");
+	ok(strstr(buf, "\n<7>pullmail: a debug line\n") != NULL,
+	    "journal: a debug line (-v) starts with <7>");
+	ok(strstr(buf, "\n<7>pullmail: a trace line\n") != NULL,
+	    "journal: a trace line (-v -v) starts with <7>");
+	ok(strstr(buf, "\n<4>pullmail: two lines:\n<4>    the second\n") !=
+	    NULL, "journal: each line of a message of two lines has <4>");
+	p = strstr(buf, "\n<6>pullmail: xxx");
+	ok(p != NULL && strchr(p + 1, '\n') != NULL &&
+	    strchr(p + 1, '\n') - p > 4000 &&
+	    strncmp(strchr(p + 1, '\n'), "\n<3>pullmail: fatal: a bug\n",
+	    27) == 0, "journal: a line cut to the buffer still ends in a "
+	    "newline; fatalx() gets <3>");
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 23,
+	    "journal: fatalx() exits 23");
+
+	journal_child(buf, sizeof(buf), 1, NULL, 0);
+	ok(strncmp(buf, "pullmail: a warning\n", 20) == 0 &&
+	    strstr(buf, "\npullmail: an info line\n") != NULL &&
+	    strstr(buf, "\npullmail: a debug line\n") != NULL &&
+	    strchr(buf, '<') == NULL,
+	    "JOURNAL_STREAM naming another inode: no priority prefix");
+	journal_child(buf, sizeof(buf), 0, "1:", 0);
+	ok(strncmp(buf, "pullmail: a warning\n", 20) == 0 &&
+	    strchr(buf, '<') == NULL, "a malformed JOURNAL_STREAM: none");
+}
+
 int
 main(void)
 {
-	plan(32);
+	plan(42);
 	test_visible();
 	test_logfile();
+	test_journal();
 	return (done_testing());
 }
