@@ -280,6 +280,25 @@ daemon_ended(struct daemon *d, int idle)
 	}
 }
 
+/* At the stop: what the last polls came to, for the status file. */
+static void
+daemon_last_reports(struct daemon *d)
+{
+	struct poll_report rp;
+	long		 tag;
+	size_t		 i;
+	int		 idle, result;
+
+	for (idle = 0; idle <= 1; idle++) {
+		while (sched_collect(&d->r->sched, idle, &tag, &result, &rp)) {
+			for (i = 0; i < d->r->polls.n; i++) {
+				if (d->slot[i] == (size_t)tag)
+					run_record(d->r, d->r->polls.v[i], &rp);
+			}
+		}
+	}
+}
+
 static void
 daemon_idle_ended(struct daemon *d)
 {
@@ -520,11 +539,12 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		sd_watchdog();
 		sched_wait(&r->sched, daemon_wait_ms(1));
 	}
+	daemon_last_reports(&d);
+	status_end(r, PM_OK);
 	for (i = 0; i < d.ndue; i++)
 		free(d.due[i].key);
 	free(d.due);
 	free(d.slot);
-	status_end(r, PM_OK);
 	log_info("pullmail daemon stopped");
 	return (PM_OK);
 }

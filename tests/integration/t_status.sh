@@ -246,8 +246,14 @@ wait_delivered $((base + 3))
 ok $? "IDLE: a later pass adds its message ($(delivered) delivered)"
 grep -qxF "pullmail_messages_delivered_total{$lt} $((base + 3))" "$PROM"
 ok $? "IDLE: the metrics file says so too"
+polls() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accounts"][0]["polls"])' "$STATUS" 2>/dev/null
+}
+sleep 5.5	# the file is written at most every 5 seconds
+p1=$(polls)
 kill -TERM "$DPID"
 wait "$DPID"
 is "$(delivered)" $((base + 3)) "IDLE: the worker's end adds nothing counted twice"
+is "$(polls)" $((p1 + 1)) "IDLE: the end of the worker at the daemon's stop is counted ($p1 polls before)"
 
 done_testing
