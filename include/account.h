@@ -111,6 +111,8 @@ struct account {
 	char		*maildir;	/* pullmail */
 	char		*mbox;		/* pullmail */
 	char		*mdauser;	/* pullmail: run the MDA as */
+	char		*postdeliver;	/* pullmail: after mail was delivered */
+	char		*postpoll;	/* pullmail: after every poll */
 	char		*preconnect;
 	char		*postconnect;
 	int		 limit;

@@ -32,6 +32,7 @@ struct config {
 	int			 deadline;	/* pullmail: seconds a poll may take */
 	char			*statedir;	/* pullmail: UID journals */
 	char			*metricsfile;	/* pullmail: Prometheus text */
+	int			 hooktimeout;	/* pullmail: seconds a hook may run */
 	struct strlist		 warnings;	/* "file:line:col: ..." */
 };
 

@@ -1,7 +1,7 @@
 /*
- * runas.h -- who a command pullmail starts (the MDA, passwordeval) runs
- * as.  A root pullmail runs them as the account's "mdauser" and refuses
- * to run them as root unless mdauser says root.
+ * runas.h -- who a command pullmail starts (the MDA, passwordeval, the
+ * hooks) runs as.  A root pullmail runs them as the account's "mdauser"
+ * and refuses to run them as root unless mdauser says root.
  */
 
 #ifndef PM_RUNAS_H

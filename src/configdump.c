@@ -163,6 +163,8 @@ dump_user(FILE *f, const struct account *a)
 	dump_str(f, u, "maildir", a->maildir);
 	dump_str(f, u, "mbox", a->mbox);
 	dump_str(f, u, "mdauser", a->mdauser);
+	dump_str(f, u, "postdeliver", a->postdeliver);
+	dump_str(f, u, "postpoll", a->postpoll);
 }
 
 static void
@@ -232,6 +234,7 @@ configdump(FILE *f, const struct config *cfg)
 	dump_int(f, g, "deadline", cfg->deadline);
 	dump_str(f, g, "statedir", cfg->statedir);
 	dump_str(f, g, "metricsfile", cfg->metricsfile);
+	dump_int(f, g, "hooktimeout", cfg->hooktimeout);
 	if (cfg->accounts.n == 0) {
 		fputs("    'servers': []\n}\n# End of initializer\n", f);
 		return;

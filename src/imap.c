@@ -4,8 +4,9 @@
  * Messages are found with UID SEARCH and sized with UID FETCH, each
  * asked a slice of PM_IMAP_SLICE messages at a time so that no line
  * grows with the folder, and read with BODY.PEEK[] so that nothing is
- * marked \Seen before it is delivered.  Literals are read by counting bytes.  \Deleted is set per
- * delivered message; the expunge happens once, at the end.
+ * marked \Seen before it is delivered.  Literals are read by counting
+ * bytes.  \Deleted is set per delivered message, in batches; EXPUNGE
+ * goes out when the session says (driver.h), once the journal is synced.
  */
 
 #include <sys/types.h>
@@ -40,6 +41,7 @@ struct imap {
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
 	uint32_t	 exists;	/* messages in the folder (EXISTS) */
+	int		 grew;		/* EXISTS or RECENT since the scan */
 	struct uidlist	 deleted;	/* UIDs flagged \Deleted */
 	/*
 	 * The FETCH pipeline: bodies asked for IMAP_BATCH at a time in one
@@ -173,6 +175,8 @@ imap_wait_tag(struct session *s, const char *tag, const char *what, int fail,
 			    conn_label(s->conn), what, r.text);
 			return (PM_ERROR);
 		}
+		if (imap_is(&r, "EXISTS") || imap_is(&r, "RECENT"))
+			imap_data(s)->grew = 1;
 		if (fn != NULL && (rc = fn(s, &r, arg, cause)) != 0)
 			return (rc);
 		if (r.literal >= 0 && (rc = imap_skip_literal(s, r.literal,
@@ -499,7 +503,21 @@ imap_select_cb(struct session *s, const struct imap_resp *r, void *arg,
 	return (0);
 }
 
-static int	imap_expunge(struct session *, char **);
+/*
+ * Flags not yet sent belong to the folder selected now: the session
+ * expunges (sending them) before it leaves a folder or waits in IDLE.
+ */
+static int
+imap_pending(struct session *s, const char *what, char **cause)
+{
+	struct imap	*p = imap_data(s);
+
+	if (p->to_see.n == 0 && p->to_delete.n == 0 && p->deleted.n == 0)
+		return (0);
+	xasprintf(cause, "%s: %s with flags still to send (a bug: the "
+	    "session did not expunge first)", conn_label(s->conn), what);
+	return (PM_UNDEFINED);
+}
 
 static int
 imap_select(struct session *s, const char *folder, char **cause)
@@ -507,8 +525,7 @@ imap_select(struct session *s, const char *folder, char **cause)
 	char	*q, *wire;
 	int	 rc;
 
-	/* Deletions in the previous folder are expunged before leaving it. */
-	if ((rc = imap_expunge(s, cause)) != 0)
+	if ((rc = imap_pending(s, "SELECT", cause)) != 0)
 		return (rc);
 	if ((wire = utf7_encode(folder)) == NULL) {
 		xasprintf(cause, "folder name \"%s\" is not valid UTF-8",
@@ -678,28 +695,11 @@ imap_uid_set(const uint32_t *v, size_t n)
 	return (out);
 }
 
-static int	imap_dispose(struct session *, const struct msg *,
-		    enum disposition, char **);
-
-/* fetchmail's "flush": delete the messages already seen, before fetching. */
+/* Read messages, which the scan leaves out: for "flush". */
 static int
-imap_flush(struct session *s, char **cause)
+imap_seen(struct session *s, struct msgset *ms, char **cause)
 {
-	const struct account	*a = s->account;
-	struct msgset		 old = { 0 };
-	size_t			 i;
-	int			 rc;
-
-	if ((rc = imap_search(s, "SEEN UNDELETED", &old, cause)) != 0)
-		goto out;
-	if (old.n > 0)
-		log_info("%s@%s: flushing %zu old message%s", a->user, a->name,
-		    old.n, old.n == 1 ? "" : "s");
-	for (i = 0; i < old.n && rc == 0; i++)
-		rc = imap_dispose(s, &old.v[i], DISP_DELETE, cause);
-out:
-	msgset_clear(&old);
-	return (rc);
+	return (imap_search(s, "SEEN UNDELETED", ms, cause));
 }
 
 static int
@@ -723,11 +723,8 @@ imap_scan(struct session *s, struct msgset *ms, char **cause)
 	size_t			 i, j, n;
 	int			 rc;
 
-	/* "flush": old (\Seen) messages go first, unread. */
-	if (a->flush == 1 && !a->fetchall && !s->check &&
-	    (rc = imap_flush(s, cause)) != 0)
-		return (rc);
 	/* Without a UID store yet, \Seen is what tells old from new. */
+	imap_data(s)->grew = 0;
 	if ((rc = imap_search(s, a->fetchall ? "UNDELETED" :
 	    "UNSEEN UNDELETED", ms, cause)) != 0)
 		return (rc);
@@ -857,8 +854,11 @@ imap_fetch_next(struct session *s, struct imap_resp *r, int *tagged,
 		    errstr);
 		return (PM_PROTOCOL);
 	}
-	if (r->kind != IMAP_TAGGED)
+	if (r->kind != IMAP_TAGGED) {
+		if (imap_is(r, "EXISTS") || imap_is(r, "RECENT"))
+			imap_data(s)->grew = 1;
 		return (0);
+	}
 	if (imap_flight_tagged(imap_data(s), r) < 0) {
 		xasprintf(cause, "%s: UID FETCH: reply with unknown tag %s",
 		    conn_label(s->conn), r->tag);
@@ -1080,10 +1080,9 @@ imap_body_read(struct session *s, char *buf, size_t len, char **cause)
 }
 
 /*
- * Flags go out in one UID STORE per batch: at the next expunge, folder
- * change, IDLE or logout, once the bodies in flight are read.  Until then
- * the journal, synced before any EXPUNGE or LOGOUT, already says what
- * was delivered.
+ * Flags go out in one UID STORE per batch, when the session expunges
+ * (before a folder change, IDLE or logout, the journal synced first),
+ * once the bodies in flight are read.
  */
 static int
 imap_dispose(struct session *s, const struct msg *m, enum disposition d,
@@ -1091,14 +1090,11 @@ imap_dispose(struct session *s, const struct msg *m, enum disposition d,
 {
 	struct imap	*p = imap_data(s);
 
+	(void)cause;	/* nothing goes out here */
 	/* At most one entry per message of the folder, so no bound hits. */
 	if (d == DISP_DELETE) {
 		(void)uidlist_add(&p->to_delete, m->uid, SIZE_MAX);
 		(void)uidlist_add(&p->deleted, m->uid, SIZE_MAX);
-		/* "expunge N": every N deletions, not only at the end. */
-		if (s->account->expunge > 0 &&
-		    p->deleted.n >= (size_t)s->account->expunge)
-			return (imap_expunge(s, cause));
 	} else
 		(void)uidlist_add(&p->to_see, m->uid, SIZE_MAX);
 	return (0);
@@ -1187,13 +1183,12 @@ imap_expunge(struct session *s, char **cause)
 }
 
 static int
-imap_close(struct session *s, int expunge, char **cause)
+imap_close(struct session *s, char **cause)
 {
 	int	rc;
 
-	/* Flags always go out; EXPUNGE only when the poll went well. */
-	if ((rc = expunge ? imap_expunge(s, cause) : imap_settle(s,
-	    cause)) != 0)
+	/* The session expunged already: only \Seen flags may be left. */
+	if ((rc = imap_settle(s, cause)) != 0)
 		return (rc);
 	imap_cmd(s, "LOGOUT");
 	if (conn_flush(s->conn, cause) != 0)
@@ -1244,8 +1239,18 @@ imap_idle(struct session *s, int seconds, char **cause)
 		xasprintf(cause, "%s does not support IDLE", account_host(a));
 		return (-1);
 	}
-	if (imap_expunge(s, cause) != 0)
+	if (imap_pending(s, "IDLE", cause) != 0)
 		return (-1);
+	/*
+	 * Mail that came since the scan (while a message was delivered or
+	 * a hook ran) was announced in an answer to another command; IDLE
+	 * would not announce it again.
+	 */
+	if (p->grew) {
+		log_debug("%s@%s: new mail came in since the last look",
+		    a->user, a->name);
+		return (1);
+	}
 	imap_cmd(s, "IDLE");
 	if (conn_flush(s->conn, cause) != 0)
 		return (-1);
@@ -1304,15 +1309,23 @@ imap_idle(struct session *s, int seconds, char **cause)
 
 const struct driver imap_driver = {
 	.name = "IMAP",
+	.alpn = "imap",
+	.journal = "imap",
+	.key = MSG_KEY_UID,
+	.folders = 1,
+	.commits_at_quit = 0,
+	.fallback = &pop3_driver,
 	.open = imap_open,
 	.select = imap_select,
 	.scan = imap_scan,
 	.list_all = imap_list_all,
 	.folder_size = imap_folder_size,
+	.seen = imap_seen,
 	.upcoming = imap_upcoming,
 	.body_begin = imap_body_begin,
 	.body_read = imap_body_read,
 	.dispose = imap_dispose,
+	.expunge = imap_expunge,
 	.close = imap_close,
 	.idle = imap_idle,
 	.free = imap_free,

@@ -772,11 +772,10 @@ pop3_dispose(struct session *s, const struct msg *m, enum disposition d,
 }
 
 static int
-pop3_close(struct session *s, int expunge, char **cause)
+pop3_close(struct session *s, char **cause)
 {
 	int	rc;
 
-	(void)expunge;
 	if ((rc = pop3_settle(s, cause)) != 0)
 		return (rc);
 	conn_printf(s->conn, "QUIT\r\n");
@@ -803,6 +802,12 @@ pop3_free(struct session *s)
 
 const struct driver pop3_driver = {
 	.name = "POP3",
+	.alpn = "pop3",
+	.journal = "pop3",
+	.key = MSG_KEY_UIDL,
+	.folders = 0,
+	.commits_at_quit = 1,
+	.fallback = NULL,
 	.open = pop3_open,
 	.select = pop3_select,
 	.scan = pop3_scan,

@@ -18,6 +18,7 @@ config_init(struct config *cfg)
 	cfg->softbounce = cfg->syslog = cfg->invisible = TRI_UNSET;
 	cfg->showdots = cfg->jobs = cfg->deadline = TRI_UNSET;
 	cfg->connlimit = TRI_UNSET;
+	cfg->hooktimeout = TRI_UNSET;
 }
 
 void
@@ -71,6 +72,7 @@ config_override(struct config *cfg, const struct config *o)
 	override_int(&cfg->deadline, o->deadline);
 	override_str(&cfg->statedir, o->statedir);
 	override_str(&cfg->metricsfile, o->metricsfile);
+	override_int(&cfg->hooktimeout, o->hooktimeout);
 }
 
 
@@ -135,4 +137,6 @@ config_finish(struct config *cfg)
 		cfg->connlimit = PM_CONNLIMIT_DEFAULT;
 	if (cfg->deadline == TRI_UNSET)
 		cfg->deadline = 3600;
+	if (cfg->hooktimeout == TRI_UNSET)
+		cfg->hooktimeout = 60;
 }

@@ -124,6 +124,9 @@ static const struct keyword keywords[] = {
 	{ "maildir",		KW_MAILDIR,	KC_USER, KF_EXT, 0 },
 	{ "mbox",		KW_MBOX,	KC_USER, KF_EXT, 0 },
 	{ "mdauser",		KW_MDAUSER,	KC_USER, KF_EXT, 0 },
+	{ "postdeliver",	KW_POSTDELIVER,	KC_USER, KF_EXT, 0 },
+	{ "postpoll",		KW_POSTPOLL,	KC_USER, KF_EXT, 0 },
+	{ "hooktimeout",	KW_HOOKTIMEOUT,	KC_SET, KF_EXT, 0 },
 
 	{ "logfile",		KW_LOGFILE,	KC_SET, 0, 0 },
 	{ "idfile",		KW_IDFILE,	KC_SET, 0, 0 },

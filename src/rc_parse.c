@@ -688,6 +688,12 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 	case KW_MDAUSER:
 		return (rc_take_string(p, "a user name after \"mdauser\"",
 		    &a->mdauser));
+	case KW_POSTDELIVER:
+		return (rc_take_string(p, "a command after \"postdeliver\"",
+		    &a->postdeliver));
+	case KW_POSTPOLL:
+		return (rc_take_string(p, "a command after \"postpoll\"",
+		    &a->postpoll));
 	case KW_MAILDIR:
 		return (rc_take_path(p, "a directory after \"maildir\"",
 		    &a->maildir));
@@ -1040,7 +1046,7 @@ rc_set(struct parser *p)
 		return (-1);
 	/* "set logfile = x" and "set logfile x" are the same. */
 	if (k != KW_DAEMON && k != KW_JOBS && k != KW_DEADLINE &&
-	    k != KW_CONNLIMIT &&
+	    k != KW_CONNLIMIT && k != KW_HOOKTIMEOUT &&
 	    p->tc == TC_MAP &&
 	    !negated && rc_advance(p) != 0)
 		return (-1);
@@ -1056,6 +1062,9 @@ rc_set(struct parser *p)
 	case KW_DEADLINE:
 		return (rc_take_number(p, "deadline (seconds)", 0, INT_MAX,
 		    &cfg->deadline));
+	case KW_HOOKTIMEOUT:
+		return (rc_take_number(p, "hooktimeout (seconds)", 1, 86400,
+		    &cfg->hooktimeout));
 	case KW_LOGFILE:
 		return (rc_take_path(p, "a file name", &cfg->logfile));
 	case KW_IDFILE:

@@ -12,6 +12,7 @@
 
 #include "bounds.h"
 #include "conn.h"
+#include "hook.h"
 #include "log.h"
 #include "password.h"
 #include "result.h"
@@ -43,6 +44,8 @@ run_worker_report(void *arg, const struct poll_report *rp)
 	if (sched_report(rp) != 0)
 		log_debug("%s@%s: the report of this poll was not sent",
 		    w->a->user, w->a->name);
+	/* After the report: a slow hook does not delay --status. */
+	hook_report(w->a, rp, w->o->hooktimeout, &worker_stop);
 }
 
 static int
@@ -125,6 +128,7 @@ run_opts(struct run *r)
 	o->spambounce = r->cfg.spambounce;
 	o->bouncemail = r->cfg.bouncemail;
 	o->postmaster = r->cfg.postmaster;
+	o->hooktimeout = r->cfg.hooktimeout;
 }
 
 void

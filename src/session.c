@@ -101,6 +101,8 @@ session_progress(struct session *s, struct poll_stats *st)
 }
 
 static void	session_report(struct session *, struct poll_stats *, int, int);
+static int	session_expunge(struct session *);
+static int	session_flush_seen(struct session *, char **);
 static const char *session_result_text(int);
 
 /* The UID journal of one folder during a poll. */
@@ -183,7 +185,7 @@ session_starttls(struct session *s, char **cause)
 	int			 days;
 
 	/* ALPN (RFC 7301): say which protocol this is (ALPACA). */
-	p.alpn = s->driver == &pop3_driver ? "pop3" : "imap";
+	p.alpn = s->driver->alpn;
 	if (conn_starttls(s->conn, &p, cause) != 0)
 		return (PM_SOCKET);
 	t = conn_tls(s->conn);
@@ -583,7 +585,7 @@ static const char *
 session_msg_key(const struct session *s, const struct msg *m, char *buf,
     size_t size)
 {
-	if (s->driver == &imap_driver) {
+	if (s->driver->key == MSG_KEY_UID) {
 		snprintf(buf, size, "%u", m->uid);
 		return (buf);
 	}
@@ -595,7 +597,7 @@ static struct folder_state *
 session_state(struct session *s, const char *folder, int *rc)
 {
 	const struct account	*a = s->account;
-	const int		 imap = s->driver == &imap_driver;
+	const int		 per_folder = s->driver->folders;
 	struct folder_state	*fs;
 	struct uidstore		*st;
 	char			*key, *cause = NULL;
@@ -606,8 +608,8 @@ session_state(struct session *s, const char *folder, int *rc)
 		if (strcmp(s->folders[i].folder, folder) == 0)
 			return (&s->folders[i]);
 	}
-	xasprintf(&key, "%s %s@%s%s%s", imap ? "imap" : "pop3", a->user,
-	    a->name, imap ? " " : "", imap ? folder : "");
+	xasprintf(&key, "%s %s@%s%s%s", s->driver->journal, a->user,
+	    a->name, per_folder ? " " : "", per_folder ? folder : "");
 	*rc = uidstore_open(s->opts->statedir, key, s->check, &st, &cause);
 	free(key);
 	if (*rc != 0) {
@@ -619,7 +621,9 @@ session_state(struct session *s, const char *folder, int *rc)
 		log_warnx("%s@%s: %s: %zu damaged line%s ignored", a->user,
 		    a->name, uidstore_path(st), bad, bad == 1 ? "" : "s");
 	/* Switching from fetchmail must not fetch its kept mail again. */
-	if (!imap && uidstore_is_new(st) && s->opts->idfile != NULL) {
+	/* fetchmail's .fetchids holds POP3 UIDLs. */
+	if (s->driver->key == MSG_KEY_UIDL && uidstore_is_new(st) &&
+	    s->opts->idfile != NULL) {
 		n = uidstore_import_fetchids(st, s->opts->idfile, a->user,
 		    account_host(a), &cause);
 		if (n < 0) {
@@ -688,7 +692,7 @@ session_classify(struct session *s, struct folder_state *fs,
 	const char	*key;
 	size_t		 i, fresh = 0;
 
-	fs->full = s->driver == &pop3_driver;
+	fs->full = s->driver->list_all == NULL;	/* the scan lists all */
 	for (i = 0; i < ms->n; i++) {
 		key = session_msg_key(s, &ms->v[i], buf, sizeof(buf));
 		if (key == NULL) {
@@ -748,7 +752,8 @@ session_leftover(const char *uid, enum uid_state state, void *arg)
 /*
  * IMAP: messages delivered before whose deletion never reached the
  * server (pullmail was killed before EXPUNGE) are deleted now.  The
- * scan does not list them when they already carry \Deleted.
+ * scan does not list them when they already carry \Deleted.  (A UIDL
+ * driver's scan lists every message, so these are in it.)
  */
 static int
 session_leftovers(struct session *s, struct folder_state *fs,
@@ -757,7 +762,7 @@ session_leftovers(struct session *s, struct folder_state *fs,
 	struct leftover	lo = { s, { NULL, 0, 0 }, 0 };
 	size_t		i;
 
-	if (s->driver != &imap_driver || s->check)
+	if (s->driver->key != MSG_KEY_UID || s->check)
 		return (0);
 	/* A lookup per journal line, so a large scan costs n log n. */
 	for (i = 0; i < ms->n; i++)
@@ -992,28 +997,28 @@ staged_add(struct staged *sg, size_t i, long long size)
 }
 
 /*
- * POP3 "expunge N": deletions become real only at QUIT, so the session
- * logs out and in again every N of them.  N, or 0 when that does not
- * apply (IMAP, keep, no expunge).
+ * "expunge N": deletions made real every N of them, not only at the
+ * end: IMAP expunges, POP3 (whose deletions become real only at QUIT)
+ * logs out and in again.  N, or 0 when that does not apply.
  */
 static unsigned int
-session_pop3_expunge(const struct session *s)
+session_expunge_every(const struct session *s)
 {
 	const struct account	*a = s->account;
 
-	if (a->keep || s->driver != &pop3_driver || a->expunge <= 0)
+	if (a->keep || a->expunge <= 0)
 		return (0);
 	return ((unsigned int)a->expunge);
 }
 
 /*
  * A batch is bounded in count and size: a crash re-fetches at most that
- * much, and POP3 "expunge N" still means N.
+ * much, and "expunge N" still means N.
  */
 static int
 session_batch_full(const struct session *s, const struct staged *sg)
 {
-	unsigned int	n = session_pop3_expunge(s);
+	unsigned int	n = session_expunge_every(s);
 
 	if (sg->n >= SESSION_BATCH || sg->octets >= SESSION_BATCH_OCTETS)
 		return (1);
@@ -1059,7 +1064,7 @@ session_dispose(struct session *s, const struct msg *m)
 		session_warn(s, cause);
 		return (rc);
 	}
-	if (session_pop3_expunge(s) > 0)
+	if (session_expunge_every(s) > 0)
 		s->deletions++;
 	return (0);
 }
@@ -1109,9 +1114,8 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 	char			*cause = NULL, *buf;
 	uint32_t		 oldv;
 	size_t			 i, fresh;
-	const int		 imap = s->driver == &imap_driver;
 	struct staged		 sg = { NULL, 0, 0, 0 };
-	const unsigned int	 expunge_n = session_pop3_expunge(s);
+	const unsigned int	 expunge_n = session_expunge_every(s);
 	int			 rc, r2;
 
 	memset(&rf, 0, sizeof(rf));
@@ -1119,7 +1123,7 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 		goto fail;
 	if ((fs = session_state(s, folder, &rc)) == NULL)
 		return (rc);
-	if (imap) {
+	if (s->driver->key == MSG_KEY_UID) {
 		rc = uidstore_validity(fs->store, s->uidvalidity, &oldv,
 		    &cause);
 		if (rc < 0) {
@@ -1132,21 +1136,25 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 			    "\\Seen flags still tell old mail from new)",
 			    a->user, a->name, folder, oldv, s->uidvalidity);
 	}
-	if ((rc = s->driver->scan(s, &ms, &cause)) != 0)
+	if ((rc = session_flush_seen(s, &cause)) != 0 ||
+	    (rc = s->driver->scan(s, &ms, &cause)) != 0)
 		goto fail;
 	fresh = session_classify(s, fs, &ms);
 	st->found += fresh;
 	if ((rc = session_prune_listing(s, fs, &cause)) != 0)
 		goto fail;
+	if (!s->driver->folders)
+		folder = NULL;	/* not in the messages below */
 	if (ms.n > fresh)
 		log_info("%zu new message%s (%zu seen before) for %s at "
 		    "%s%s%s", fresh, fresh == 1 ? "" : "s", ms.n - fresh,
-		    a->user, a->name, imap ? " folder " : "", imap ? folder :
-		    "");
+		    a->user, a->name, folder != NULL ? " folder " : "",
+		    folder != NULL ? folder : "");
 	else if (ms.n > 0 || s->check)
 		log_info("%zu message%s for %s at %s%s%s", fresh,
 		    fresh == 1 ? "" : "s", a->user, a->name,
-		    imap ? " folder " : "", imap ? folder : "");
+		    folder != NULL ? " folder " : "",
+		    folder != NULL ? folder : "");
 	if (s->check) {
 		msgset_clear(&ms);
 		return (0);
@@ -1229,8 +1237,12 @@ session_folder(struct session *s, struct sink *sk, int *sink_open,
 			break;
 		if (expunge_n > 0 && s->deletions >= expunge_n &&
 		    i + 1 < ms.n) {
-			s->reopen = 1;
-			break;
+			if (s->driver->commits_at_quit) {
+				s->reopen = 1;	/* QUIT, log in again */
+				break;
+			}
+			if ((rc = session_expunge(s)) != 0)
+				break;
 		}
 	}
 	/* Whatever ended the loop: what was staged is made durable. */
@@ -1264,6 +1276,55 @@ session_sync(struct session *s)
 			rc = PM_IOERR;
 		}
 	}
+	return (rc);
+}
+
+/*
+ * Deletions made real now (IMAP EXPUNGE), never before the journal that
+ * says what was delivered is on disk.  A driver whose deletions become
+ * real at QUIT has nothing to do here.
+ */
+static int
+session_expunge(struct session *s)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	s->deletions = 0;
+	if (s->check || s->driver->expunge == NULL)
+		return (0);
+	if ((rc = session_sync(s)) != 0)
+		return (rc);
+	if ((rc = s->driver->expunge(s, &cause)) != 0)
+		session_warn(s, cause);
+	return (rc);
+}
+
+/*
+ * fetchmail's "flush" where the scan leaves read mail out (IMAP): the
+ * read messages are deleted first, unfetched.  (Where the scan lists
+ * them, session_old does it from the journal.)
+ */
+static int
+session_flush_seen(struct session *s, char **cause)
+{
+	const struct account	*a = s->account;
+	struct msgset		 old = { 0 };
+	size_t			 i;
+	int			 rc;
+
+	if (a->flush != 1 || a->fetchall || s->check ||
+	    s->driver->seen == NULL)
+		return (0);
+	if ((rc = s->driver->seen(s, &old, cause)) != 0)
+		goto out;
+	if (old.n > 0)
+		log_info("%s@%s: flushing %zu old message%s", a->user, a->name,
+		    old.n, old.n == 1 ? "" : "s");
+	for (i = 0; i < old.n && rc == 0; i++)
+		rc = s->driver->dispose(s, &old.v[i], DISP_DELETE, cause);
+out:
+	msgset_clear(&old);
 	return (rc);
 }
 
@@ -1312,14 +1373,17 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 		    a->name, s->driver->name);
 		return (0);
 	}
-	if (a->folders.n > 1 && (rc = s->driver->select(s, folder,
-	    &cause)) != 0)
+	/* The last folder's deletions are made real before leaving it. */
+	if (a->folders.n > 1 && ((rc = session_expunge(s)) != 0 ||
+	    (rc = s->driver->select(s, folder, &cause)) != 0))
 		goto fail;
 	setproctitle("%s@%s: idle in %s", a->user, a->name, folder);
-	/* What the poll before the first IDLE delivered counts now. */
+	/* What the poll before the first IDLE delivered is news too. */
 	if (st->delivered > st->sent)
 		session_report(s, st, 0, 0);
 	while (s->stop == NULL || !*s->stop) {
+		if ((rc = session_expunge(s)) != 0)
+			return (rc);
 		if ((news = s->driver->idle(s, 28 * 60, &cause)) < 0) {
 			if (s->stop != NULL && *s->stop) {
 				free(cause);
@@ -1380,15 +1444,15 @@ session_open(struct session *s)
 	 * connect, or when the port greeted in POP3.
 	 */
 	if ((rc = s->driver->open(s, &cause)) != 0 && a->proto == PROTO_AUTO &&
-	    s->driver == &imap_driver && ((rc == PM_SOCKET && s->conn ==
+	    s->driver->fallback != NULL && ((rc == PM_SOCKET && s->conn ==
 	    NULL) || s->other_proto)) {
-		log_debug("%s@%s: IMAP: %s; trying POP3", a->user, a->name,
-		    cause);
+		log_debug("%s@%s: %s: %s; trying %s", a->user, a->name,
+		    s->driver->name, cause, s->driver->fallback->name);
 		free(cause);
 		cause = NULL;
 		conn_close(&s->conn);
 		s->driver->free(s);
-		s->driver = &pop3_driver;
+		s->driver = s->driver->fallback;
 		rc = s->driver->open(s, &cause);
 	}
 	if (rc == PM_AUTHFAIL)
@@ -1416,7 +1480,9 @@ session_close(struct session *s, int rc)
 	/* Even after a sink failure: only committed messages were marked. */
 	if (s->conn != NULL && (rc == 0 || rc == PM_SMTP || rc == PM_IOERR) &&
 	    synced) {
-		if (s->driver->close(s, 1, &cause) != 0) {
+		if ((s->driver->expunge != NULL && !s->check &&
+		    s->driver->expunge(s, &cause) != 0) ||
+		    s->driver->close(s, &cause) != 0) {
 			session_warn(s, cause);
 			if (rc == 0)
 				rc = PM_PROTOCOL;
@@ -1442,7 +1508,10 @@ session_folders(struct session *s, struct sink *sk, int *sink_open,
 		return (session_folder(s, sk, sink_open, "INBOX", st));
 	for (i = 0; i < a->folders.n && rc == 0 && !st->limited &&
 	    !st->stopped && !s->reopen; i++) {
-		if (s->driver == &pop3_driver && i > 0)
+		if (!s->driver->folders && i > 0)
+			break;
+		/* A folder's deletions are made real before leaving it. */
+		if (i > 0 && (rc = session_expunge(s)) != 0)
 			break;
 		rc = session_folder(s, sk, sink_open, a->folders.v[i], st);
 	}
@@ -1580,8 +1649,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	s.opts = o;
 	s.check = o->check;
 	s.stop = o->stop;
-	s.driver = a->proto == PROTO_POP3 || a->proto == PROTO_APOP ?
-	    &pop3_driver : &imap_driver;
+	s.driver = driver_for(a->proto);
 	if ((rc = session_open(&s)) != 0) {
 		s.driver->free(&s);
 		conn_close(&s.conn);

@@ -119,6 +119,13 @@ print_account(FILE *f, const struct account *a)
 		fprintf(f, "  line ends for the MDA: %s\n", a->stripcr == 1 ?
 		    "LF (stripcr)" : a->forcecr == 1 ? "CR LF (forcecr)" :
 		    "as received");
+	if (a->postdeliver != NULL)
+		fprintf(f, "  after a poll that delivered: %s\n", a->postdeliver);
+	if (a->postpoll != NULL)
+		fprintf(f, "  after every poll: %s\n", a->postpoll);
+	if (a->postdeliver != NULL || a->postpoll != NULL)
+		fprintf(f, "  hooks run as: %s\n", a->mdauser != NULL ?
+		    a->mdauser : "the user running pullmail (refused if root)");
 	print_list(f, account_multidrop(a) ? "local names (multidrop)" :
 	    "local name", &a->locals, "");
 	if (a->rcfile != NULL)
@@ -154,6 +161,8 @@ settings_print(FILE *f, const struct config *cfg)
 		    cfg->jobs);
 	fprintf(f, "Connections to one server: at most %d at once\n",
 	    cfg->connlimit);
+	fprintf(f, "Hooks (postdeliver, postpoll): stopped after %d seconds\n",
+	    cfg->hooktimeout);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
 	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
 	    cfg->syslog == 1 ? "syslog (mail)" : cfg->daemon > 0 ?

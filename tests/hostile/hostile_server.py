@@ -96,6 +96,24 @@ SCENARIOS.update({
                         "(slow but steady: longer than the timeout)",
     "pop3-many-slow": "100 messages, each RETR answered after 0.1 s",
 })
+# Issue 23, hooks: text a shell would run, should any reach one.  Each
+# piece creates $HOSTILE_MARK.<what> if executed.
+SCENARIOS.update({
+    "pop3-shell": "shell syntax ($(...), backticks, ;, |, &&, a bare CR) "
+                  "in the greeting, UIDL, CAPA, the RETR status line and "
+                  "the messages' Subject and From",
+    "pop3-shell-err": "the greeting and the -ERR to PASS full of shell "
+                      "syntax",
+})
+
+
+def shell_text(what):
+    """Shell syntax that creates $HOSTILE_MARK.<what>.* when run."""
+    m = os.environ.get("HOSTILE_MARK", "/tmp/pullmail-pwned").encode()
+    w = what.encode()
+    return (b"$(touch %s.%s.cmdsub) `touch %s.%s.backtick` ; touch %s.%s.semi"
+            b" | touch %s.%s.pipe && touch %s.%s.and \rtouch %s.%s.cr" %
+            (m, w, m, w, m, w, m, w, m, w, m, w))
 
 
 # Which connection this is (0 for the first): the *-after-1 scenarios
@@ -186,7 +204,7 @@ def endless(c, prefix):
 
 
 def pop3_list(sc, n):
-    size = len(MSG % (n, n, n))
+    size = len(pop3_body(sc, n) if sc == "pop3-shell" else MSG % (n, n, n))
     if n == 2 and sc == "pop3-list-negative":
         return b"2 -5"
     if n == 2 and sc == "pop3-list-garbage":
@@ -199,6 +217,10 @@ def pop3_list(sc, n):
 
 
 def pop3_uidl(sc, n):
+    if sc == "pop3-shell":
+        m = os.environ.get("HOSTILE_MARK", "/tmp/pullmail-pwned").encode()
+        return b"%d $(touch${IFS}%s.uidl.%d)`touch${IFS}%s.uidl2.%d`" % (
+            n, m, n, m, n)
     if sc == "pop3-uidl-dup":
         return b"%d same-uid" % n
     if sc == "pop3-uidl-empty" and n == 2:
@@ -212,6 +234,15 @@ def pop3_body(sc, n):
         body += b"padding padding padding padding\r\n" * 6000
     if sc == "pop3-body-nul" and n == 1:
         body += b"a NUL \x00 here\r\n"
+    if sc == "pop3-shell":
+        t = shell_text("mail%d" % n).replace(b"\r", b"")
+        m = os.environ.get("HOSTILE_MARK", "/tmp/pullmail-pwned").encode()
+        body = (b"Return-Path: <`touch${IFS}%s.path`@example.org>\r\n" % m +
+                b"From: " + t + b" <a@example.org>\r\nTo: b@example.org\r\n"
+                b"Subject: " + t + b"\r\n " +
+                shell_text("fold%d" % n).replace(b"\r", b"") + b"\r\n"
+                b"Message-ID: <%d@hostile>\r\n\r\nbody of message %d\r\n" %
+                (n, n))
     return body
 
 
@@ -233,6 +264,8 @@ def serve_pop3(c, sc, ctx):
         c.send(b"+OK clear\r\n")
     elif sc == "pop3-err-escape":
         c.send(b"+OK hostile \x1b[2J\x1b]0;title\x07 greeting\r\n")
+    elif sc in ("pop3-shell", "pop3-shell-err"):
+        c.send(b"+OK " + shell_text("greeting") + b"\r\n")
     else:
         c.send(b"+OK hostile\r\n")
     tls = sc != "starttls-pop3-caps-change"
@@ -246,11 +279,15 @@ def serve_pop3(c, sc, ctx):
                 caps += b"USER\r\nSTLS\r\n" if not tls else b""
             else:
                 caps += b"USER\r\n"
+            if sc == "pop3-shell":
+                caps += b"X-" + shell_text("capa") + b"\r\n"
             c.send(b"+OK\r\n" + caps + b".\r\n")
         elif cmd == b"STLS" and not tls:
             c.send(b"+OK go\r\n")
             c.starttls(ctx)
             tls = True
+        elif cmd == b"PASS" and sc == "pop3-shell-err":
+            c.send(b"-ERR [AUTH] " + shell_text("err") + b"\r\n")
         elif cmd == b"PASS" and sc == "pop3-err-escape":
             c.send(b"-ERR no\x1b[2J such\rpullmail: forged line\x7f "
                    b"\x08user\r\n")
@@ -312,6 +349,8 @@ def serve_pop3(c, sc, ctx):
                 c.send(b"+OK\r\n" + body[:len(body) // 2])
                 return
             status = b"+OK \x00 nul\r\n" if sc == "pop3-nul" else b"+OK\r\n"
+            if sc == "pop3-shell":
+                status = b"+OK " + shell_text("retr%d" % arg) + b"\r\n"
             c.send(status + body + b".\r\n")
         elif cmd == b"DELE":
             c.send(b"+OK deleted\r\n")

@@ -285,7 +285,7 @@ CONF
 	# A restart may find the last instance's processes still going
 	# away (their ports, the base directory): try again for a while.
 	started=0
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 100); do
 		if dovecot -c "$T/dovecot.conf" 2>"$T/dovecot.start"; then
 			started=1
 			break
@@ -304,12 +304,16 @@ dadm() {	# doveadm against our Dovecot
 	doveadm -c "$T/dovecot.conf" "$@"
 }
 stop_dovecot() {
+	# Its children too: one left behind (a master killed with -9 on a
+	# loaded machine leaves them) holds the sockets the next start needs.
+	kids=$(pgrep -P "$DOVECOT_PID" 2>/dev/null)
 	kill "$DOVECOT_PID" 2>/dev/null
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 100); do
 		kill -0 "$DOVECOT_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -9 "$DOVECOT_PID" 2>/dev/null
+	kill -0 "$DOVECOT_PID" 2>/dev/null &&
+	    kill -9 "$DOVECOT_PID" $kids 2>/dev/null
 	# A stale pidfile naming a reused PID would stop the next start.
 	rm -f "$T/run/master.pid"
 }

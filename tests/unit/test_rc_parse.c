@@ -57,6 +57,10 @@ main(void)
 		    "number), found \"=\"" },
 		{ "set daemon -5", "rc:1:12: daemon interval -5 is too small "
 		    "(allowed: 0 to 2147483647)" },
+		{ "set hooktimeout 0", "rc:1:17: hooktimeout (seconds) 0 is "
+		    "too small (allowed: 1 to 86400)" },
+		{ "poll x user y postdeliver", "rc:1:26: expected a command "
+		    "after \"postdeliver\", found end of file" },
 		{ "poll x timeout 2147483648", "rc:1:16: timeout 2147483648 is "
 		    "too large (allowed: 0 to 2147483647)" },
 		{ "poll x user y mda keep", "rc:1:19: expected an MDA command, "
@@ -110,7 +114,7 @@ main(void)
 	size_t		 i;
 
 	config_init(&cfg);
-	plan(nitems(bad) + 30);
+	plan(nitems(bad) + 32);
 	for (i = 0; i < nitems(bad); i++) {
 		parse(bad[i].in, &cause);
 		is_str(cause, bad[i].err, "error %zu", i);
@@ -178,6 +182,14 @@ main(void)
 	    "fixed fetchmail quirks");
 	ok(cfg.accounts.v[0]->tracepolls == 0 && cfg.showdots == 0,
 	    "no tracepolls and set no showdots mean off");
+
+	is_int(parse("set hooktimeout 5\npoll a user u postdeliver "
+	    "\"notmuch new\" postpoll 'logger $PULLMAIL_RESULT'", &cause), 0,
+	    "hooks");
+	ok(cfg.hooktimeout == 5 &&
+	    strcmp(cfg.accounts.v[0]->postdeliver, "notmuch new") == 0 &&
+	    strcmp(cfg.accounts.v[0]->postpoll, "logger $PULLMAIL_RESULT") ==
+	    0, "postdeliver, postpoll and set hooktimeout");
 
 	is_int(parse("poll a user \"abc\"def", &cause), 0,
 	    "a glued quote parses");
