@@ -23,6 +23,8 @@ struct cmdline {
 	int		 version;	/* -V */
 	int		 quit;		/* -q */
 	int		 nodetach;	/* -N */
+	int		 status;	/* --status */
+	int		 json;		/* --status --json */
 	const char	*probe;		/* --probe HOST[:PORT] or poll name */
 	char		**servers;	/* server names on the command line */
 	int		 nservers;

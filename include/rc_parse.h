@@ -31,6 +31,7 @@ struct config {
 	int			 connlimit;	/* pullmail: per server, at once */
 	int			 deadline;	/* pullmail: seconds a poll may take */
 	char			*statedir;	/* pullmail: UID journals */
+	char			*metricsfile;	/* pullmail: Prometheus text */
 	int			 hooktimeout;	/* pullmail: seconds a hook may run */
 	struct strlist		 warnings;	/* "file:line:col: ..." */
 };

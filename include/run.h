@@ -15,6 +15,8 @@
 #include "scheduler.h"
 #include "session.h"
 
+struct status;
+
 struct run {
 	const struct cmdline	*cl;
 	char			*rcpath;	/* absolute: the daemon chdirs */
@@ -23,6 +25,7 @@ struct run {
 	struct account_list	 polls;		/* into cfg.accounts */
 	struct poll_opts	 popts;
 	struct sched		 sched;
+	struct status		*status;	/* status.c: NULL with -c */
 	struct account		**round_v;	/* run_round's, by worker tag */
 	size_t			 round_n;
 };

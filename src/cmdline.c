@@ -30,6 +30,7 @@ enum {
 	OPT_PLUGOUT, OPT_LIMITFLUSH, OPT_FETCHDOMAINS, OPT_SMTPNAME,
 	OPT_FETCHSIZELIMIT, OPT_FASTUIDL, OPT_BSMTP, OPT_LMTP, OPT_CONFIGDUMP,
 	OPT_MAILDIR, OPT_MBOX, OPT_MDAUSER, OPT_JOBS, OPT_CONNLIMIT, OPT_DEADLINE, OPT_STATEDIR, OPT_PROBE,
+	OPT_STATUS, OPT_JSON,
 };
 
 static const char shortopts[] =
@@ -117,6 +118,8 @@ static const struct option longopts[] = {
 	{ "deadline",		required_argument, NULL, OPT_DEADLINE },
 	{ "statedir",		required_argument, NULL, OPT_STATEDIR },
 	{ "configdump",		no_argument,	   NULL, OPT_CONFIGDUMP },
+	{ "status",		no_argument,	   NULL, OPT_STATUS },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "probe",		required_argument, NULL, OPT_PROBE },
 	{ NULL,			0,		   NULL, 0 }
 };
@@ -131,6 +134,7 @@ cmdline_usage(FILE *f)
 "  -V, --version          version, TLS library and the effective settings\n"
 "      --configdump       print the configuration as fetchmail does, exit\n"
 "      --probe HOST[:PORT]|NAME  check a server's TLS, log in nowhere\n"
+"      --status [--json]  each account's last poll, failures, next poll\n"
 "  -c, --check            count waiting mail, change nothing\n"
 "  -d, --daemon N         poll every N seconds;  -N, --nodetach  stay in\n"
 "                         the foreground;  -q, --quit  stop the daemon\n"
@@ -332,6 +336,8 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case 'q': cl->quit = 1; return (0);
 	case OPT_CONFIGDUMP: cl->configdump = 1; return (0);
 	case OPT_PROBE: cl->probe = arg; return (0);
+	case OPT_STATUS: cl->status = 1; return (0);
+	case OPT_JSON: cl->json = 1; return (0);
 	case 'f': cl->rcfile = arg; return (0);
 	case 'd': return (cl_number("--daemon", arg, 0, INT_MAX, &g->daemon));
 	case 'L': cl_path(&g->logfile, arg); return (0);
@@ -460,6 +466,10 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv)
 	if (sinks > 1) {
 		fprintf(stderr, "pullmail: give at most one of --smtphost, "
 		    "--mda and --bsmtp\n");
+		return (PM_SYNTAX);
+	}
+	if (cl->json && !cl->status) {
+		fprintf(stderr, "pullmail: --json goes with --status\n");
 		return (PM_SYNTAX);
 	}
 	cl->servers = argv + optind;

@@ -233,6 +233,7 @@ configdump(FILE *f, const struct config *cfg)
 	dump_int(f, g, "connlimit", cfg->connlimit);
 	dump_int(f, g, "deadline", cfg->deadline);
 	dump_str(f, g, "statedir", cfg->statedir);
+	dump_str(f, g, "metricsfile", cfg->metricsfile);
 	dump_int(f, g, "hooktimeout", cfg->hooktimeout);
 	if (cfg->accounts.n == 0) {
 		fputs("    'servers': []\n}\n# End of initializer\n", f);

@@ -28,6 +28,7 @@
 #include "rcload.h"
 #include "result.h"
 #include "sdnotify.h"
+#include "status.h"
 #include "xmalloc.h"
 
 #define DAEMON_BACKOFF_MAX	3600	/* seconds, unless N is longer */
@@ -155,6 +156,7 @@ due_after(struct daemon *d, const struct account *a, int result)
 	if (!server_failed(result)) {
 		u->fails = 0;
 		u->next = now + period;
+		status_due(d->r, a, u->next, 0);
 		return;
 	}
 	u->fails++;
@@ -167,6 +169,7 @@ due_after(struct daemon *d, const struct account *a, int result)
 	/* +-10%: many clients of one server do not come back together. */
 	wait *= 0.9 + arc4random_uniform(2001) / 10000.0;
 	u->next = now + (time_t)(wait + 0.5);
+	status_due(d->r, a, u->next, u->next - now);
 	localtime_r(&u->next, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	log_warnx("%s: %d failed poll%s in a row; next try in %ld seconds, "
@@ -274,6 +277,25 @@ daemon_ended(struct daemon *d, int idle)
 			}
 		}
 		daemon_status(d, d->due[tag].key, result);
+	}
+}
+
+/* At the stop: what the last polls came to, for the status file. */
+static void
+daemon_last_reports(struct daemon *d)
+{
+	struct poll_report rp;
+	long		 tag;
+	size_t		 i;
+	int		 idle, result;
+
+	for (idle = 0; idle <= 1; idle++) {
+		while (sched_collect(&d->r->sched, idle, &tag, &result, &rp)) {
+			for (i = 0; i < d->r->polls.n; i++) {
+				if (d->slot[i] == (size_t)tag)
+					run_record(d->r, d->r->polls.v[i], &rp);
+			}
+		}
 	}
 }
 
@@ -467,6 +489,7 @@ daemon_run(struct run *r, struct pidfh *pfh)
 	/* Ready: the rcfile is loaded and the pidfile held. */
 	sd_setup();
 	due_index(&d);
+	status_begin(r, 1);
 	sched_reports(&r->sched, daemon_pass, &d);
 	sd_state("READY=1\nSTATUS=polling %zu account%s every %d seconds",
 	    r->polls.n, r->polls.n == 1 ? "" : "s", r->cfg.daemon);
@@ -485,9 +508,11 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		daemon_start_due(&d);
 		if (!r->sched.stop && !r->sched.wake && !r->sched.reload &&
 		    (sleep_s = daemon_sleep_for(&d)) > 0)
-			sched_wait(&r->sched, daemon_wait_ms(sleep_s));
+			sched_wait(&r->sched, status_tick(r,
+			    daemon_wait_ms(sleep_s)));
 		daemon_ended(&d, 0);
 		daemon_ended(&d, 1);
+		(void)status_tick(r, -1);	/* the file, if it is time */
 		if (r->sched.reload) {
 			r->sched.reload = 0;
 			sd_reloading();
@@ -514,6 +539,8 @@ daemon_run(struct run *r, struct pidfh *pfh)
 		sd_watchdog();
 		sched_wait(&r->sched, daemon_wait_ms(1));
 	}
+	daemon_last_reports(&d);
+	status_end(r, PM_OK);
 	for (i = 0; i < d.ndue; i++)
 		free(d.due[i].key);
 	free(d.due);

@@ -36,6 +36,7 @@
 #include "result.h"
 #include "run.h"
 #include "settings.h"
+#include "status.h"
 #include "xmalloc.h"
 
 /*
@@ -234,7 +235,9 @@ run_once(struct run *r)
 	int	*results, rc;
 
 	results = xcalloc(r->polls.n, sizeof(*results));
+	status_begin(r, 0);
 	rc = run_round(r, r->polls.v, r->polls.n, results);
+	status_end(r, rc);
 	free(results);
 	return (rc);
 }
@@ -296,6 +299,10 @@ main(int argc, char **argv, char **envp)
 			password_from_netrc(r.cfg.accounts.v[i]);
 		configdump(stdout, &r.cfg);
 		result = PM_OK;
+		goto out;
+	}
+	if (cl.status) {
+		result = status_show(&r, cl.json);
 		goto out;
 	}
 	if (cl.version) {

@@ -31,6 +31,7 @@ config_free(struct config *cfg)
 	free(cfg->postmaster);
 	free(cfg->properties);
 	free(cfg->statedir);
+	free(cfg->metricsfile);
 	strlist_free(&cfg->warnings);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -70,6 +71,7 @@ config_override(struct config *cfg, const struct config *o)
 	override_int(&cfg->connlimit, o->connlimit);
 	override_int(&cfg->deadline, o->deadline);
 	override_str(&cfg->statedir, o->statedir);
+	override_str(&cfg->metricsfile, o->metricsfile);
 	override_int(&cfg->hooktimeout, o->hooktimeout);
 }
 

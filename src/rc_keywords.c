@@ -145,6 +145,7 @@ static const struct keyword keywords[] = {
 	{ "deadline",		KW_DEADLINE,	KC_SET, KF_EXT, 0 },
 	{ "statedir",		KW_STATEDIR,	KC_SET, KF_EXT, 0 },
 	{ "connlimit",		KW_CONNLIMIT,	KC_SET, KF_EXT, 0 },
+	{ "metricsfile",	KW_METRICSFILE,	KC_SET, KF_EXT, 0 },
 
 	/* Protocol and auth names are keywords everywhere in fetchmail. */
 	{ "auto",	KW_PROTOVAL, KC_OTHER, 0, PROTO_AUTO },

@@ -1073,6 +1073,8 @@ rc_set(struct parser *p)
 		return (rc_take_path(p, "a file name", &cfg->pidfile));
 	case KW_STATEDIR:
 		return (rc_take_path(p, "a directory", &cfg->statedir));
+	case KW_METRICSFILE:
+		return (rc_take_path(p, "a file name", &cfg->metricsfile));
 	case KW_POSTMASTER:
 		return (rc_take_string(p, "a user name", &cfg->postmaster));
 	case KW_PROPERTIES:

@@ -17,6 +17,7 @@
 #include "password.h"
 #include "result.h"
 #include "run.h"
+#include "status.h"
 #include "xmalloc.h"
 
 static volatile int	worker_stop;
@@ -189,7 +190,7 @@ void
 run_record(struct run *r, const struct account *a,
     const struct poll_report *rp)
 {
-	(void)r;
+	status_record(r, a, rp);
 	log_debug("%s@%s: poll %s: %u delivered, %llu octets, exit %d%s%s",
 	    a->user, a->name, rp->final ? "ended" : "pass", rp->delivered,
 	    (unsigned long long)rp->octets, (int)rp->result,

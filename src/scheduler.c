@@ -30,9 +30,18 @@
 /* In a worker: where its reports go. */
 static int	report_fd = -1;
 
+/* SIGIO is taken by sigtimedwait; the handler only outlives a fork. */
+static void
+sched_on_io(int sig)
+{
+	(void)sig;
+}
+
 void
 sched_init(struct sched *s, int jobs, int deadline)
 {
+	struct sigaction	sa;
+
 	memset(s, 0, sizeof(*s));
 	s->jobs = jobs > 0 ? jobs : 1;
 	s->deadline = deadline;
@@ -42,6 +51,13 @@ sched_init(struct sched *s, int jobs, int deadline)
 	sigaddset(&s->caught, SIGINT);
 	sigaddset(&s->caught, SIGHUP);
 	sigaddset(&s->caught, SIGUSR1);
+	/* A report in a pipe wakes the wait (an IDLE pass with news). */
+	sigaddset(&s->caught, SIGIO);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = sched_on_io;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGIO, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &s->caught, &s->oldmask);
 }
 
@@ -165,7 +181,8 @@ sched_spawn(struct sched *s, long tag, const struct sched_job *job)
 	w->rfd = p[0];
 	w->started = time(NULL);
 	close(p[1]);
-	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(p[0], F_SETOWN, getpid());
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
 	w->key = xstrdup(job->key);
 	w->server = xstrdup(job->server);
 	w->idle = job->idle;

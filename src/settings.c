@@ -143,7 +143,11 @@ settings_print(FILE *f, const struct config *cfg)
 		    "tried less often, up to hourly\n", cfg->daemon);
 	else
 		fprintf(f, "Daemon: no (one poll, then exit)\n");
-	fprintf(f, "State directory: %s (UID journals)\n", cfg->statedir);
+	fprintf(f, "State directory: %s (UID journals, status.json)\n",
+	    cfg->statedir);
+	if (cfg->metricsfile != NULL)
+		fprintf(f, "Metrics file: %s (Prometheus text format)\n",
+		    cfg->metricsfile);
 	fprintf(f, "fetchmail idfile: %s (imported on an account's first "
 	    "poll)\n", cfg->idfile);
 	fprintf(f, "Refused mail: %s\n", cfg->softbounce ? "kept on the "

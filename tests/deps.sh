@@ -4,8 +4,9 @@
 # present, so it is cheap to run every time.
 set -u
 pkgs="build-essential autoconf automake pkg-config libssl-dev libbsd-dev
-    openssl ca-certificates dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-submissiond
-    postfix procps fetchmail python3 time mandoc man-db systemd"
+    libjson-c-dev openssl ca-certificates dovecot-imapd dovecot-pop3d
+    dovecot-lmtpd dovecot-submissiond postfix procps fetchmail python3
+    python3-jsonschema prometheus time mandoc man-db systemd"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |

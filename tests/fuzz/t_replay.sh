@@ -3,7 +3,7 @@
 # with the normal compiler; the sanitizer build catches memory errors).
 # One TAP line per input; a target that dies adds a failing line.
 total=0
-for target in rcfile netrc pop3 imap smtp dotstuff header mime scram envelope \
+for target in rcfile netrc pop3 imap smtp dotstuff header mime scram envelope status \
     sink_mbox sink_maildir sink_bsmtp sink_mda sink_smtp; do
 	corpus=$target
 	case $target in sink_*) corpus=sink ;; esac
