@@ -19,6 +19,7 @@
 #include "sasl.h"
 
 struct conn;
+struct sink_ops;
 
 /* How to poll: from the command line and the global settings. */
 struct poll_opts {
@@ -35,6 +36,9 @@ struct poll_opts {
 	/* Called with what the poll came to; see report.h.  May be NULL. */
 	void		(*report)(void *, const struct poll_report *);
 	void		*report_arg;
+	/* The contract test's fakes; NULL: by the account, as always. */
+	const struct driver	*driver;
+	const struct sink_ops	*sink;
 };
 
 struct folder_state;

@@ -534,7 +534,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	s.opts = o;
 	s.check = o->check;
 	s.stop = o->stop;
-	s.driver = driver_for(a->proto);
+	s.driver = o->driver != NULL ? o->driver : driver_for(a->proto);
 	if ((rc = session_open(&s)) != 0) {
 		s.driver->free(&s);
 		conn_close(&s.conn);
@@ -543,6 +543,8 @@ session_poll(const struct account *a, const struct poll_opts *o)
 		return (rc);
 	}
 	sink_init(&sk, a);
+	if (o->sink != NULL)
+		sk.ops = o->sink;
 	for (;;) {
 		rc = session_folders(&s, &sk, &sink_open, &st);
 		if (rc != 0 || !s.reopen)
