@@ -48,4 +48,26 @@
 #define PM_FETCHIDS_LINE	512	/* fetchmail's own limit */
 #define PM_CAPS_MAX		256	/* capabilities remembered per server */
 
+/* Pipelines: requests in flight. */
+#define PM_IMAP_BATCH		32	/* bodies asked for in one UID FETCH */
+#define PM_POP3_WINDOW		16	/* RETRs in flight */
+/* Waits. */
+#define PM_STOP_GRACE_MS	1000	/* waits left after SIGTERM */
+#define PM_QUIT_WAIT		10	/* seconds --quit waits for the daemon */
+#define PM_MBOX_LOCK_TRIES	60	/* half-seconds for an mbox lock: 30 s */
+#define PM_MBOX_STALE_LOCK	300	/* seconds: an older dot-lock is stale */
+/* A failing account waits at most this long, unless its interval is. */
+#define PM_BACKOFF_MAX		3600	/* seconds */
+/* Sizes. */
+#define PM_LOG_LINE_MAX		4096	/* bytes in one log line */
+#define PM_MD_VALUE_MAX		8192	/* a multidrop header field, unfolded */
+#define PM_SAFEDIR_LINKS	40	/* symbolic links followed, as the kernel */
+/*
+ * SCRAM iterations.  More is a server trying to stall us.  RFC 5802
+ * section 5.1 and RFC 7677 section 4: at least 4096; fewer makes a fake
+ * server's offline guessing of the password cheap.
+ */
+#define PM_SCRAM_ITER_MAX	1000000
+#define PM_SCRAM_ITER_MIN	4096
+
 #endif

@@ -15,7 +15,7 @@
  * or an untagged "* OK" a second is given up after the timeout.  Only
  * time spent waiting counts: a slow sink does not eat the server's time.
  * And the process's stop flag (SIGTERM, conn_set_stop) ends every wait
- * within CONN_STOP_GRACE_MS of the signal, so that a prompt server still
+ * within PM_STOP_GRACE_MS of the signal, so that a prompt server still
  * gets its QUIT or LOGOUT but a dripping one cannot hold us.  The SMTP
  * sink opts out (conn_set_stoppable): its answer to the final dot says
  * whether a message was delivered.
@@ -41,7 +41,6 @@
 #include "net.h"
 #include "xmalloc.h"
 
-#define CONN_STOP_GRACE_MS	1000	/* waits left after SIGTERM */
 #define CONN_POLL_SLICE_MS	500	/* a signal just before poll() */
 
 /* What a connection is waiting for, for the message when it gives up. */
@@ -244,7 +243,7 @@ conn_wait(struct conn *c, short events, char **cause)
 		if (c->stoppable && conn_stop != NULL && *conn_stop) {
 			if (conn_stop_at < 0)
 				conn_stop_at = now;
-			grace = conn_stop_at + CONN_STOP_GRACE_MS - now;
+			grace = conn_stop_at + PM_STOP_GRACE_MS - now;
 			if (grace < left) {
 				left = grace;
 				stopping = 1;

@@ -3,7 +3,7 @@
  *
  * Each account has a time it is next due: N seconds ("interval K": K*N)
  * after its last poll ended, or later while its server keeps failing:
- * the wait doubles with every failure in a row, up to DAEMON_BACKOFF_MAX,
+ * the wait doubles with every failure in a row, up to PM_BACKOFF_MAX,
  * with some jitter so that many clients of one server spread out.  The
  * loop sleeps in sigtimedwait until the next account is due or a signal
  * comes.  "idle" accounts have a worker of their own that stays
@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -30,8 +31,6 @@
 #include "sdnotify.h"
 #include "status.h"
 #include "xmalloc.h"
-
-#define DAEMON_BACKOFF_MAX	3600	/* seconds, unless N is longer */
 
 /* What the daemon remembers about an account, across rcfile reloads. */
 struct due {
@@ -160,7 +159,7 @@ due_after(struct daemon *d, const struct account *a, int result)
 		return;
 	}
 	u->fails++;
-	cap = period > DAEMON_BACKOFF_MAX ? period : DAEMON_BACKOFF_MAX;
+	cap = period > PM_BACKOFF_MAX ? period : PM_BACKOFF_MAX;
 	wait = period;
 	for (int i = 1; i < u->fails && wait < cap; i++)
 		wait *= 2;

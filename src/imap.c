@@ -27,8 +27,6 @@
 #include "utf7.h"
 #include "xmalloc.h"
 
-#define IMAP_BATCH	32	/* bodies asked for in one UID FETCH */
-
 struct imap {
 	int		 caps;
 	char		*mechs;		/* AUTH= mechanisms, space-separated */
@@ -44,7 +42,7 @@ struct imap {
 	int		 grew;		/* EXISTS or RECENT since the scan */
 	struct uidlist	 deleted;	/* UIDs flagged \Deleted */
 	/*
-	 * The FETCH pipeline: bodies asked for IMAP_BATCH at a time in one
+	 * The FETCH pipeline: bodies asked for PM_IMAP_BATCH at a time in one
 	 * UID FETCH, whose answers come in UID order; the next batch goes
 	 * out as the last body of this one begins.  Two commands in flight
 	 * at most: Dovecot runs pipelined commands side by side and would
@@ -918,7 +916,7 @@ imap_upcoming(struct session *s, const struct msg *const *v, size_t n)
 	p->next_send = 0;
 }
 
-/* One UID FETCH for ahead[from..], at most IMAP_BATCH of them. */
+/* One UID FETCH for ahead[from..], at most PM_IMAP_BATCH of them. */
 static void
 imap_batch_send(struct session *s, size_t from)
 {
@@ -928,7 +926,7 @@ imap_batch_send(struct session *s, size_t from)
 
 	memset(b, 0, sizeof(*b));
 	b->first = from;
-	b->n = p->nahead - from < IMAP_BATCH ? p->nahead - from : IMAP_BATCH;
+	b->n = p->nahead - from < PM_IMAP_BATCH ? p->nahead - from : PM_IMAP_BATCH;
 	list = imap_uid_set(p->ahead + from, b->n);
 	imap_cmd(s, "UID FETCH %s (UID BODY.PEEK[])", list);
 	free(list);

@@ -23,10 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "log.h"
 #include "xmalloc.h"
-
-#define LOG_LINE_MAX	4096
 
 static int	 log_verbose;
 static int	 log_silent;
@@ -360,8 +359,8 @@ static void
 log_vemit(int prio, const char *prefix, const char *fmt, va_list ap,
     int with_errno)
 {
-	char		 raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
-	char		 out[LOG_LINE_MAX + 128], stamp[64];
+	char		 raw[PM_LOG_LINE_MAX], line[PM_LOG_LINE_MAX];
+	char		 out[PM_LOG_LINE_MAX + 128], stamp[64];
 	struct tm	 tm;
 	time_t		 now;
 	size_t		 len = 0;

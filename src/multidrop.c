@@ -7,11 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bounds.h"
 #include "header.h"
 #include "multidrop.h"
 #include "xmalloc.h"
-
-#define MD_VALUE_MAX	8192	/* one header field, unfolded */
 
 static void
 add_unique(struct strlist *l, const char *s)
@@ -150,7 +149,7 @@ envelope_value(const struct account *a, const char *hdr, size_t hdrlen,
     char *out, size_t size)
 {
 	const char	*p = hdr, *end = hdr + hdrlen, *nl, *f;
-	char		 addr[MD_VALUE_MAX];
+	char		 addr[PM_MD_VALUE_MAX];
 	size_t		 nlen = strlen(a->envelope);
 	int		 seen = 0;
 	int		 received = strcasecmp(a->envelope, "Received") == 0;
@@ -185,11 +184,11 @@ static void
 from_fields(const char *hdr, size_t hdrlen, const char *const *names,
     struct strlist *addrs)
 {
-	char	*value = xmalloc(MD_VALUE_MAX);
+	char	*value = xmalloc(PM_MD_VALUE_MAX);
 	size_t	 i;
 
 	for (i = 0; names[i] != NULL; i++) {
-		if (header_get(hdr, hdrlen, names[i], value, MD_VALUE_MAX) == 0)
+		if (header_get(hdr, hdrlen, names[i], value, PM_MD_VALUE_MAX) == 0)
 			multidrop_split(value, addrs);
 	}
 	free(value);
@@ -204,13 +203,13 @@ multidrop_rcpts(const struct account *a, const char *hdr, size_t hdrlen,
 	static const char *const plain[] = { "To", "Cc", "Bcc",
 	    "Apparently-To", NULL };
 	struct strlist	 addrs = { NULL, 0 };
-	char		*value = xmalloc(MD_VALUE_MAX), *copy;
+	char		*value = xmalloc(PM_MD_VALUE_MAX), *copy;
 	const char	*local;
 	size_t		 i;
 	int		 how = 0;
 
 	if (a->envelope != NULL && strcmp(a->envelope, ENVELOPE_DISABLED) != 0 &&
-	    envelope_value(a, hdr, hdrlen, value, MD_VALUE_MAX) == 0)
+	    envelope_value(a, hdr, hdrlen, value, PM_MD_VALUE_MAX) == 0)
 		multidrop_split(value, &addrs);
 	if (addrs.n > 0)
 		how |= MD_ENVELOPE;

@@ -17,13 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "durable.h"
 #include "log.h"
 #include "pidlock.h"
 #include "result.h"
 #include "xmalloc.h"
-
-#define QUIT_WAIT	10	/* seconds --quit waits for the daemon */
 
 static char *
 pidlock_path(const struct config *cfg)
@@ -47,7 +46,7 @@ pidlock_quit(pid_t other)
 		log_warn("cannot stop pullmail (PID %ld)", (long)other);
 		return (PM_EXCLUDE);
 	}
-	for (i = 0; i < QUIT_WAIT * 10; i++) {
+	for (i = 0; i < PM_QUIT_WAIT * 10; i++) {
 		if (kill(other, 0) == -1 && errno == ESRCH) {
 			log_info("pullmail (PID %ld) stopped", (long)other);
 			return (PM_OK);

@@ -33,7 +33,7 @@ struct pop3 {
 	int			in_body;
 	int			deleted;
 	/*
-	 * With PIPELINING (RFC 2449): RETRs sent POP3_WINDOW ahead, DELEs
+	 * With PIPELINING (RFC 2449): RETRs sent PM_POP3_WINDOW ahead, DELEs
 	 * sent without waiting; the replies, always in order, are owed
 	 * in the order of this queue.
 	 */
@@ -47,8 +47,6 @@ struct pop3 {
 	size_t			 nowed, owedcap;
 	size_t			 retrs;		/* RETRs among them */
 };
-
-#define POP3_WINDOW	16	/* RETRs in flight */
 
 static struct pop3 *
 pop3_data(struct session *s)
@@ -657,7 +655,7 @@ pop3_upcoming(struct session *s, const struct msg *const *v, size_t n)
 	p->next_send = 0;
 }
 
-/* RETRs for m and those after it, POP3_WINDOW in flight. */
+/* RETRs for m and those after it, PM_POP3_WINDOW in flight. */
 static void
 pop3_retr_ahead(struct session *s, uint32_t num)
 {
@@ -674,7 +672,7 @@ pop3_retr_ahead(struct session *s, uint32_t num)
 		}
 		p->next_send = i;
 	}
-	while (p->retrs < POP3_WINDOW && p->next_send < p->nahead) {
+	while (p->retrs < PM_POP3_WINDOW && p->next_send < p->nahead) {
 		conn_printf(s->conn, "RETR %u\r\n", p->ahead[p->next_send]);
 		pop3_owe(p, 1, p->ahead[p->next_send++]);
 	}

@@ -21,10 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "safedir.h"
 #include "xmalloc.h"
-
-#define SAFEDIR_LINKS	40	/* links followed at most, as the kernel */
 
 /* Can no one but root and us have put this link there, or replace it? */
 static int
@@ -114,7 +113,7 @@ safedir_openat(int dirfd, const char *shown, const char *path, int mode,
 			}
 			n = readlinkat(fd, name, target, sizeof(target));
 			if (n == -1 || n == sizeof(target) ||
-			    ++links > SAFEDIR_LINKS) {
+			    ++links > PM_SAFEDIR_LINKS) {
 				xasprintf(cause, "%s: %s", full, strerror(n ==
 				    -1 ? errno : n == sizeof(target) ?
 				    ENAMETOOLONG : ELOOP));

@@ -17,15 +17,9 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "bounds.h"
 #include "sasl.h"
 #include "xmalloc.h"
-
-#define SCRAM_ITER_MAX	1000000	/* more is a server trying to stall us */
-/*
- * RFC 5802 section 5.1 and RFC 7677 section 4: at least 4096.  Fewer
- * makes a fake server's offline guessing of the password cheap.
- */
-#define SCRAM_ITER_MIN	4096
 
 struct sasl {
 	enum sasl_mech	 mech;
@@ -370,17 +364,17 @@ scram_client_final(struct sasl *s, const char *server_first,
 		    "ours");
 		goto out;
 	}
-	iter = strtonum(ib, 1, SCRAM_ITER_MAX, &errstr);
+	iter = strtonum(ib, 1, PM_SCRAM_ITER_MAX, &errstr);
 	if (errstr != NULL) {
 		xasprintf(cause, "SCRAM: iteration count %s is %s", ib, errstr);
 		goto out;
 	}
-	if (iter < SCRAM_ITER_MIN) {
+	if (iter < PM_SCRAM_ITER_MIN) {
 		xasprintf(cause, "SCRAM: the server asks for %lld iterations, "
 		    "fewer than the %d RFC 7677 requires; a server that does "
 		    "this makes the password cheap to guess from the exchange "
 		    "(the server's operator must raise its iteration count)",
-		    iter, SCRAM_ITER_MIN);
+		    iter, PM_SCRAM_ITER_MIN);
 		goto out;
 	}
 	if (sasl_b64_decode(sb64, &salt, &saltlen) != 0 || saltlen == 0) {

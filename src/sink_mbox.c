@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "dotstuff.h"
 #include "durable.h"
 #include "log.h"
@@ -35,8 +36,6 @@
 #include "xmalloc.h"
 
 #define MBOX_BUF	65536
-#define MBOX_LOCK_TRIES	60	/* half-seconds: 30 s, then try next poll */
-#define MBOX_STALE_LOCK	300	/* seconds: an older dot-lock is stale */
 
 struct mbox {
 	char			*path;
@@ -110,7 +109,7 @@ mbox_dotlock(struct mbox *m, char **cause)
 	struct stat	sb;
 	int		fd, i;
 
-	for (i = 0; i < MBOX_LOCK_TRIES; i++) {
+	for (i = 0; i < PM_MBOX_LOCK_TRIES; i++) {
 		fd = openat(m->dirfd, m->lockname, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd != -1) {
@@ -126,7 +125,7 @@ mbox_dotlock(struct mbox *m, char **cause)
 			break;
 		if (fstatat(m->dirfd, m->lockname, &sb,
 		    AT_SYMLINK_NOFOLLOW) == 0 &&
-		    time(NULL) - sb.st_mtime > MBOX_STALE_LOCK) {
+		    time(NULL) - sb.st_mtime > PM_MBOX_STALE_LOCK) {
 			log_warnx("mbox %s: removing a stale lock", m->path);
 			(void)unlinkat(m->dirfd, m->lockname, 0);
 			continue;
@@ -149,7 +148,7 @@ mbox_lock(struct mbox *m, char **cause)
 	fl.l_whence = SEEK_SET;
 	for (i = 0; fcntl(m->fd, F_SETLK, &fl) == -1; i++) {
 		if ((errno != EAGAIN && errno != EACCES) ||
-		    i >= MBOX_LOCK_TRIES) {
+		    i >= PM_MBOX_LOCK_TRIES) {
 			xasprintf(cause, "mbox %s: cannot lock: %s", m->path,
 			    strerror(errno));
 			return (-1);
