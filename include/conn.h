@@ -60,8 +60,6 @@ void		 conn_printf(struct conn *, const char *, ...)
 void		 conn_send_secret(struct conn *, const char *prefix,
 		    const char *secret);
 int		 conn_flush(struct conn *, char **cause);
-/* Number of bytes written but not yet flushed. */
-size_t		 conn_pending_output(struct conn *);
 
 void		 conn_close(struct conn **);
 

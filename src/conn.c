@@ -533,12 +533,6 @@ conn_flush(struct conn *c, char **cause)
 	return (0);
 }
 
-size_t
-conn_pending_output(struct conn *c)
-{
-	return (c->wlen);
-}
-
 void
 conn_write(struct conn *c, const void *data, size_t len)
 {
