@@ -458,22 +458,30 @@ status_json(const struct status *st)
 	return (s);
 }
 
+/*
+ * A name of its own for the temporary file (mkostemp: O_EXCL, mode 0600):
+ * the metrics file may live in a directory others write to, where a fixed
+ * name could be taken first by a link or a file of theirs.  Then the mode
+ * asked for, less the umask.
+ */
 int
 status_replace(const char *path, const char *data, size_t len, int mode,
     char **cause)
 {
 	char	*tmp, *copy;
+	mode_t	 mask;
 	int	 fd, rc = 0;
 
-	xasprintf(&tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    mode);
-	if (fd == -1) {
+	xasprintf(&tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return (-1);
 	}
-	if (durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	mask = umask(077);
+	(void)umask(mask);
+	if (fchmod(fd, (mode_t)mode & ~mask) != 0 ||
+	    durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

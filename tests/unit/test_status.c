@@ -6,10 +6,14 @@
  * this); label values in the metrics text are escaped.
  */
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "result.h"
 #include "status.h"
@@ -245,13 +249,79 @@ test_words(void)
 	    status_failed(PM_SOCKET), "0 and 1 are not failures, 2 is");
 }
 
+/* Files in dir; 0 if it cannot be read. */
+static int
+entries(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return (n);
+}
+
+/*
+ * status_replace in a directory others may write to (a metrics
+ * directory): a link or file already at the temporary name, put there by
+ * another user, neither stops the write nor gets pullmail's data.
+ */
+static void
+test_replace(void)
+{
+	struct stat	 sb;
+	char		 dir[] = "/tmp/test_status.XXXXXX", path[128];
+	char		 tmp[160], bait[160], *cause = NULL;
+	mode_t		 old;
+	FILE		*f;
+	int		 rc;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(bait, sizeof(bait), "%s/bait", dir);
+	(void)symlink(bait, tmp);	/* a link where the old name was */
+	old = umask(022);
+	rc = status_replace(path, "x 1\n", 4, 0644, &cause);
+	umask(old);
+	ok(rc == 0, "written past a link at the temporary name (%s)",
+	    cause != NULL ? cause : "ok");
+	free(cause);
+	cause = NULL;
+	ok(lstat(bait, &sb) == -1, "the link's target was not created");
+	ok(stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (sb.st_mode & 07777) == 0644 && sb.st_size == 4,
+	    "the file is there, mode 0644 under umask 022");
+	unlink(tmp);
+	/* A file of someone else's at the old name: not written through. */
+	if ((f = fopen(tmp, "w")) != NULL)
+		fclose(f);
+	rc = status_replace(path, "x 2\n", 4, 0600, &cause);
+	free(cause);
+	ok(rc == 0 && stat(tmp, &sb) == 0 && sb.st_size == 0,
+	    "a file at the old temporary name is left as it was");
+	unlink(tmp);
+	ok(entries(dir) == 1, "no temporary file left behind (%d files)",
+	    entries(dir));
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
-	plan(48);
+	plan(53);
 	test_roundtrip();
 	test_damaged();
 	test_metrics();
 	test_words();
+	test_replace();
 	return (done_testing());
 }
