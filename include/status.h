@@ -114,7 +114,7 @@ void	metrics_write(const struct run *, const struct status *st);
 /* The text of it (allocated); also for the tests. */
 char	*metrics_text(const struct status *st);
 
-/* Replace path by data, atomically, with mode (before the umask). */
+/* Replace path by data, atomically, with mode (the umask aside). */
 int	status_replace(const char *path, const char *data, size_t len,
 	    int mode, char **cause);
 

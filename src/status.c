@@ -462,14 +462,14 @@ status_json(const struct status *st)
  * A name of its own for the temporary file (mkostemp: O_EXCL, mode 0600):
  * the metrics file may live in a directory others write to, where a fixed
  * name could be taken first by a link or a file of theirs.  Then the mode
- * asked for, less the umask.
+ * asked for, whatever the umask: the metrics file is for another user
+ * (node_exporter) even where the umask is 077, as in the shipped units.
  */
 int
 status_replace(const char *path, const char *data, size_t len, int mode,
     char **cause)
 {
 	char	*tmp, *copy;
-	mode_t	 mask;
 	int	 fd, rc = 0;
 
 	xasprintf(&tmp, "%s.tmp.XXXXXX", path);
@@ -478,9 +478,7 @@ status_replace(const char *path, const char *data, size_t len, int mode,
 		free(tmp);
 		return (-1);
 	}
-	mask = umask(077);
-	(void)umask(mask);
-	if (fchmod(fd, (mode_t)mode & ~mask) != 0 ||
+	if (fchmod(fd, (mode_t)mode) != 0 ||
 	    durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		close(fd);
