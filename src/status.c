@@ -670,6 +670,13 @@ status_slots(struct run *r, struct status *st)
 	st->round_begun = status_mono();
 }
 
+void
+status_reloaded(struct run *r)
+{
+	if (r->status != NULL)
+		r->status->slot_of = NULL;	/* status_slots() looks again */
+}
+
 static struct status_entry *
 status_entry_of(struct run *r, const struct account *a)
 {

@@ -15,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account.h"
+#include "cmdline.h"
 #include "result.h"
+#include "run.h"
 #include "status.h"
 #include "tap.h"
 
@@ -327,14 +330,100 @@ test_replace(void)
 	rmdir(dir);
 }
 
+/*
+ * A daemon's reload gives r->polls a new array, which malloc may put
+ * where an earlier one was: the table must not take the array's address
+ * for the same accounts.  Here the same array is reordered in place, as
+ * a reload that swapped two entries of the rcfile and got the freed
+ * array of two reloads before.
+ */
+static void
+test_reload(void)
+{
+	struct cmdline		 cl;
+	struct run		 r;
+	struct poll_report	 rp;
+	struct account		*v[2], *t;
+	char			 dir[] = "/tmp/test_status.XXXXXX", *text;
+	char			*cause = NULL, path[64];
+	struct status		 st;
+	size_t			 i;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	memset(&cl, 0, sizeof(cl));
+	memset(&r, 0, sizeof(r));
+	config_init(&r.cfg);
+	r.cl = &cl;
+	r.cfg.statedir = dir;
+	v[0] = account_new("mail.example.org");
+	v[0]->user = strdup("ann");
+	v[1] = account_new("mail.example.org");
+	v[1]->user = strdup("bob");
+	r.polls.v = v;
+	r.polls.n = 2;
+	r.cfg.accounts = r.polls;
+	status_begin(&r, 1);
+	memset(&rp, 0, sizeof(rp));
+	rp.start = 1796300000;
+	rp.end = 1796300001;
+	rp.result = PM_OK;
+	rp.final = 1;
+	rp.delivered = 5;
+	run_record(&r, v[0], &rp);		/* ann: 5 */
+	t = v[0];			/* the reload: bob first now */
+	v[0] = v[1];
+	v[1] = t;
+	status_reloaded(&r);
+	rp.delivered = 7;
+	run_record(&r, v[0], &rp);		/* bob: 7 */
+	status_end(&r, PM_OK);
+	snprintf(path, sizeof(path), "%s/status.json", dir);
+	memset(&st, 0, sizeof(st));
+	text = NULL;
+	{
+		FILE	*f = fopen(path, "r");
+		size_t	 n = 0;
+
+		text = calloc(1, 65536);
+		if (f != NULL) {
+			n = fread(text, 1, 65535, f);
+			fclose(f);
+		}
+		ok(status_parse(&st, text, n, &cause) == 0,
+		    "the daemon's file reads back (%s)",
+		    cause != NULL ? cause : "ok");
+	}
+	for (i = 0; i < st.n; i++) {
+		if (strcmp(st.v[i].key, "ann@mail.example.org") == 0)
+			ok(st.v[i].delivered == 5, "ann's count is ann's "
+			    "after the reload (%llu)",
+			    (unsigned long long)st.v[i].delivered);
+		else
+			ok(st.v[i].delivered == 7, "bob's count is bob's "
+			    "after the reload (%llu)",
+			    (unsigned long long)st.v[i].delivered);
+	}
+	free(cause);
+	free(text);
+	status_clear(&st);
+	unlink(path);
+	rmdir(dir);
+	account_free(v[0]);
+	account_free(v[1]);
+}
+
 int
 main(void)
 {
-	plan(54);
+	plan(57);
 	test_roundtrip();
 	test_damaged();
 	test_metrics();
 	test_words();
 	test_replace();
+	test_reload();
 	return (done_testing());
 }
