@@ -748,6 +748,7 @@ status_record(struct run *r, const struct account *a,
 {
 	struct status		*st = r->status;
 	struct status_entry	*e;
+	char			 why[REPORT_WHY];
 	int			 result = rp->result;
 
 	if (st == NULL || (e = status_entry_of(r, a)) == NULL)
@@ -757,8 +758,10 @@ status_record(struct run *r, const struct account *a,
 	e->start = rp->start;
 	e->end = rp->end;
 	e->result = result;
-	memcpy(e->why, rp->why, sizeof(e->why));
-	e->why[sizeof(e->why) - 1] = '\0';
+	/* The worker's text, from a process that handles hostile bytes. */
+	memcpy(why, rp->why, sizeof(why));
+	why[sizeof(why) - 1] = '\0';
+	log_visible(e->why, sizeof(e->why), why);
 	e->delivered += rp->delivered;
 	e->octets += rp->octets;
 	e->polls++;

@@ -348,6 +348,7 @@ test_reload(void)
 	char			*cause = NULL, path[64];
 	struct status		 st;
 	size_t			 i;
+	int			 rc;
 
 	if (mkdtemp(dir) == NULL) {
 		ok(0, "mkdtemp");
@@ -379,6 +380,15 @@ test_reload(void)
 	status_reloaded(&r);
 	rp.delivered = 7;
 	run_record(&r, v[0], &rp);		/* bob: 7 */
+	/*
+	 * A report is a worker's, which handles hostile bytes: a why that
+	 * is not UTF-8 must not make the file unreadable (and so lost).
+	 */
+	memset(&rp, 0, sizeof(rp));
+	rp.result = PM_PROTOCOL;
+	rp.final = 1;
+	strlcpy(rp.why, "server said \xff\xfe\x1b[2J", sizeof(rp.why));
+	run_record(&r, v[1], &rp);
 	status_end(&r, PM_OK);
 	snprintf(path, sizeof(path), "%s/status.json", dir);
 	memset(&st, 0, sizeof(st));
@@ -392,16 +402,18 @@ test_reload(void)
 			n = fread(text, 1, 65535, f);
 			fclose(f);
 		}
-		ok(status_parse(&st, text, n, &cause) == 0,
-		    "the daemon's file reads back (%s)",
+		rc = status_parse(&st, text, n, &cause);
+		ok(rc == 0, "the daemon's file reads back (%s)",
 		    cause != NULL ? cause : "ok");
 	}
 	for (i = 0; i < st.n; i++) {
-		if (strcmp(st.v[i].key, "ann@mail.example.org") == 0)
+		if (strcmp(st.v[i].key, "ann@mail.example.org") == 0) {
+			is_str(st.v[i].why, "server said \\xff\\xfe\\x1b[2J",
+			    "a report's why is kept escaped");
 			ok(st.v[i].delivered == 5, "ann's count is ann's "
 			    "after the reload (%llu)",
 			    (unsigned long long)st.v[i].delivered);
-		else
+		} else
 			ok(st.v[i].delivered == 7, "bob's count is bob's "
 			    "after the reload (%llu)",
 			    (unsigned long long)st.v[i].delivered);
@@ -418,7 +430,7 @@ test_reload(void)
 int
 main(void)
 {
-	plan(57);
+	plan(58);
 	test_roundtrip();
 	test_damaged();
 	test_metrics();
