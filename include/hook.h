@@ -26,7 +26,4 @@
 void	hook_report(const struct account *, const struct poll_report *rp,
 	    int timeout, volatile int *stop);
 
-/* The fixed word for a pm_result in PULLMAIL_RESULT: "ok", "nomail"... */
-const char *hook_result_word(int result);
-
 #endif

@@ -32,7 +32,10 @@ struct run {
 
 /* popts from cfg and the command line. */
 void	run_opts(struct run *);
-/* Warn when more "idle" accounts share a server than connlimit lets in. */
+/*
+ * Warn when more "idle" accounts share a server than connlimit lets in,
+ * or when they take all its connections and its other accounts wait.
+ */
 void	run_idle_over_limit(const struct run *);
 /*
  * Can a be polled?  0, or a pm_result with the reason logged.  A

@@ -3,9 +3,10 @@
  *
  * The parent blocks the signals it cares about and takes them with
  * sigtimedwait(2), so a signal never interrupts it halfway through
- * anything: SIGTERM/SIGINT (stop), SIGHUP (reload), SIGUSR1 (wake) and
- * SIGCHLD.  A worker runs one account with the signal mask it had before,
- * and is killed when it outlives the poll deadline.
+ * anything: SIGTERM/SIGINT (stop), SIGHUP (reload), SIGUSR1 (wake),
+ * SIGCHLD, and SIGIO (a worker's report came through its pipe).  A worker
+ * runs one account with the signal mask it had before, and is killed
+ * when it outlives the poll deadline.
  */
 
 #ifndef PM_SCHEDULER_H

@@ -60,7 +60,7 @@ struct status {
 	double			 round_begun;	/* monotonic seconds */
 	int64_t			 written;
 	/* The parent's view: r->polls.v[i] is v[slot[i]]. */
-	const void		*slot_of;	/* the polls.v slot was built for */
+	const void		*slot_of;	/* polls.v of slot; NULL: reloaded */
 	size_t			 slot_n;
 	size_t			*slot;
 	int			 dirty;
@@ -88,6 +88,12 @@ void	status_clear(struct status *st);
  * daemon): read the file, note the start.  Nothing with -c.
  */
 void	status_begin(struct run *, int daemon);
+/*
+ * The daemon read its rcfile again: r->polls is a new list (which malloc
+ * may have put where an old one was), so the table finds each account's
+ * entry again by its key.
+ */
+void	status_reloaded(struct run *);
 /* A poll report of a (run_record). */
 void	status_record(struct run *, const struct account *a,
 	    const struct poll_report *);
@@ -114,7 +120,7 @@ void	metrics_write(const struct run *, const struct status *st);
 /* The text of it (allocated); also for the tests. */
 char	*metrics_text(const struct status *st);
 
-/* Replace path by data, atomically, with mode (before the umask). */
+/* Replace path by data, atomically, with mode (the umask aside). */
 int	status_replace(const char *path, const char *data, size_t len,
 	    int mode, char **cause);
 

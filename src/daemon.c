@@ -446,6 +446,7 @@ daemon_reload(struct daemon *d)
 	config_free(&r->cfg);
 	r->cfg = cfg;
 	r->polls = polls;
+	status_reloaded(r);
 	r->sched.connlimit = r->cfg.connlimit;
 	run_opts(r);
 	run_idle_over_limit(r);

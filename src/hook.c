@@ -30,38 +30,14 @@
 
 #include "hook.h"
 #include "log.h"
-#include "result.h"
 #include "runas.h"
+#include "status.h"
 #include "xmalloc.h"
 
 /* Seconds between SIGTERM and SIGKILL to a hook's process group. */
 #define HOOK_GRACE	3
 /* How often the worker looks whether the hook ended (ms). */
 #define HOOK_TICK	20
-
-const char *
-hook_result_word(int result)
-{
-	switch (result) {
-	case PM_OK:		return ("ok");
-	case PM_NOMAIL:		return ("nomail");
-	case PM_SOCKET:		return ("socket");
-	case PM_AUTHFAIL:	return ("authfail");
-	case PM_PROTOCOL:	return ("protocol");
-	case PM_SYNTAX:		return ("syntax");
-	case PM_IOERR:		return ("ioerr");
-	case PM_ERROR:		return ("error");
-	case PM_EXCLUDE:	return ("exclude");
-	case PM_LOCKBUSY:	return ("lockbusy");
-	case PM_SMTP:		return ("smtp");
-	case PM_DNS:		return ("dns");
-	case PM_BSMTP:		return ("bsmtp");
-	case PM_MAXFETCH:	return ("maxfetch");
-	case PM_SERVBUSY:	return ("servbusy");
-	case PM_UNDEFINED:	return ("undefined");
-	}
-	return ("undefined");
-}
 
 static long long
 hook_now_ms(void)
@@ -114,7 +90,7 @@ hook_env(const struct account *a, const char *which,
 	hook_setenv_num("PULLMAIL_OCTETS", (long long)rp->octets);
 	hook_setenv_num("PULLMAIL_LEFT", rp->left);
 	hook_setenv_num("PULLMAIL_EXIT", rp->result);
-	(void)setenv("PULLMAIL_RESULT", hook_result_word(rp->result), 1);
+	(void)setenv("PULLMAIL_RESULT", status_word(rp->result), 1);
 	hook_setenv_num("PULLMAIL_START", rp->start);
 	hook_setenv_num("PULLMAIL_END", rp->end);
 	/* The service manager talks to the daemon, not to its hooks. */

@@ -185,7 +185,7 @@ metrics_write(const struct run *r, const struct status *st)
 	if (r->cfg.metricsfile == NULL)
 		return;
 	text = metrics_text(st);
-	/* node_exporter runs as its own user: readable, umask allowing. */
+	/* node_exporter runs as its own user: readable whatever the umask. */
 	if (status_replace(r->cfg.metricsfile, text, strlen(text), 0644,
 	    &cause) != 0) {
 		if (!failed)

@@ -131,31 +131,67 @@ run_opts(struct run *r)
 	o->hooktimeout = r->cfg.hooktimeout;
 }
 
+/* Of the accounts on a's server: how many are "idle", how many not. */
+static void
+run_count_on_host(const struct run *r, const struct account *a, int *idle,
+    int *other)
+{
+	const struct account	*b;
+	size_t			 j;
+
+	*idle = *other = 0;
+	for (j = 0; j < r->polls.n; j++) {
+		b = r->polls.v[j];
+		if (strcasecmp(account_host(a), account_host(b)) != 0)
+			continue;
+		if (b->idle == 1)
+			(*idle)++;
+		else
+			(*other)++;
+	}
+}
+
+/* Is a the first of r->polls on its server? */
+static int
+run_first_on_host(const struct run *r, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < i; j++) {
+		if (strcasecmp(account_host(r->polls.v[i]),
+		    account_host(r->polls.v[j])) == 0)
+			return (0);
+	}
+	return (1);
+}
+
 void
 run_idle_over_limit(const struct run *r)
 {
-	const struct account	*a, *b;
-	size_t			 i, j;
-	int			 n;
+	const struct account	*a;
+	size_t			 i;
+	int			 n, other, lim = r->cfg.connlimit;
 
 	for (i = 0; i < r->polls.n; i++) {
 		a = r->polls.v[i];
-		if (a->idle != 1)
-			continue;
-		for (j = n = 0; j < r->polls.n; j++) {
-			b = r->polls.v[j];
-			if (b->idle == 1 && strcasecmp(account_host(a),
-			    account_host(b)) == 0 && j < i)
-				break;	/* said at the first one */
-			n += b->idle == 1 && strcasecmp(account_host(a),
-			    account_host(b)) == 0;
-		}
-		if (j == r->polls.n && n > r->cfg.connlimit)
+		if (!run_first_on_host(r, i))
+			continue;	/* said at the first one */
+		run_count_on_host(r, a, &n, &other);
+		if (n > lim)
 			log_warnx("%d \"idle\" accounts on %s, but connlimit "
 			    "is %d: %d of them wait for the others to end; "
 			    "raise it with \"set connlimit %d\"", n,
-			    account_host(a), r->cfg.connlimit,
-			    n - r->cfg.connlimit, n);
+			    account_host(a), lim, n - lim, n + (other > 0));
+		else if (n == lim && other > 0)
+			/* Idle connections never end: the others wait. */
+			log_warnx("%d \"idle\" account%s on %s take%s all its "
+			    "connections (connlimit %d): its %d other "
+			    "account%s %s not polled while %s stay%s; raise "
+			    "it with \"set connlimit %d\"", n, n == 1 ? "" :
+			    "s", account_host(a), n == 1 ? "s" : "", lim,
+			    other, other == 1 ? "" : "s", other == 1 ? "is" :
+			    "are", n == 1 ? "it" : "they", n == 1 ? "s" : "",
+			    n + 1);
 	}
 }
 

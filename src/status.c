@@ -458,6 +458,13 @@ status_json(const struct status *st)
 	return (s);
 }
 
+/*
+ * A name of its own for the temporary file (mkostemp: O_EXCL, mode 0600):
+ * the metrics file may live in a directory others write to, where a fixed
+ * name could be taken first by a link or a file of theirs.  Then the mode
+ * asked for, whatever the umask: the metrics file is for another user
+ * (node_exporter) even where the umask is 077, as in the shipped units.
+ */
 int
 status_replace(const char *path, const char *data, size_t len, int mode,
     char **cause)
@@ -465,15 +472,14 @@ status_replace(const char *path, const char *data, size_t len, int mode,
 	char	*tmp, *copy;
 	int	 fd, rc = 0;
 
-	xasprintf(&tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    mode);
-	if (fd == -1) {
+	xasprintf(&tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return (-1);
 	}
-	if (durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, (mode_t)mode) != 0 ||
+	    durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -664,6 +670,13 @@ status_slots(struct run *r, struct status *st)
 	st->round_begun = status_mono();
 }
 
+void
+status_reloaded(struct run *r)
+{
+	if (r->status != NULL)
+		r->status->slot_of = NULL;	/* status_slots() looks again */
+}
+
 static struct status_entry *
 status_entry_of(struct run *r, const struct account *a)
 {
@@ -735,6 +748,7 @@ status_record(struct run *r, const struct account *a,
 {
 	struct status		*st = r->status;
 	struct status_entry	*e;
+	char			 why[REPORT_WHY];
 	int			 result = rp->result;
 
 	if (st == NULL || (e = status_entry_of(r, a)) == NULL)
@@ -744,8 +758,10 @@ status_record(struct run *r, const struct account *a,
 	e->start = rp->start;
 	e->end = rp->end;
 	e->result = result;
-	memcpy(e->why, rp->why, sizeof(e->why));
-	e->why[sizeof(e->why) - 1] = '\0';
+	/* The worker's text, from a process that handles hostile bytes. */
+	memcpy(why, rp->why, sizeof(why));
+	why[sizeof(why) - 1] = '\0';
+	log_visible(e->why, sizeof(e->why), why);
 	e->delivered += rp->delivered;
 	e->octets += rp->octets;
 	e->polls++;

@@ -49,6 +49,19 @@ exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$sysunit")
     [ "$exe" = "$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$userunit")" ]
 ok $? "ExecStart= of both names the installed program ($exe)"
 
+# A worker stopped while the SMTP/LMTP server holds a message gets that
+# server's timeout and PM_KILL_GRACE before SIGKILL (pullmail(1),
+# --deadline); systemd's own SIGKILL at TimeoutStopSec= must not come
+# first, or the message is delivered again by the next poll.
+grace=$(awk '/define PM_SMTP_TIMEOUT_MIN/ { s = $3 }
+    /define PM_KILL_GRACE/ { k = $3 } END { print s + k }' \
+    "$top_srcdir/include/bounds.h")
+for u in "$sysunit" "$userunit"; do
+	stop=$(sed -n 's/^TimeoutStopSec=\([0-9]*\)$/\1/p' "$u")
+	[ -n "$stop" ] && [ "$stop" -ge "$grace" ]
+	ok $? "TimeoutStopSec=${stop:-?} of ${u#"$root"} leaves a worker its SMTP grace ($grace s)"
+done
+
 # What systemd needs of the root besides our files.
 mkdir -p "$root/usr/lib/systemd/system"
 cp /usr/lib/systemd/system/*.target "$root/usr/lib/systemd/system/"

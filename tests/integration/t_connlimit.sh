@@ -133,4 +133,15 @@ grep -q '2 "idle" accounts on 127.0.0.1, but connlimit is 1: 1 of them wait' "$T
 ok $? "two idle accounts on one server with connlimit 1: a warning says so" ||
     sed 's/^/# /' "$T/i.log"
 
+# --- idle accounts that take every connection starve the server's others --
+# One idle account and one polled account on one server with connlimit 1:
+# the polled one would wait for a connection for good; a warning says so.
+rc=$(rcfile s "set connlimit 1
+poll 127.0.0.1 proto imap port $P_IMAPS user u1 password 'pw-u1' ssl sslcertfile \"$T/ca.crt\" idle mda \"$T/slowmda\" $MDA_AS
+poll 127.0.0.1 proto imap port $P_IMAPS user u2 password 'pw-u2' ssl sslcertfile \"$T/ca.crt\" mda \"$T/slowmda\" $MDA_AS")
+timeout 5 "$PULLMAIL" -N -d 60 -f "$rc" >"$T/s.log" 2>&1
+grep -q '1 "idle" account on 127.0.0.1 takes all its connections (connlimit 1): its 1 other account is not polled' "$T/s.log"
+ok $? "an idle account that takes the only connection: a warning names the starved account" ||
+    sed 's/^/# /' "$T/s.log"
+
 done_testing

@@ -6,12 +6,19 @@
  * this); label values in the metrics text are escaped.
  */
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "account.h"
+#include "cmdline.h"
 #include "result.h"
+#include "run.h"
 #include "status.h"
 #include "tap.h"
 
@@ -245,13 +252,190 @@ test_words(void)
 	    status_failed(PM_SOCKET), "0 and 1 are not failures, 2 is");
 }
 
+/* Files in dir; 0 if it cannot be read. */
+static int
+entries(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return (n);
+}
+
+/*
+ * status_replace in a directory others may write to (a metrics
+ * directory): a link or file already at the temporary name, put there by
+ * another user, neither stops the write nor gets pullmail's data.
+ */
+static void
+test_replace(void)
+{
+	struct stat	 sb;
+	char		 dir[] = "/tmp/test_status.XXXXXX", path[128];
+	char		 tmp[160], bait[160], *cause = NULL;
+	mode_t		 old;
+	FILE		*f;
+	int		 rc;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(bait, sizeof(bait), "%s/bait", dir);
+	(void)symlink(bait, tmp);	/* a link where the old name was */
+	old = umask(022);
+	rc = status_replace(path, "x 1\n", 4, 0644, &cause);
+	umask(old);
+	ok(rc == 0, "written past a link at the temporary name (%s)",
+	    cause != NULL ? cause : "ok");
+	free(cause);
+	cause = NULL;
+	ok(lstat(bait, &sb) == -1, "the link's target was not created");
+	ok(stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (sb.st_mode & 07777) == 0644 && sb.st_size == 4,
+	    "the file is there, mode 0644");
+	unlink(tmp);
+	/* A file of someone else's at the old name: not written through. */
+	if ((f = fopen(tmp, "w")) != NULL)
+		fclose(f);
+	rc = status_replace(path, "x 2\n", 4, 0600, &cause);
+	free(cause);
+	ok(rc == 0 && stat(tmp, &sb) == 0 && sb.st_size == 0,
+	    "a file at the old temporary name is left as it was");
+	unlink(tmp);
+	/*
+	 * The metrics file is for node_exporter, a user of its own: readable
+	 * whatever the umask (the shipped units say UMask=0077).
+	 */
+	old = umask(077);
+	rc = status_replace(path, "x 3\n", 4, 0644, &cause);
+	umask(old);
+	free(cause);
+	if (stat(path, &sb) != 0)
+		sb.st_mode = 0;
+	ok(rc == 0 && (sb.st_mode & 07777) == 0644,
+	    "mode 0644 asked for under umask 077: 0644 (%o)",
+	    (unsigned)(sb.st_mode & 07777));
+	ok(entries(dir) == 1, "no temporary file left behind (%d files)",
+	    entries(dir));
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * A daemon's reload gives r->polls a new array, which malloc may put
+ * where an earlier one was: the table must not take the array's address
+ * for the same accounts.  Here the same array is reordered in place, as
+ * a reload that swapped two entries of the rcfile and got the freed
+ * array of two reloads before.
+ */
+static void
+test_reload(void)
+{
+	struct cmdline		 cl;
+	struct run		 r;
+	struct poll_report	 rp;
+	struct account		*v[2], *t;
+	char			 dir[] = "/tmp/test_status.XXXXXX", *text;
+	char			*cause = NULL, path[64];
+	struct status		 st;
+	size_t			 i;
+	int			 rc;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	memset(&cl, 0, sizeof(cl));
+	memset(&r, 0, sizeof(r));
+	config_init(&r.cfg);
+	r.cl = &cl;
+	r.cfg.statedir = dir;
+	v[0] = account_new("mail.example.org");
+	v[0]->user = strdup("ann");
+	v[1] = account_new("mail.example.org");
+	v[1]->user = strdup("bob");
+	r.polls.v = v;
+	r.polls.n = 2;
+	r.cfg.accounts = r.polls;
+	status_begin(&r, 1);
+	memset(&rp, 0, sizeof(rp));
+	rp.start = 1796300000;
+	rp.end = 1796300001;
+	rp.result = PM_OK;
+	rp.final = 1;
+	rp.delivered = 5;
+	run_record(&r, v[0], &rp);		/* ann: 5 */
+	t = v[0];			/* the reload: bob first now */
+	v[0] = v[1];
+	v[1] = t;
+	status_reloaded(&r);
+	rp.delivered = 7;
+	run_record(&r, v[0], &rp);		/* bob: 7 */
+	/*
+	 * A report is a worker's, which handles hostile bytes: a why that
+	 * is not UTF-8 must not make the file unreadable (and so lost).
+	 */
+	memset(&rp, 0, sizeof(rp));
+	rp.result = PM_PROTOCOL;
+	rp.final = 1;
+	strlcpy(rp.why, "server said \xff\xfe\x1b[2J", sizeof(rp.why));
+	run_record(&r, v[1], &rp);
+	status_end(&r, PM_OK);
+	snprintf(path, sizeof(path), "%s/status.json", dir);
+	memset(&st, 0, sizeof(st));
+	text = NULL;
+	{
+		FILE	*f = fopen(path, "r");
+		size_t	 n = 0;
+
+		text = calloc(1, 65536);
+		if (f != NULL) {
+			n = fread(text, 1, 65535, f);
+			fclose(f);
+		}
+		rc = status_parse(&st, text, n, &cause);
+		ok(rc == 0, "the daemon's file reads back (%s)",
+		    cause != NULL ? cause : "ok");
+	}
+	for (i = 0; i < st.n; i++) {
+		if (strcmp(st.v[i].key, "ann@mail.example.org") == 0) {
+			is_str(st.v[i].why, "server said \\xff\\xfe\\x1b[2J",
+			    "a report's why is kept escaped");
+			ok(st.v[i].delivered == 5, "ann's count is ann's "
+			    "after the reload (%llu)",
+			    (unsigned long long)st.v[i].delivered);
+		} else
+			ok(st.v[i].delivered == 7, "bob's count is bob's "
+			    "after the reload (%llu)",
+			    (unsigned long long)st.v[i].delivered);
+	}
+	free(cause);
+	free(text);
+	status_clear(&st);
+	unlink(path);
+	rmdir(dir);
+	account_free(v[0]);
+	account_free(v[1]);
+}
+
 int
 main(void)
 {
-	plan(48);
+	plan(58);
 	test_roundtrip();
 	test_damaged();
 	test_metrics();
 	test_words();
+	test_replace();
+	test_reload();
 	return (done_testing());
 }
