@@ -124,4 +124,20 @@ char	*metrics_text(const struct status *st);
 int	status_replace(const char *path, const char *data, size_t len,
 	    int mode, char **cause);
 
+/* Shared by status.c, status_file.c and status_show.c. */
+struct json_object;
+struct status_entry *status_entry_find(struct status *, const char *key);
+struct status_entry *status_entry_add(struct status *, const char *key);
+struct json_object *status_object(const struct status *);
+/* o's text (allocated), o released. */
+char	*status_text(struct json_object *o);
+/* A file's bytes, NUL-terminated (allocated); NULL with errno set. */
+char	*status_read_file(const char *path, size_t *len);
+/* Read path into st: 0 read, 1 no file, -1 damaged (warned). */
+int	status_load(struct status *st, const char *path);
+/* s with control and non-UTF-8 bytes escaped (allocated). */
+char	*status_visible(const char *s);
+/* Monotonic seconds. */
+double	status_mono(void);
+
 #endif
