@@ -99,7 +99,7 @@ void	sched_signal(struct sched *, int sig, int idle);
 /*
  * Run n jobs, at most s->jobs at a time and connlimit per server, in
  * order as far as those allow; results[i] gets each result
- * (PM_UNDEFINED if it never ran) and, unless NULL, reports[i] its final
+ * (PM_UNDEFINED if it never ran, PM_IOERR if its worker could not start) and, unless NULL, reports[i] its final
  * report (zeroed if it never ran).  Returns when all are done, early when
  * a stop signal arrives (those running are told to finish the message in
  * hand, and waited for).

@@ -129,8 +129,10 @@ sched_server_full(const struct sched *s, const char *server)
 
 	if (s->connlimit <= 0)
 		return (0);
+	/* One that sent its final report has logged out (a hook may run). */
 	for (i = 0; i < s->nw; i++) {
-		if (!s->w[i].done && strcasecmp(s->w[i].server, server) == 0)
+		if (!s->w[i].done && !s->w[i].reported &&
+		    strcasecmp(s->w[i].server, server) == 0)
 			n++;
 	}
 	return (n >= s->connlimit);
@@ -408,9 +410,19 @@ sched_round(struct sched *s, size_t n, const struct sched_job *jobs,
 	for (;;) {
 		while (!s->stop && sched_running(s, 0) < (size_t)s->jobs &&
 		    (i = sched_next_ready(s, n, jobs, started, &next)) < n) {
-			/* A worker that cannot start leaves PM_UNDEFINED. */
-			(void)sched_spawn(s, (long)i, &jobs[i]);
 			started[i] = 1;
+			if (sched_spawn(s, (long)i, &jobs[i]) == 0)
+				continue;
+			/* Not polled, and not a success (logged). */
+			results[i] = PM_IOERR;
+			if (reports != NULL) {
+				reports[i].start = reports[i].end = time(NULL);
+				reports[i].result = PM_IOERR;
+				reports[i].final = 1;
+				strlcpy(reports[i].why, "no worker could be "
+				    "started (fork or pipe failed)",
+				    sizeof(reports[i].why));
+			}
 		}
 		while (sched_collect(s, 0, &tag, &result, &rp)) {
 			results[tag] = result;

@@ -307,7 +307,7 @@ session_idle(struct session *s, struct sink *sk, int *sink_open,
 		if (news && (rc = session_folder(s, sk, sink_open, folder,
 		    st)) != 0)
 			return (rc);
-		if (news)
+		if (news && st->delivered > st->sent)
 			session_report(s, st, 0, 0);
 	}
 	return (0);

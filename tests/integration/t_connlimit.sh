@@ -144,4 +144,23 @@ grep -q '1 "idle" account on 127.0.0.1 takes all its connections (connlimit 1): 
 ok $? "an idle account that takes the only connection: a warning names the starved account" ||
     sed 's/^/# /' "$T/s.log"
 
+# --- a worker running its hook has logged out: its connection is free -----
+# connlimit 1, two accounts whose postpoll hook takes 3 seconds: the
+# second polls while the first one's hook runs (about 3.5 s in all, not
+# 7), and Dovecot still never sees two sessions.
+fill
+: >"$T/dovecot.log"
+rc=$(rcfile h "set connlimit 1
+poll 127.0.0.1 proto imap port $P_IMAPS user u1 password 'pw-u1' ssl sslcertfile \"$T/ca.crt\" mda \"$T/slowmda\" $MDA_AS postpoll \"sleep 3\"
+poll 127.0.0.1 proto imap port $P_IMAPS user u2 password 'pw-u2' ssl sslcertfile \"$T/ca.crt\" mda \"$T/slowmda\" $MDA_AS postpoll \"sleep 3\"")
+start=$(date +%s%N)
+"$PULLMAIL" --jobs 2 -f "$rc" >"$T/h.log" 2>&1
+r=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+is "$r" 0 "hooks and connlimit 1: both accounts polled, exit 0"
+read -r top logins <<<"$(most)"
+is "$top $logins" "1 2" "hooks and connlimit 1: two logins, never two sessions at once"
+ok "$([ "$ms" -lt 6000 ] && echo 0 || echo 1)" \
+    "the second account did not wait for the first one's hook ($ms ms)"
+
 done_testing
