@@ -16,11 +16,11 @@ int	durable_mkdirs(const char *path, int mode);
 /* fsync the directory that holds path (or path itself if a directory). */
 int	durable_sync_dir(const char *dir);
 /*
- * Replace path with len bytes of data, mode 0600: never a half-written
- * file under that name, whatever moment the machine stops.  0, or -1
- * with *cause set.
+ * Replace path with len bytes of data, of exactly mode: never a
+ * half-written file under that name, whatever moment the machine stops.
+ * 0, or -1 with *cause set.
  */
 int	durable_replace(const char *path, const void *data, size_t len,
-	    char **cause);
+	    int mode, char **cause);
 
 #endif

@@ -30,6 +30,11 @@ struct run {
 	size_t			 round_n;
 };
 
+/*
+ * An account's key across reloads and in the status file: "user@server",
+ * "#N" added for the Nth entry with the same user and server (allocated).
+ */
+char	*run_key(const struct run *, const struct account *a);
 /* popts from cfg and the command line. */
 void	run_opts(struct run *);
 /*

@@ -120,10 +120,6 @@ void	metrics_write(const struct run *, const struct status *st);
 /* The text of it (allocated); also for the tests. */
 char	*metrics_text(const struct status *st);
 
-/* Replace path by data, atomically, with mode (the umask aside). */
-int	status_replace(const char *path, const char *data, size_t len,
-	    int mode, char **cause);
-
 /* Shared by status.c, status_file.c and status_show.c. */
 struct json_object;
 struct status_entry *status_entry_find(struct status *, const char *key);

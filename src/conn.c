@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
 #include "log.h"
 #include "net.h"
@@ -180,15 +181,6 @@ conn_set_stop(volatile int *stop)
 	conn_stop_at = -1;
 }
 
-static long long
-conn_now_ms(void)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
-}
-
 /* The budget ran out: say what was awaited and what came. */
 static void
 conn_late(struct conn *c, char **cause)
@@ -237,7 +229,7 @@ conn_wait(struct conn *c, short events, char **cause)
 	pfd.fd = c->fd;
 	pfd.events = events;
 	for (;;) {
-		now = conn_now_ms();
+		now = clock_ms();
 		left = (long long)c->timeout * 1000 - c->waited;
 		stopping = 0;
 		if (c->stoppable && conn_stop != NULL && *conn_stop) {
@@ -266,7 +258,7 @@ conn_wait(struct conn *c, short events, char **cause)
 		if (conn_stop != NULL && left > CONN_POLL_SLICE_MS)
 			left = CONN_POLL_SLICE_MS;
 		n = poll(&pfd, 1, (int)left);
-		c->waited += conn_now_ms() - now;
+		c->waited += clock_ms() - now;
 		if (n == 1)
 			return (0);
 		if (n == -1 && errno != EINTR) {
@@ -440,7 +432,7 @@ int
 conn_wait_readable(struct conn *c, int ms)
 {
 	struct pollfd	pfd;
-	long long	start = conn_now_ms(), left;
+	long long	start = clock_ms(), left;
 	int		n = 0;
 
 	if (c->roff < c->rlen || (c->tls != NULL && tls_pending(c->tls)))
@@ -448,7 +440,7 @@ conn_wait_readable(struct conn *c, int ms)
 	pfd.fd = c->fd;
 	pfd.events = POLLIN;
 	for (;;) {
-		left = start + ms - conn_now_ms();
+		left = start + ms - clock_ms();
 		if (left <= 0 || (c->stoppable && conn_stop != NULL &&
 		    *conn_stop))
 			break;
@@ -460,7 +452,7 @@ conn_wait_readable(struct conn *c, int ms)
 		if (n == -1 && errno != EINTR)
 			break;
 	}
-	c->waited += conn_now_ms() - start;
+	c->waited += clock_ms() - start;
 	return (n == 1);
 }
 

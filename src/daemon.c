@@ -57,20 +57,10 @@ struct daemon {
 static struct due *
 due_by_key(struct daemon *d, const struct account *a)
 {
-	const struct account	*b;
-	char			*key;
-	size_t			 i, nth = 1;
+	char	*key;
+	size_t	 i;
 
-	for (i = 0; i < d->r->polls.n && d->r->polls.v[i] != a; i++) {
-		b = d->r->polls.v[i];
-		if (strcmp(b->user, a->user) == 0 &&
-		    strcmp(b->name, a->name) == 0)
-			nth++;
-	}
-	if (nth == 1)
-		xasprintf(&key, "%s@%s", a->user, a->name);
-	else
-		xasprintf(&key, "%s@%s#%zu", a->user, a->name, nth);
+	key = run_key(d->r, a);
 	for (i = 0; i < d->ndue; i++) {
 		if (strcmp(d->due[i].key, key) == 0) {
 			free(key);

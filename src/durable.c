@@ -68,20 +68,26 @@ durable_write_all(int fd, const void *data, size_t len)
 }
 
 int
-durable_replace(const char *path, const void *data, size_t len, char **cause)
+durable_replace(const char *path, const void *data, size_t len, int mode,
+    char **cause)
 {
-	char	*tmp, *copy, *dir;
-	int	 fd;
+	char	*tmp, *copy;
+	int	 fd, rc = 0;
 
-	xasprintf(&tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
+	/*
+	 * A name of its own (O_EXCL): in a directory others may write to
+	 * (a metrics directory), a file or link they put at a fixed
+	 * temporary name could be written through or handed to us.
+	 */
+	xasprintf(&tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return (-1);
 	}
-	if (durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	/* Exactly mode, whatever the umask (a unit's UMask=0077). */
+	if (fchmod(fd, (mode_t)mode) != 0 ||
+	    durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -90,19 +96,19 @@ durable_replace(const char *path, const void *data, size_t len, char **cause)
 	}
 	close(fd);
 	if (rename(tmp, path) != 0) {
-		xasprintf(cause, "rename %s: %s", tmp, strerror(errno));
+		xasprintf(cause, "rename %s to %s: %s", tmp, path,
+		    strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return (-1);
 	}
 	free(tmp);
 	copy = xstrdup(path);
-	dir = dirname(copy);
-	if (durable_sync_dir(dir) != 0) {
-		xasprintf(cause, "%s: fsync: %s", dir, strerror(errno));
-		free(copy);
-		return (-1);
+	if (durable_sync_dir(dirname(copy)) != 0) {
+		xasprintf(cause, "%s: fsync of its directory: %s", path,
+		    strerror(errno));
+		rc = -1;
 	}
 	free(copy);
-	return (0);
+	return (rc);
 }

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "hook.h"
 #include "log.h"
 #include "runas.h"
@@ -38,15 +39,6 @@
 #define HOOK_GRACE	3
 /* How often the worker looks whether the hook ended (ms). */
 #define HOOK_TICK	20
-
-static long long
-hook_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 static void
 hook_setenv_num(const char *name, long long v)
@@ -166,7 +158,7 @@ hook_run(const struct account *a, const char *which, const char *cmd,
 	runas_free(&ra);
 	log_debug("%s@%s: %s hook started (pid %ld)", a->user, a->name,
 	    which, (long)pid);
-	start = hook_now_ms();
+	start = clock_ms();
 	for (;;) {
 		got = waitpid(pid, &status, WNOHANG);
 		if (got == -1 && errno != EINTR) {
@@ -176,13 +168,13 @@ hook_run(const struct account *a, const char *which, const char *cmd,
 		}
 		if (got == pid)
 			break;
-		if (term_at == 0 && (hook_now_ms() - start >= timeout *
+		if (term_at == 0 && (clock_ms() - start >= timeout *
 		    1000LL || (stop != NULL && *stop))) {
 			stopped = stop != NULL && *stop;
 			timedout = !stopped;
 			hook_signal(pid, SIGTERM);
-			term_at = hook_now_ms();
-		} else if (term_at != 0 && !killed && hook_now_ms() -
+			term_at = clock_ms();
+		} else if (term_at != 0 && !killed && clock_ms() -
 		    term_at >= HOOK_GRACE * 1000LL) {
 			hook_signal(pid, SIGKILL);
 			killed = 1;
@@ -200,7 +192,7 @@ hook_run(const struct account *a, const char *which, const char *cmd,
 		    a->user, a->name, which);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		log_debug("%s@%s: %s hook exited 0 after %lld ms", a->user,
-		    a->name, which, hook_now_ms() - start);
+		    a->name, which, clock_ms() - start);
 	else if (WIFEXITED(status))
 		log_warnx("%s@%s: %s hook failed: exit status %d", a->user,
 		    a->name, which, WEXITSTATUS(status));

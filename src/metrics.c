@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "durable.h"
 #include "log.h"
 #include "run.h"
 #include "status.h"
@@ -186,7 +187,7 @@ metrics_write(const struct run *r, const struct status *st)
 		return;
 	text = metrics_text(st);
 	/* node_exporter runs as its own user: readable whatever the umask. */
-	if (status_replace(r->cfg.metricsfile, text, strlen(text), 0644,
+	if (durable_replace(r->cfg.metricsfile, text, strlen(text), 0644,
 	    &cause) != 0) {
 		if (!failed)
 			log_warnx("metrics file not written: %s", cause);

@@ -115,6 +115,26 @@ run_job(struct sched_job *job, struct work *w, int idle, int timeless)
 	job->arg = w;
 }
 
+char *
+run_key(const struct run *r, const struct account *a)
+{
+	const struct account	*b;
+	char			*key;
+	size_t			 i, nth = 1;
+
+	for (i = 0; i < r->polls.n && r->polls.v[i] != a; i++) {
+		b = r->polls.v[i];
+		if (strcmp(b->user, a->user) == 0 &&
+		    strcmp(b->name, a->name) == 0)
+			nth++;
+	}
+	if (nth == 1)
+		xasprintf(&key, "%s@%s", a->user, a->name);
+	else
+		xasprintf(&key, "%s@%s#%zu", a->user, a->name, nth);
+	return (key);
+}
+
 void
 run_opts(struct run *r)
 {

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "sdnotify.h"
 #include "xmalloc.h"
@@ -31,16 +32,6 @@ static socklen_t		 sd_addrlen;
 static long			 sd_every = -1;	/* ms between pings */
 static long long		 sd_last;	/* ms of the last ping */
 static long long		 sd_start;	/* ms of sd_setup() */
-
-/* CLOCK_MONOTONIC, which is also what MONOTONIC_USEC is counted in. */
-static long long
-sd_now_usec(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
 
 void
 sd_setup(void)
@@ -76,7 +67,7 @@ sd_setup(void)
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
-	sd_start = sd_last = sd_now_usec() / 1000;
+	sd_start = sd_last = clock_usec() / 1000;
 }
 
 void
@@ -98,7 +89,7 @@ sd_state(const char *fmt, ...)
 void
 sd_reloading(void)
 {
-	sd_state("RELOADING=1\nMONOTONIC_USEC=%lld", sd_now_usec());
+	sd_state("RELOADING=1\nMONOTONIC_USEC=%lld", clock_usec());
 }
 
 long
@@ -108,7 +99,7 @@ sd_watchdog_next(void)
 
 	if (sd_every < 0)
 		return (-1);
-	left = sd_last + sd_every - sd_now_usec() / 1000;
+	left = sd_last + sd_every - clock_usec() / 1000;
 	return (left > 0 ? (long)left : 0);
 }
 
@@ -117,7 +108,7 @@ sd_watchdog(void)
 {
 	long long	now;
 
-	if (sd_every < 0 || (now = sd_now_usec() / 1000) - sd_last < sd_every)
+	if (sd_every < 0 || (now = clock_usec() / 1000) - sd_last < sd_every)
 		return;
 	sd_state("WATCHDOG=1");
 	sd_last = now;
@@ -148,7 +139,7 @@ sd_test_fault(const char *name)
 	}
 	len = strlen(name);
 	return (strncmp(fault, name, len) == 0 && fault[len] == '\0' &&
-	    sd_now_usec() / 1000 - sd_start >= after);
+	    clock_usec() / 1000 - sd_start >= after);
 }
 
 void

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "durable.h"
 #include "log.h"
 #include "run.h"
@@ -25,10 +26,7 @@
 double
 status_mono(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
+	return (clock_usec() / 1e6);
 }
 
 /* The parent. */
@@ -47,20 +45,9 @@ status_visible(const char *s)
 char *
 status_key(const struct run *r, const struct account *a)
 {
-	const struct account	*b;
-	char			*key, *shown;
-	size_t			 i, nth = 1;
+	char	*key, *shown;
 
-	for (i = 0; i < r->polls.n && r->polls.v[i] != a; i++) {
-		b = r->polls.v[i];
-		if (strcmp(b->user, a->user) == 0 &&
-		    strcmp(b->name, a->name) == 0)
-			nth++;
-	}
-	if (nth == 1)
-		xasprintf(&key, "%s@%s", a->user, a->name);
-	else
-		xasprintf(&key, "%s@%s#%zu", a->user, a->name, nth);
+	key = run_key(r, a);
 	/*
 	 * The file is UTF-8 JSON and the key is shown on terminals: a name
 	 * in another charset is kept with its bytes escaped, as in the log.
@@ -271,7 +258,7 @@ status_save(struct run *r, struct status *st)
 	dir = xstrdup(r->cfg.statedir);
 	(void)durable_mkdirs(dir, 0700);
 	free(dir);
-	if (status_replace(st->path, text, strlen(text), 0600, &cause) != 0) {
+	if (durable_replace(st->path, text, strlen(text), 0600, &cause) != 0) {
 		if (!st->failed_write)
 			log_warnx("status file not written: %s", cause);
 		st->failed_write = 1;

@@ -4,18 +4,17 @@
  * UTF-8 and types checked), replaced atomically when written.
  */
 
+
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <json.h>
 
-#include "durable.h"
 #include "log.h"
 #include "result.h"
 #include "status.h"
@@ -437,53 +436,6 @@ status_json(const struct status *st)
 
 	json_object_put(o);
 	return (s);
-}
-
-/*
- * A name of its own for the temporary file (mkostemp: O_EXCL, mode 0600):
- * the metrics file may live in a directory others write to, where a fixed
- * name could be taken first by a link or a file of theirs.  Then the mode
- * asked for, whatever the umask: the metrics file is for another user
- * (node_exporter) even where the umask is 077, as in the shipped units.
- */
-int
-status_replace(const char *path, const char *data, size_t len, int mode,
-    char **cause)
-{
-	char	*tmp, *copy;
-	int	 fd, rc = 0;
-
-	xasprintf(&tmp, "%s.tmp.XXXXXX", path);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return (-1);
-	}
-	if (fchmod(fd, (mode_t)mode) != 0 ||
-	    durable_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return (-1);
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		xasprintf(cause, "rename %s to %s: %s", tmp, path,
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return (-1);
-	}
-	free(tmp);
-	copy = xstrdup(path);
-	if (durable_sync_dir(dirname(copy)) != 0) {
-		xasprintf(cause, "%s: fsync of its directory: %s", path,
-		    strerror(errno));
-		rc = -1;
-	}
-	free(copy);
-	return (rc);
 }
 
 /* The file's bytes, at most STATUS_MAXFILE; NULL with errno. */

@@ -366,7 +366,7 @@ uidstore_compact(struct uidstore *st, char **cause)
 		fprintf(im.f, "V %u\n", st->j.validity);
 	uidset_each(st->j.set, write_line, &im);
 	fclose(im.f);
-	if (durable_replace(st->path, buf, len, cause) != 0) {
+	if (durable_replace(st->path, buf, len, 0600, cause) != 0) {
 		free(buf);
 		return (-1);
 	}

@@ -19,6 +19,7 @@
 #include "cmdline.h"
 #include "result.h"
 #include "run.h"
+#include "durable.h"
 #include "status.h"
 #include "tap.h"
 
@@ -292,7 +293,7 @@ test_replace(void)
 	snprintf(bait, sizeof(bait), "%s/bait", dir);
 	(void)symlink(bait, tmp);	/* a link where the old name was */
 	old = umask(022);
-	rc = status_replace(path, "x 1\n", 4, 0644, &cause);
+	rc = durable_replace(path, "x 1\n", 4, 0644, &cause);
 	umask(old);
 	ok(rc == 0, "written past a link at the temporary name (%s)",
 	    cause != NULL ? cause : "ok");
@@ -306,7 +307,7 @@ test_replace(void)
 	/* A file of someone else's at the old name: not written through. */
 	if ((f = fopen(tmp, "w")) != NULL)
 		fclose(f);
-	rc = status_replace(path, "x 2\n", 4, 0600, &cause);
+	rc = durable_replace(path, "x 2\n", 4, 0600, &cause);
 	free(cause);
 	ok(rc == 0 && stat(tmp, &sb) == 0 && sb.st_size == 0,
 	    "a file at the old temporary name is left as it was");
@@ -316,7 +317,7 @@ test_replace(void)
 	 * whatever the umask (the shipped units say UMask=0077).
 	 */
 	old = umask(077);
-	rc = status_replace(path, "x 3\n", 4, 0644, &cause);
+	rc = durable_replace(path, "x 3\n", 4, 0644, &cause);
 	umask(old);
 	free(cause);
 	if (stat(path, &sb) != 0)
