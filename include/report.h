@@ -19,6 +19,7 @@
 struct poll_report {
 	int64_t		start;		/* time(3) the poll (or pass) began */
 	int64_t		end;
+	uint64_t	msec;		/* how long it took (monotonic) */
 	uint64_t	octets;		/* delivered, as the server sized them */
 	uint32_t	delivered;
 	uint32_t	left;		/* found but left on the server */

@@ -30,6 +30,7 @@ struct poll_stats {
 	struct timespec	start;		/* for the progress line */
 	struct timespec	drawn;		/* when it was last drawn */
 	time_t		since;		/* the last report (wall clock) */
+	long long	since_ms;	/* the same, monotonic */
 	unsigned int	sent;		/* delivered, already reported */
 	uint64_t	sent_octets;
 };

@@ -33,6 +33,7 @@ struct status_entry {
 	char		*server;	/* the poll name */
 	int64_t		 start;		/* last poll; 0: never */
 	int64_t		 end;
+	uint64_t	 msec;		/* how long it took */
 	int		 result;	/* its exit code; -1: never */
 	char		 why[REPORT_WHY];
 	uint64_t	 delivered;	/* cumulative */

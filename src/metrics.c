@@ -136,10 +136,14 @@ metrics_text(const struct status *st)
 				v = (unsigned long long)e->last_success;
 				break;
 			case M_DURATION:
-				if (e->result < 0 || e->end < e->start)
+				if (e->result < 0)
 					continue;
-				v = (unsigned long long)(e->end - e->start);
-				break;
+				put(&b, "%s{", metrics[m].name);
+				put_labels(&b, e);
+				put(&b, "} %llu.%03llu\n",
+				    (unsigned long long)e->msec / 1000,
+				    (unsigned long long)e->msec % 1000);
+				continue;
 			default:
 				v = e->consecutive;
 				break;

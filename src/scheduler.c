@@ -345,6 +345,8 @@ sched_collect(struct sched *s, int idle, long *tag, int *result,
 			memset(&w->final, 0, sizeof(w->final));
 			w->final.start = w->started;
 			w->final.end = time(NULL);
+			w->final.msec = (uint64_t)(w->final.end -
+			    w->final.start) * 1000;
 			w->final.final = 1;
 			if (w->kill_at != 0)
 				strlcpy(w->final.why, "stopped after the poll "

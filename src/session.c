@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
 #include "log.h"
 #include "session_int.h"
@@ -500,6 +501,7 @@ session_report(struct session *s, struct poll_stats *st, int result,
 	memset(&rp, 0, sizeof(rp));
 	rp.start = st->since;
 	rp.end = time(NULL);
+	rp.msec = (uint64_t)(clock_ms() - st->since_ms);
 	rp.delivered = st->delivered - st->sent;
 	rp.octets = st->octets - st->sent_octets;
 	rp.left = st->found - st->delivered;
@@ -513,6 +515,7 @@ session_report(struct session *s, struct poll_stats *st, int result,
 		log_visible(rp.why, sizeof(rp.why), why);
 	s->opts->report(s->opts->report_arg, &rp);
 	st->since = rp.end;
+	st->since_ms = clock_ms();
 	st->sent = st->delivered;
 	st->sent_octets = st->octets;
 }
@@ -530,6 +533,7 @@ session_poll(const struct account *a, const struct poll_opts *o)
 	memset(&sk, 0, sizeof(sk));
 	clock_gettime(CLOCK_MONOTONIC, &st.start);
 	st.since = time(NULL);
+	st.since_ms = clock_ms();
 	s.account = a;
 	s.opts = o;
 	s.check = o->check;

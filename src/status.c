@@ -203,6 +203,7 @@ status_record(struct run *r, const struct account *a,
 		result = PM_UNDEFINED;
 	e->start = rp->start;
 	e->end = rp->end;
+	e->msec = rp->msec;
 	e->result = result;
 	/* The worker's text, from a process that handles hostile bytes. */
 	memcpy(why, rp->why, sizeof(why));

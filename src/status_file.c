@@ -174,6 +174,7 @@ parse_entry(struct status *st, struct json_object *o, char **cause)
 	    get_str(o, "why", &why) != 0 ||
 	    get_time(o, "last_poll_start", &e->start) != 0 ||
 	    get_time(o, "last_poll_end", &e->end) != 0 ||
+	    get_uint(o, "last_poll_duration_ms", &e->msec) != 0 ||
 	    get_uint(o, "exit_code", &code) != 0 ||
 	    get_uint(o, "messages_delivered", &e->delivered) != 0 ||
 	    get_uint(o, "octets_delivered", &e->octets) != 0 ||
@@ -361,6 +362,8 @@ entry_json(const struct status_entry *e)
 	    e->server : ""));
 	add(o, "last_poll_start", new_time(e->start));
 	add(o, "last_poll_end", new_time(e->end));
+	add(o, "last_poll_duration_ms", e->result >= 0 ? new_count(e->msec) :
+	    NULL);
 	add(o, "exit_code", e->result >= 0 ?
 	    json_object_new_int(e->result) : NULL);
 	add(o, "result", e->result >= 0 ?

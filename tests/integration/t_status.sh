@@ -104,6 +104,8 @@ grep -qxF "pullmail_messages_delivered_total{$lt} 20" "$PROM" &&
     grep -qxF 'pullmail_poll_failures_total{account="dest@localhost",server="localhost",class="authfail"} 1' "$PROM" &&
     grep -qxF "pullmail_poll_failures_total{$lq,class=\"socket\"} 1" "$PROM" &&
     grep -qx 'pullmail_round_duration_seconds [0-9.]*' "$PROM" &&
+    grep -qx "pullmail_last_poll_duration_seconds{$lt} [0-9]*\.[0-9][0-9][0-9]" "$PROM" &&
+    ! grep -qxF "pullmail_last_poll_duration_seconds{$lt} 0.000" "$PROM" &&
     grep -qx '# TYPE pullmail_polls_total counter' "$PROM"
 ok $? "metrics: counts, failure classes, the escaped double quote, round" ||
     cat "$PROM" >&2
