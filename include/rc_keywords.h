@@ -10,6 +10,7 @@
 
 enum kw {
 	KW_NONE = 0,
+	KW_OPTION,		/* an option with no special handling */
 	/* statements */
 	KW_SET, KW_POLL, KW_SKIP, KW_DEFAULTS,
 	/* clause words */
