@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mda_argv.h"
+#include "optable.h"
 #include "rc_keywords.h"
 #include "rc_lex.h"
 #include "rc_parse.h"
@@ -37,6 +38,7 @@ struct parser {
 	struct rc_token	 tok;
 	enum tok_class	 tc;
 	const struct keyword *kwd;	/* set when tc is TC_KEYWORD */
+	struct keyword	 kwbuf;		/* an option's keyword */
 	const struct keyword *ext;	/* a pullmail word seen as a string */
 	int		 name_mode;	/* next word is a string, whatever */
 	int		 auth_mode;	/* next "password" is an auth type */
@@ -168,7 +170,7 @@ rc_advance(struct parser *p)
 	}
 	if (auth_mode && strcmp(p->tok.text, "password") == 0) {
 		static const struct keyword pw = { "password", KW_AUTHVAL,
-		    KC_OTHER, 0, AUTH_PASSWORD };
+		    KC_OTHER, 0, AUTH_PASSWORD, NULL };
 
 		p->kwd = &pw;
 		p->tc = TC_KEYWORD;
@@ -176,7 +178,7 @@ rc_advance(struct parser *p)
 	}
 	if (auth_mode && strcmp(p->tok.text, "pass") == 0)
 		return (0);
-	if ((p->kwd = rc_lookup(p->tok.text)) == NULL)
+	if ((p->kwd = rc_lookup(p->tok.text, &p->kwbuf)) == NULL)
 		return (0);
 	p->tc = TC_KEYWORD;
 	switch (p->kwd->kw) {
@@ -224,12 +226,13 @@ static int
 rc_unknown_option(struct parser *p, const char *expected)
 {
 	const struct keyword	*k;
+	struct keyword		 buf;
 
 	if (p->tc == TC_EOF)
 		return (rc_error(p, "expected %s, found end of file",
 		    expected));
 	if (strncmp(p->tok.text, "no", 2) == 0 &&
-	    (k = rc_lookup(p->tok.text + 2)) != NULL &&
+	    (k = rc_lookup(p->tok.text + 2, &buf)) != NULL &&
 	    (k->flags & KF_NEGATABLE))
 		return (rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
 		    p->tok.text, p->tok.text + 2));
@@ -438,11 +441,80 @@ rc_interface(struct parser *p, struct account *a)
 	return (rc_take_string(p, "an interface", &a->interface));
 }
 
+/* The value of an option without a syntax of its own, into rec. */
+static int
+rc_value(struct parser *p, const struct opt *o, void *rec, int negated)
+{
+	switch (o->kind) {
+	case OK_FLAG:
+		*OPT_FIELD(rec, o, int) = !negated;
+		return (0);
+	case OK_INT:
+		return (rc_take_number(p, o->what, o->min, o->max,
+		    OPT_FIELD(rec, o, int)));
+	case OK_STR:
+	case OK_SECRET:
+		return (rc_take_string(p, o->what, OPT_FIELD(rec, o, char *)));
+	case OK_PATH:
+		return (rc_take_path(p, o->what, OPT_FIELD(rec, o, char *)));
+	case OK_LIST:
+		return (rc_take_list(p, o->what,
+		    OPT_FIELD(rec, o, struct strlist)));
+	case OK_ENUM:
+		break;
+	}
+	return (rc_error(p, "internal: option %s has no value parser",
+	    o->name));
+}
+
+static int
+rc_envelope(struct parser *p, struct account *a, int negated)
+{
+	if (negated) {
+		free(a->envelope);
+		a->envelope = xstrdup(ENVELOPE_DISABLED);
+		return (0);
+	}
+	a->envskip = 0;
+	if (p->tc == TC_NUMBER &&
+	    rc_take_number(p, "envelope skip count", 0, INT_MAX,
+	    &a->envskip) != 0)
+		return (-1);
+	return (rc_take_string(p, "a header name after \"envelope\"",
+	    &a->envelope));
+}
+
+static int
+rc_auth(struct parser *p, struct account *a)
+{
+	if (rc_kw(p) != KW_AUTHVAL)
+		return (rc_error(p, "unknown authentication %s; expected any, "
+		    "password, cram-md5, scram-sha-1, scram-sha-256, external, "
+		    "xoauth2, oauthbearer, gssapi, kerberos_v5, ntlm, msn, otp "
+		    "or ssh", rc_found(p)));
+	a->auth = p->kwd->value;
+	return (rc_advance(p));
+}
+
+static int
+rc_badheader(struct parser *p, struct account *a)
+{
+	if (rc_kw(p) == KW_ACCEPT)
+		a->badheader = 1;
+	else if (rc_kw(p) == KW_REJECT)
+		a->badheader = 0;
+	else
+		return (rc_error(p, "expected accept or reject after "
+		    "\"bad-header\", found %s", rc_found(p)));
+	return (rc_advance(p));
+}
+
 static int
 rc_server_option(struct parser *p, struct account *a, int negated)
 {
-	struct rc_pos	here = { p->tok.line, p->tok.col };
-	enum kw		k = rc_kw(p);
+	struct rc_pos		 here = { p->tok.line, p->tok.col };
+	const struct opt	*o = p->kwd->opt;
+	enum kw			 k = rc_kw(p);
 
 	if (k == KW_SERVICE || k == KW_PORT)
 		a->pos_service = here;
@@ -455,91 +527,23 @@ rc_server_option(struct parser *p, struct account *a, int negated)
 
 	if (rc_advance(p) != 0)
 		return (-1);
+	if (!(o->flags & OF_OWN_RC))
+		return (rc_value(p, o, a, negated));
 	switch (k) {
-	case KW_UIDL:
-		a->uidl = !negated;
-		return (0);
-	case KW_CHECKALIAS:
-		a->checkalias = !negated;
-		return (0);
-	case KW_DNS:
-		a->dns = !negated;
-		return (0);
-	case KW_TRACEPOLLS:
-		/* fetchmail turns this on for "no tracepolls"; we do not. */
-		a->tracepolls = !negated;
-		return (0);
 	case KW_ENVELOPE:
-		if (negated) {
-			free(a->envelope);
-			a->envelope = xstrdup(ENVELOPE_DISABLED);
-			return (0);
-		}
-		a->envskip = 0;
-		if (p->tc == TC_NUMBER &&
-		    rc_take_number(p, "envelope skip count", 0, INT_MAX,
-		    &a->envskip) != 0)
-			return (-1);
-		return (rc_take_string(p, "a header name after \"envelope\"",
-		    &a->envelope));
-	case KW_VIA:
-		return (rc_take_string(p, "a host name after \"via\"",
-		    &a->via));
-	case KW_AKA:
-		return (rc_take_list(p, "a host name after \"aka\"", &a->aka));
-	case KW_LOCALDOMAINS:
-		return (rc_take_list(p, "a domain after \"localdomains\"",
-		    &a->localdomains));
+		return (rc_envelope(p, a, negated));
 	case KW_PROTO:
 		return (rc_proto(p, a));
 	case KW_SERVICE:
 		return (rc_service(p, a, 0));
 	case KW_PORT:
 		return (rc_service(p, a, 1));
-	case KW_INTERVAL:
-		return (rc_take_number(p, "interval", 0, INT_MAX,
-		    &a->interval));
 	case KW_AUTH:
-		if (rc_kw(p) != KW_AUTHVAL)
-			return (rc_error(p, "unknown authentication %s; "
-			    "expected any, password, cram-md5, scram-sha-1, "
-			    "scram-sha-256, external, xoauth2, oauthbearer, "
-			    "gssapi, kerberos_v5, ntlm, msn, otp or ssh",
-			    rc_found(p)));
-		a->auth = p->kwd->value;
-		return (rc_advance(p));
-	case KW_TIMEOUT:
-		return (rc_take_number(p, "timeout", 0, INT_MAX, &a->timeout));
-	case KW_QVIRTUAL:
-		return (rc_take_string(p, "a prefix after \"qvirtual\"",
-		    &a->qvirtual));
-	case KW_PRINCIPAL:
-		return (rc_take_string(p, "a principal", &a->principal));
-	case KW_ESMTPNAME:
-		return (rc_take_string(p, "a user name after \"esmtpname\"",
-		    &a->esmtpname));
-	case KW_ESMTPPASSWORD:
-		return (rc_take_string(p, "a password after "
-		    "\"esmtppassword\"", &a->esmtppassword));
+		return (rc_auth(p, a));
 	case KW_INTERFACE:
 		return (rc_interface(p, a));
-	case KW_MONITOR:
-		return (rc_take_string(p, "an interface name", &a->monitor));
-	case KW_PLUGIN:
-		return (rc_take_string(p, "a command after \"plugin\"",
-		    &a->plugin));
-	case KW_PLUGOUT:
-		return (rc_take_string(p, "a command after \"plugout\"",
-		    &a->plugout));
 	case KW_BADHEADER:
-		if (rc_kw(p) == KW_ACCEPT)
-			a->badheader = 1;
-		else if (rc_kw(p) == KW_REJECT)
-			a->badheader = 0;
-		else
-			return (rc_error(p, "expected accept or reject after "
-			    "\"bad-header\", found %s", rc_found(p)));
-		return (rc_advance(p));
+		return (rc_badheader(p, a));
 	default:
 		return (rc_error(p, "internal: unhandled server option"));
 	}
@@ -608,122 +612,43 @@ rc_local_names(struct parser *p, struct account *a, int is)
 }
 
 static int
-rc_flag(struct parser *p, int *field, int value)
+rc_sslproto(struct parser *p, struct account *a)
 {
-	*field = value;
-	return (rc_advance(p));
+	/* Extension: "sslproto auto" needs no quotes. */
+	if (rc_kw(p) == KW_PROTOVAL && strcmp(p->tok.text, "auto") == 0) {
+		free(a->sslproto);
+		a->sslproto = xstrdup("auto");
+		return (rc_advance(p));
+	}
+	return (rc_take_string(p, "a TLS protocol", &a->sslproto));
 }
 
 static int
 rc_user_option(struct parser *p, struct account *a, int negated)
 {
-	struct rc_pos	here = { p->tok.line, p->tok.col };
-	enum kw		k = rc_kw(p);
+	struct rc_pos		 here = { p->tok.line, p->tok.col };
+	const struct opt	*o = p->kwd->opt;
+	enum kw			 k = rc_kw(p);
 
-	switch (k) {
-	case KW_KEEP:
-		return (rc_flag(p, &a->keep, !negated));
-	case KW_FLUSH:
-		return (rc_flag(p, &a->flush, !negated));
-	case KW_LIMITFLUSH:
-		return (rc_flag(p, &a->limitflush, !negated));
-	case KW_FETCHALL:
-		return (rc_flag(p, &a->fetchall, !negated));
-	case KW_REWRITE:
-		return (rc_flag(p, &a->rewrite, !negated));
-	case KW_FORCECR:
-		return (rc_flag(p, &a->forcecr, !negated));
-	case KW_STRIPCR:
-		return (rc_flag(p, &a->stripcr, !negated));
-	case KW_PASS8BITS:
-		return (rc_flag(p, &a->pass8bits, !negated));
-	case KW_DROPSTATUS:
-		return (rc_flag(p, &a->dropstatus, !negated));
-	case KW_DROPDELIVERED:
-		return (rc_flag(p, &a->dropdelivered, !negated));
-	case KW_MIMEDECODE:
-		return (rc_flag(p, &a->mimedecode, !negated));
-	case KW_IDLE:
-		return (rc_flag(p, &a->idle, !negated));
-	case KW_SSL:
-		return (rc_flag(p, &a->ssl, !negated));
-	case KW_SSLCERTCK:
-		return (rc_flag(p, &a->sslcertck, !negated));
-	case KW_LMTP:
-		return (rc_flag(p, &a->lmtp, 1));
-	default:
-		break;
-	}
+	if (k == KW_PASS)
+		o = opt_by_kw(KW_PASS, 0);
+	else if (k == KW_SSLPROTO)
+		a->pos_sslproto = here;
+	else if (k == KW_SSLCOMMONNAME)
+		a->pos_sslcommonname = here;
 	if (rc_advance(p) != 0)
 		return (-1);
-	switch (k) {
-	case KW_IS:
-	case KW_TO:
+	if (k == KW_IS || k == KW_TO)
 		return (rc_local_names(p, a, k == KW_IS));
-	case KW_PASS:
-		return (rc_take_string(p, "a password", &a->password));
-	case KW_PASSWORDEVAL:
-		return (rc_take_string(p, "a command after \"passwordeval\"",
-		    &a->passwordeval));
-	case KW_FOLDER:
-		return (rc_take_list(p, "a folder name", &a->folders));
-	case KW_SMTPHOST:
-		return (rc_take_list(p, "an SMTP host", &a->smtphosts));
-	case KW_FETCHDOMAINS:
-		return (rc_take_list(p, "a domain after \"fetchdomains\"",
-		    &a->fetchdomains));
-	case KW_SMTPADDRESS:
-		return (rc_take_string(p, "a domain after \"smtpaddress\"",
-		    &a->smtpaddress));
-	case KW_SMTPNAME:
-		return (rc_take_string(p, "an address after \"smtpname\"",
-		    &a->smtpname));
+	if (!(o->flags & OF_OWN_RC))
+		return (rc_value(p, o, a, negated));
+	switch (k) {
 	case KW_ANTISPAM:
 		return (rc_antispam(p, a));
 	case KW_MDA:
 		return (rc_mda(p, a));
-	case KW_BSMTP:
-		return (rc_take_path(p, "a file name after \"bsmtp\"",
-		    &a->bsmtp));
-	case KW_MDAUSER:
-		return (rc_take_string(p, "a user name after \"mdauser\"",
-		    &a->mdauser));
-	case KW_POSTDELIVER:
-		return (rc_take_string(p, "a command after \"postdeliver\"",
-		    &a->postdeliver));
-	case KW_POSTPOLL:
-		return (rc_take_string(p, "a command after \"postpoll\"",
-		    &a->postpoll));
-	case KW_MAILDIR:
-		return (rc_take_path(p, "a directory after \"maildir\"",
-		    &a->maildir));
-	case KW_MBOX:
-		return (rc_take_path(p, "a file name after \"mbox\"",
-		    &a->mbox));
-	case KW_PRECONNECT:
-		return (rc_take_string(p, "a command after \"preconnect\"",
-		    &a->preconnect));
-	case KW_POSTCONNECT:
-		return (rc_take_string(p, "a command after \"postconnect\"",
-		    &a->postconnect));
-	case KW_SSLKEY:
-		return (rc_take_path(p, "a key file", &a->sslkey));
-	case KW_SSLCERT:
-		return (rc_take_path(p, "a certificate file", &a->sslcert));
 	case KW_SSLPROTO:
-		a->pos_sslproto = here;
-		/* Extension: "sslproto auto" needs no quotes. */
-		if (rc_kw(p) == KW_PROTOVAL &&
-		    strcmp(p->tok.text, "auto") == 0) {
-			free(a->sslproto);
-			a->sslproto = xstrdup("auto");
-			return (rc_advance(p));
-		}
-		return (rc_take_string(p, "a TLS protocol", &a->sslproto));
-	case KW_SSLCERTFILE:
-		return (rc_take_path(p, "a CA file", &a->sslcertfile));
-	case KW_SSLCERTPATH:
-		return (rc_take_path(p, "a CA directory", &a->sslcertpath));
+		return (rc_sslproto(p, a));
 	case KW_SSLCRLFILE:
 		/* As in fetchmail the last one counts; say so. */
 		if (a->sslcrlfile != NULL)
@@ -731,36 +656,11 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 			    "use several CRLs, put them in one PEM file",
 			    a->sslcrlfile);
 		return (rc_take_path(p, "a CRL file", &a->sslcrlfile));
-	case KW_SSLCOMMONNAME:
-		a->pos_sslcommonname = here;
-		return (rc_take_string(p, "a host name", &a->sslcommonname));
 	case KW_SSLFINGERPRINT:
 		/* Several pins are a pullmail extension; last list wins. */
 		strlist_free(&a->sslfingerprints);
 		return (rc_take_list(p, "a certificate fingerprint",
 		    &a->sslfingerprints));
-	case KW_LIMIT:
-		return (rc_take_number(p, "limit", 0, INT_MAX, &a->limit));
-	case KW_WARNINGS:
-		return (rc_take_number(p, "warnings", 0, INT_MAX,
-		    &a->warnings));
-	case KW_FETCHLIMIT:
-		return (rc_take_number(p, "fetchlimit", 0, INT_MAX,
-		    &a->fetchlimit));
-	case KW_FETCHSIZELIMIT:
-		return (rc_take_number(p, "fetchsizelimit", 0, INT_MAX,
-		    &a->fetchsizelimit));
-	case KW_FASTUIDL:
-		return (rc_take_number(p, "fastuidl", 0, INT_MAX,
-		    &a->fastuidl));
-	case KW_BATCHLIMIT:
-		return (rc_take_number(p, "batchlimit", 0, INT_MAX,
-		    &a->batchlimit));
-	case KW_EXPUNGE:
-		return (rc_take_number(p, "expunge", 0, INT_MAX, &a->expunge));
-	case KW_PROPERTIES:
-		return (rc_take_string(p, "a string after \"properties\"",
-		    &a->properties));
 	default:
 		return (rc_error(p, "internal: unhandled user option"));
 	}
@@ -771,6 +671,7 @@ static int
 rc_user_clause(struct parser *p, struct account *a)
 {
 	const struct keyword	*k;
+	struct keyword		 buf;
 	char			*first = NULL, *second = NULL;
 	int			 second_line = 0, second_col = 0;
 
@@ -829,7 +730,7 @@ rc_user_clause(struct parser *p, struct account *a)
 		/* Most often a misspelt option after "user NAME". */
 		p->tok.line = second_line;
 		p->tok.col = second_col;
-		k = strncmp(second, "no", 2) == 0 ? rc_lookup(second + 2) :
+		k = strncmp(second, "no", 2) == 0 ? rc_lookup(second + 2, &buf) :
 		    NULL;
 		if (k != NULL && (k->flags & KF_NEGATABLE))
 			rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
@@ -1019,9 +920,8 @@ fail:
 static int
 rc_set(struct parser *p)
 {
-	struct config	*cfg = p->cfg;
-	int		 negated = 0;
-	enum kw		 k;
+	const struct opt	*o;
+	int			 negated = 0;
 
 	if (rc_advance(p) != 0)
 		return (-1);
@@ -1041,66 +941,15 @@ rc_set(struct parser *p)
 	} else if (negated && !(p->kwd->flags & KF_NEGATABLE))
 		return (rc_error(p, "\"set no\" does not apply to \"%s\"",
 		    p->tok.text));
-	k = p->kwd->kw;
+	o = p->kwd->kw == KW_PROPERTIES ? opt_by_kw(KW_PROPERTIES, 1) :
+	    p->kwd->opt;
 	if (rc_advance(p) != 0)
 		return (-1);
 	/* "set logfile = x" and "set logfile x" are the same. */
-	if (k != KW_DAEMON && k != KW_JOBS && k != KW_DEADLINE &&
-	    k != KW_CONNLIMIT && k != KW_HOOKTIMEOUT &&
-	    p->tc == TC_MAP &&
-	    !negated && rc_advance(p) != 0)
+	if (o->kind != OK_INT && p->tc == TC_MAP && !negated &&
+	    rc_advance(p) != 0)
 		return (-1);
-	switch (k) {
-	case KW_DAEMON:
-		return (rc_take_number(p, "daemon interval", 0, INT_MAX,
-		    &cfg->daemon));
-	case KW_JOBS:
-		return (rc_take_number(p, "jobs", 1, 1000, &cfg->jobs));
-	case KW_CONNLIMIT:
-		return (rc_take_number(p, "connlimit (connections to one "
-		    "server at once)", 1, 1000, &cfg->connlimit));
-	case KW_DEADLINE:
-		return (rc_take_number(p, "deadline (seconds)", 0, INT_MAX,
-		    &cfg->deadline));
-	case KW_HOOKTIMEOUT:
-		return (rc_take_number(p, "hooktimeout (seconds)", 1, 86400,
-		    &cfg->hooktimeout));
-	case KW_LOGFILE:
-		return (rc_take_path(p, "a file name", &cfg->logfile));
-	case KW_IDFILE:
-		return (rc_take_path(p, "a file name", &cfg->idfile));
-	case KW_PIDFILE:
-		return (rc_take_path(p, "a file name", &cfg->pidfile));
-	case KW_STATEDIR:
-		return (rc_take_path(p, "a directory", &cfg->statedir));
-	case KW_METRICSFILE:
-		return (rc_take_path(p, "a file name", &cfg->metricsfile));
-	case KW_POSTMASTER:
-		return (rc_take_string(p, "a user name", &cfg->postmaster));
-	case KW_PROPERTIES:
-		return (rc_take_string(p, "a string", &cfg->properties));
-	case KW_BOUNCEMAIL:
-		cfg->bouncemail = !negated;
-		return (0);
-	case KW_SPAMBOUNCE:
-		cfg->spambounce = !negated;
-		return (0);
-	case KW_SOFTBOUNCE:
-		cfg->softbounce = !negated;
-		return (0);
-	case KW_SYSLOG:
-		cfg->syslog = !negated;
-		return (0);
-	case KW_INVISIBLE:
-		cfg->invisible = !negated;
-		return (0);
-	case KW_SHOWDOTS:
-		/* fetchmail turns dots on for "set no showdots"; not us. */
-		cfg->showdots = !negated;
-		return (0);
-	default:
-		return (rc_error(p, "internal: unhandled set option"));
-	}
+	return (rc_value(p, o, p->cfg, negated));
 }
 
 int
