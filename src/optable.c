@@ -97,7 +97,8 @@ const struct opt optable[] = {
 	  .cl = "user username", .cl_short = 'u', .dump = "remote" },
 	{ NULL, NULL, KW_PASS, OS_USER, OK_SECRET, 0, A(password),
 	  .what = "a password", .dump = "password" },
-	{ NULL, NULL, KW_NONE, OS_USER, OK_LIST, OF_OWN_DUMP, A(locals),
+	/* Filled by is/to/here. */
+	{ NULL, NULL, KW_IS, OS_USER, OK_LIST, OF_OWN_DUMP, A(locals),
 	  .dump = "localnames" },
 	{ NULL, NULL, KW_NONE, OS_USER, OK_FLAG, 0, A(wildcard), 0 },
 	{ "fetchall", NULL, KW_OPTION, OS_USER, OK_FLAG, NEGJ, A(fetchall), 0,
