@@ -179,20 +179,21 @@ account_sendable(const struct account *a, char **cause)
 const char *
 account_not_yet(const struct account *a)
 {
+	size_t	i;
+
 	/* Options whose absence would change where mail goes or what is
 	 * deleted: refused until the engine honours them. */
-	if (a->plugin != NULL) return ("plugin");
-	if (a->plugout != NULL) return ("plugout");
-	if (a->preconnect != NULL) return ("preconnect");
-	if (a->postconnect != NULL) return ("postconnect");
+	for (i = 0; i < optable_n; i++) {
+		if ((optable[i].flags & OF_REFUSED) &&
+		    opt_is_set(a, &optable[i]))
+			return (optable[i].name);
+	}
 	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
 	    a->proto != PROTO_IMAP && a->proto != PROTO_APOP)
 		return ("this protocol");
 	if (a->auth == AUTH_KERBEROS_V5 || a->auth == AUTH_GSSAPI ||
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
-	if (a->interface != NULL) return ("interface");
-	if (a->monitor != NULL) return ("monitor");
 	return (NULL);
 }
 
