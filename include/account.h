@@ -2,10 +2,12 @@
  * account.h -- one thing to poll: a server, a login, and where mail goes.
  *
  * Built by rc_parse.c (and the command line), completed by
- * account_finish(), then never changed while a poll runs.  Every field
- * the user may set is tri-state: TRI_UNSET / NULL / an empty list until
- * something sets it, so "defaults" and the command line merge the way
- * fetchmail's do (fill what is unset; the command line forces).
+ * account_finish(), then never changed while a poll runs.  Until then
+ * every field the user may set is tri-state: TRI_UNSET / NULL / an empty
+ * list until something sets it, so "defaults" and the command line merge
+ * the way fetchmail's do (fill what is unset; the command line forces).
+ * account_finish() gives every flag and number a value (the option
+ * table's default, optable.c), so none is TRI_UNSET after it.
  */
 
 #ifndef PM_ACCOUNT_H

@@ -372,12 +372,11 @@ auth_needs_password(const struct account *a)
 	}
 }
 
-int
-account_finish(struct account *a, char **cause)
+/* Built-in defaults for everything still unset: no TRI_UNSET survives. */
+static void
+account_defaults(struct account *a)
 {
-	const struct rc_pos	*pos = NULL;
-	char			*me, *inner;
-	size_t			 i;
+	char	*me;
 
 	if (a->proto == PROTO_UNSET)
 		a->proto = PROTO_AUTO;
@@ -411,38 +410,55 @@ account_finish(struct account *a, char **cause)
 		net_local_hostname(host, sizeof(host));
 		strlist_add(&a->fetchdomains, host);
 	}
+}
+
+/* Combinations that cannot work; *pos is where to point, if known. */
+static int
+account_check(struct account *a, const struct rc_pos **pos, char **cause)
+{
+	size_t	i;
+
 	if (a->service != NULL && service_port(a->service) == -1) {
-		pos = &a->pos_service;
+		*pos = &a->pos_service;
 		xasprintf(cause, "service \"%s\" is not a port number "
 		    "(1-65535) or a known service name", a->service);
-		goto bad;
+		return (-1);
 	}
 	if (a->auth == AUTH_KERBEROS_V4) {
-		pos = &a->pos_auth;
+		*pos = &a->pos_auth;
 		xasprintf(cause, "Kerberos IV authentication (\"kerberos\" in "
 		    "an rcfile) is not supported; use kerberos_v5 or gssapi");
-		goto bad;
+		return (-1);
 	}
 	/* fetchmail lets bsmtp win over mda; ours must stand alone. */
 	if ((a->maildir != NULL) + (a->mbox != NULL) + (a->mda != NULL ||
 	    a->bsmtp != NULL) > 1) {
 		xasprintf(cause, "maildir and mbox do not go with each other "
 		    "or with mda or bsmtp: where should the mail go?");
-		goto bad;
+		return (-1);
 	}
 	if (a->lmtp == 1 && (i = lmtp_default_port(a)) < a->smtphosts.n) {
 		xasprintf(cause, "LMTP host \"%s\" needs an explicit port "
 		    "other than 25 (write %s/PORT) or a socket path",
 		    a->smtphosts.v[i], a->smtphosts.v[i]);
-		goto bad;
+		return (-1);
 	}
 	if (a->proto == PROTO_RPOP && account_port(a, a->proto) >= 1024) {
-		pos = a->pos_service.line != 0 ? &a->pos_service :
+		*pos = a->pos_service.line != 0 ? &a->pos_service :
 		    &a->pos_proto;
 		xasprintf(cause, "RPOP needs a privileged port (below 1024), "
 		    "not %d", account_port(a, a->proto));
-		goto bad;
+		return (-1);
 	}
+
+	return (0);
+}
+
+/* The TLS policy the ssl* options ask for. */
+static int
+account_tls(struct account *a, const struct rc_pos **pos, char **cause)
+{
+	size_t	i;
 
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
@@ -452,7 +468,7 @@ account_finish(struct account *a, char **cause)
 	for (i = 0; i < a->sslfingerprints.n; i++) {
 		if (pin_parse(a->sslfingerprints.v[i], &a->tls.pins[i],
 		    cause) != 0)
-			goto bad;
+			return (-1);
 		a->tls.npins++;
 	}
 	if (a->sslcrlfile != NULL)
@@ -463,8 +479,8 @@ account_finish(struct account *a, char **cause)
 		a->tls.keyfile = xstrdup(a->sslkey);
 	if (a->sslproto != NULL &&
 	    tls_policy_set_proto(&a->tls, a->sslproto, cause) != 0) {
-		pos = &a->pos_sslproto;
-		goto bad;
+		*pos = &a->pos_sslproto;
+		return (-1);
 	}
 	if (a->ssl)
 		a->tls.mode = TLS_MODE_IMPLICIT;	/* ssl wins over '' */
@@ -483,9 +499,9 @@ account_finish(struct account *a, char **cause)
 	if (a->tls.verify && a->tls.mode != TLS_MODE_PLAIN &&
 	    *a->tls.servername == '\0') {
 		if (a->sslcommonname != NULL)
-			pos = &a->pos_sslcommonname;
+			*pos = &a->pos_sslcommonname;
 		else if (a->via != NULL)
-			pos = &a->pos_via;
+			*pos = &a->pos_via;
 		xasprintf(cause, "%s \"\" leaves no server name to check the "
 		    "certificate against; write the name in the server's "
 		    "certificate (for example sslcommonname mail.example.org)%s",
@@ -493,11 +509,22 @@ account_finish(struct account *a, char **cause)
 		    a->via != NULL ? "via" : "poll",
 		    a->sslcommonname != NULL ? ", or remove it to check the "
 		    "server's name" : "");
-		goto bad;
+		return (-1);
 	}
 	return (0);
+}
 
-bad:
+int
+account_finish(struct account *a, char **cause)
+{
+	const struct rc_pos	*pos = NULL;
+	char			*inner;
+
+	account_defaults(a);
+	if (account_check(a, &pos, cause) == 0 &&
+	    account_tls(a, &pos, cause) == 0)
+		return (0);
+
 	inner = *cause;
 	if (a->rcfile == NULL)
 		xasprintf(cause, "%s: %s", a->name, inner);
