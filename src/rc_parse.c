@@ -469,14 +469,60 @@ rc_user_after_options(struct parser *p, struct user_state *us)
 	return (-1);
 }
 
+/*
+ * The next word of an entry, after an optional "no": 0 and *negated for
+ * an option, 1 at the end of the entry, -1 with a message.
+ */
+static int
+rc_entry_word(struct parser *p, int *negated)
+{
+	int	neg_line = 0, neg_col = 0;
+
+	*negated = 0;
+	if (rc_kw(p) == KW_NO) {
+		neg_line = p->tok.line;
+		neg_col = p->tok.col;
+		if (rc_advance(p) != 0)
+			return (-1);
+		*negated = 1;
+	}
+	if (p->tc == TC_EOF || rc_kw(p) == KW_SET || (p->tc == TC_KEYWORD &&
+	    p->kwd->cls == KC_STMT)) {
+		if (*negated)
+			return (rc_error(p, "expected an option after \"no\", "
+			    "found %s", rc_found(p)));
+		return (1);
+	}
+	if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SERVER &&
+	    p->kwd->cls != KC_USER)) {
+		if (p->tc == TC_KEYWORD && p->kwd->cls == KC_SET)
+			return (rc_error(p, "\"%s\" is a global option; write "
+			    "\"set %s\" outside the server entry", p->tok.text,
+			    p->tok.text));
+		return (rc_unknown_option(p, "a server or user option"));
+	}
+	if (p->kwd->flags & KF_NEGATED) {
+		if (*negated)
+			return (rc_error(p, "\"no\" cannot be followed by "
+			    "\"%s\"", p->tok.text));
+		*negated = 1;
+	} else if (*negated && !(p->kwd->flags & KF_NEGATABLE)) {
+		p->tok.line = neg_line;
+		p->tok.col = neg_col;
+		return (rc_error(p, "\"no\" does not apply to \"%s\"",
+		    p->kwd->name));
+	}
+	return (0);
+}
+
 static int
 rc_server_entry(struct parser *p)
 {
 	struct account		*server, *cur = NULL;
 	struct user_state	 us = { 0, NULL, 0, 0 };
 	enum kw			 stmt = rc_kw(p);
-	int			 negated, line = p->tok.line, col = p->tok.col;
-	int			 neg_line = 0, neg_col = 0;
+	int			 negated, rc, line = p->tok.line;
+	int			 col = p->tok.col;
 
 	if (stmt == KW_DEFAULTS && p->nentries > 0)
 		return (rc_error(p, "\"defaults\" must be the first entry of "
@@ -496,47 +542,10 @@ rc_server_entry(struct parser *p)
 	server->entry = p->nentries;
 
 	for (;;) {
-		negated = 0;
-		if (rc_kw(p) == KW_NO) {
-			neg_line = p->tok.line;
-			neg_col = p->tok.col;
-			if (rc_advance(p) != 0)
-				goto fail;
-			negated = 1;
-		}
-		if (p->tc == TC_EOF || rc_kw(p) == KW_SET || (p->tc ==
-		    TC_KEYWORD && p->kwd->cls == KC_STMT)) {
-			if (negated) {
-				rc_error(p, "expected an option after \"no\", "
-				    "found %s", rc_found(p));
-				goto fail;
-			}
+		if ((rc = rc_entry_word(p, &negated)) < 0)
+			goto fail;
+		if (rc > 0)
 			break;
-		}
-		if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SERVER &&
-		    p->kwd->cls != KC_USER)) {
-			if (p->tc == TC_KEYWORD && p->kwd->cls == KC_SET)
-				rc_error(p, "\"%s\" is a global option; write "
-				    "\"set %s\" outside the server entry",
-				    p->tok.text, p->tok.text);
-			else
-				rc_unknown_option(p, "a server or user option");
-			goto fail;
-		}
-		if (p->kwd->flags & KF_NEGATED) {
-			if (negated) {
-				rc_error(p, "\"no\" cannot be followed by "
-				    "\"%s\"", p->tok.text);
-				goto fail;
-			}
-			negated = 1;
-		} else if (negated && !(p->kwd->flags & KF_NEGATABLE)) {
-			p->tok.line = neg_line;
-			p->tok.col = neg_col;
-			rc_error(p, "\"no\" does not apply to \"%s\"",
-			    p->kwd->name);
-			goto fail;
-		}
 		if (p->kwd->cls == KC_SERVER) {
 			if (us.kind != 0) {
 				rc_error(p, "\"%s\" is a server option; move "
