@@ -4,7 +4,8 @@
  *
  * The rcfile parser, the command line, merging "defaults", forcing the
  * command line, freeing, account_finish()'s and config_finish()'s
- * defaults and --configdump all walk this table.  What is really special
+ * defaults, --configdump and -V (rows with a label) all walk this table;
+ * tests/compat/t_docs.sh reads it to check the manual pages.  What is really special
  * about an option (a value syntax of its own, a default computed from
  * others) is marked OF_OWN_* and written out where it is done, by kw.
  */
@@ -59,6 +60,7 @@ struct opt {
 	const char	*cl_no;		/* long option that turns a flag off */
 	int		 cl_noshort;
 	const char	*dump;		/* --configdump key, or NULL */
+	const char	*label;		/* -V: "label: value" when set */
 };
 
 extern const struct opt	optable[];

@@ -2,13 +2,17 @@
  * settings.c -- print what each account will do, as -V shows it.
  *
  * One line per setting, in the words a user would look for; passwords
- * appear only as "(set)" and where they come from.
+ * appear only as "(set)" and where they come from.  The lines below are
+ * written out because they explain what several options do together; an
+ * option row with a label (optable.c) adds "label: value" when it is set.
  */
 
 #include <stdio.h>
 #include <string.h>
 
 #include "account.h"
+#include "optable.h"
+#include "rc_parse.h"
 #include "settings.h"
 
 static const char *
@@ -29,6 +33,36 @@ print_list(FILE *f, const char *label, const struct strlist *l,
 	for (i = 0; i < l->n; i++)
 		fprintf(f, "%s%s", i > 0 ? ", " : "", l->v[i]);
 	fputc('\n', f);
+}
+
+/* The rows of one scope with a -V label, set in rec: "label: value". */
+static void
+print_rows(FILE *f, const char *ind, enum opt_scope scope, const void *rec)
+{
+	const struct opt	*o;
+	size_t			 i;
+
+	for (i = 0; i < optable_n; i++) {
+		o = &optable[i];
+		if (o->label == NULL || o->scope != scope ||
+		    !opt_is_set(rec, o) || o->kind == OK_ENUM)
+			continue;
+		if (o->kind == OK_LIST) {
+			print_list(f, o->label, OPT_CFIELD(rec, o,
+			    struct strlist), "");
+			continue;
+		}
+		fprintf(f, "%s%s: ", ind, o->label);
+		if (o->kind == OK_FLAG)
+			fputs(yes_no(*OPT_CFIELD(rec, o, int)), f);
+		else if (o->kind == OK_INT)
+			fprintf(f, "%d", *OPT_CFIELD(rec, o, int));
+		else if (o->kind == OK_SECRET)
+			fputs("(set)", f);
+		else
+			fputs(*OPT_CFIELD(rec, o, char *), f);
+		fputc('\n', f);
+	}
 }
 
 static const char *
@@ -128,6 +162,8 @@ print_account(FILE *f, const struct account *a)
 		    a->mdauser : "the user running pullmail (refused if root)");
 	print_list(f, account_multidrop(a) ? "local names (multidrop)" :
 	    "local name", &a->locals, "");
+	print_rows(f, "  ", OS_SERVER, a);
+	print_rows(f, "  ", OS_USER, a);
 	if (a->rcfile != NULL)
 		fprintf(f, "  defined at: %s:%d:%d\n", a->rcfile, a->line,
 		    a->col);
@@ -169,6 +205,7 @@ settings_print(FILE *f, const struct config *cfg)
 	    "standard error; syslog (mail) once detached" : "standard error");
 	fprintf(f, "Pidfile: %s%s\n", cfg->pidfile != NULL ? cfg->pidfile :
 	    cfg->statedir, cfg->pidfile != NULL ? "" : "/pullmail.pid");
+	print_rows(f, "", OS_SET, cfg);
 	for (i = 0; i < cfg->accounts.n; i++)
 		print_account(f, cfg->accounts.v[i]);
 }
