@@ -102,7 +102,7 @@ dump_localnames(FILE *f, const char *ind, const struct account *a)
 		} else
 			dump_quoted(f, a->locals.v[i]);
 	}
-	if (a->wildcard == 1)
+	if (a->wildcard)
 		fputs(a->locals.n > 0 ? ", '*'" : "'*'", f);
 	fputs("],\n", f);
 }
@@ -129,7 +129,7 @@ dump_own(FILE *f, const char *ind, const struct opt *o,
 			dump_str(f, ind, o->dump, auth_name(a->auth));
 		break;
 	case KW_BADHEADER:
-		fprintf(f, "%s'%s': %s,\n", ind, o->dump, a->badheader == 1 ?
+		fprintf(f, "%s'%s': %s,\n", ind, o->dump, a->badheader ?
 		    "TRUE" : "FALSE");
 		break;
 	case KW_IS:

@@ -68,7 +68,7 @@ print_rows(FILE *f, const char *ind, enum opt_scope scope, const void *rec)
 static const char *
 tls_mode(const struct account *a)
 {
-	if (a->ssl == 1)
+	if (a->ssl)
 		return ("implicit TLS (the connection starts encrypted)");
 	if (a->sslproto != NULL && *a->sslproto == '\0')
 		return ("none: plain text, as sslproto '' asks");
@@ -88,7 +88,7 @@ delivery(const struct account *a, char *buf, size_t len)
 		snprintf(buf, len, "MDA command: %s", a->mda);
 	else
 		snprintf(buf, len, "%s to the first that answers of the "
-		    "hosts below", a->lmtp == 1 ? "LMTP" : "SMTP");
+		    "hosts below", a->lmtp ? "LMTP" : "SMTP");
 	return (buf);
 }
 
@@ -110,7 +110,7 @@ print_account(FILE *f, const struct account *a)
 	fprintf(f, "  TLS floor: %s\n", a->sslproto == NULL ?
 	    "TLS 1.2 (default)" : *a->sslproto == '\0' ? "none" :
 	    a->sslproto);
-	fprintf(f, "  certificate check: %s\n", a->sslcertck == 1 ?
+	fprintf(f, "  certificate check: %s\n", a->sslcertck ?
 	    "chain and host name" : "OFF (no sslcertck)");
 	fprintf(f, "  expected certificate name: %s\n", a->sslcommonname ?
 	    a->sslcommonname : account_host(a));
@@ -147,11 +147,11 @@ print_account(FILE *f, const struct account *a)
 	fprintf(f, "  headers: rewrite %s; dropstatus %s; dropdelivered %s;\n"
 	    "    mimedecode %s; bad header lines: %s\n", yes_no(a->rewrite),
 	    yes_no(a->dropstatus), yes_no(a->dropdelivered),
-	    yes_no(a->mimedecode), a->badheader == 1 ? "accepted" :
+	    yes_no(a->mimedecode), a->badheader ? "accepted" :
 	    "keep the message on the server");
 	if (a->mda != NULL)
-		fprintf(f, "  line ends for the MDA: %s\n", a->stripcr == 1 ?
-		    "LF (stripcr)" : a->forcecr == 1 ? "CR LF (forcecr)" :
+		fprintf(f, "  line ends for the MDA: %s\n", a->stripcr ?
+		    "LF (stripcr)" : a->forcecr ? "CR LF (forcecr)" :
 		    "as received");
 	if (a->postdeliver != NULL)
 		fprintf(f, "  after a poll that delivered: %s\n", a->postdeliver);
@@ -201,7 +201,7 @@ settings_print(FILE *f, const struct config *cfg)
 	    cfg->hooktimeout);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
 	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
-	    cfg->syslog == 1 ? "syslog (mail)" : cfg->daemon > 0 ?
+	    cfg->syslog ? "syslog (mail)" : cfg->daemon > 0 ?
 	    "standard error; syslog (mail) once detached" : "standard error");
 	fprintf(f, "Pidfile: %s%s\n", cfg->pidfile != NULL ? cfg->pidfile :
 	    cfg->statedir, cfg->pidfile != NULL ? "" : "/pullmail.pid");
