@@ -5,9 +5,10 @@
  * The rcfile parser, the command line, merging "defaults", forcing the
  * command line, freeing, account_finish()'s and config_finish()'s
  * defaults, --configdump and -V (rows with a label) all walk this table;
- * tests/compat/t_docs.sh reads it to check the manual pages.  What is really special
- * about an option (a value syntax of its own, a default computed from
- * others) is marked OF_OWN_* and written out where it is done, by kw.
+ * tests/compat/t_docs.sh reads it to check the manual pages.  What is
+ * really special about an option (a value syntax of its own, a default
+ * computed from others) is marked OF_OWN_* or OF_NODEFAULT and written
+ * out where it is done, by kw.
  */
 
 #ifndef PM_OPTABLE_H
@@ -45,14 +46,14 @@ enum opt_kind {
 #define OF_DUMP_IFSET	0x0200	/* dumped only when set */
 
 struct opt {
-	const char	*name;		/* rcfile keyword; NULL: grammar or none */
+	const char	*name;		/* rcfile keyword; NULL: none */
 	const char	*aliases;	/* more spellings, space-separated */
 	enum kw		 kw;
 	enum opt_scope	 scope;
 	enum opt_kind	 kind;
 	int		 flags;
 	size_t		 off;		/* in struct account or struct config */
-	int		 def;		/* OK_FLAG, OK_INT: the built-in default */
+	int		 def;		/* OK_FLAG, OK_INT: built-in default */
 	int		 min, max;	/* OK_INT */
 	const char	*what;		/* "expected WHAT" in rcfile messages */
 	const char	*cl;		/* long options, space-separated */

@@ -65,7 +65,8 @@ static const struct keyword keywords[] = {
 	{ "msn",	KW_AUTHVAL, KC_OTHER, 0, AUTH_MSN, NULL },
 	{ "ntlm",	KW_AUTHVAL, KC_OTHER, 0, AUTH_NTLM, NULL },
 	{ "scram-sha-1", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_SCRAM_SHA_1, NULL },
-	{ "scram-sha-256", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_SCRAM_SHA_256, NULL },
+	{ "scram-sha-256", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_SCRAM_SHA_256,
+	  NULL },
 	{ "xoauth2",	KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_XOAUTH2, NULL },
 	{ "oauthbearer", KW_AUTHVAL, KC_OTHER, KF_EXT, AUTH_OAUTHBEARER, NULL },
 };

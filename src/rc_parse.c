@@ -401,8 +401,8 @@ rc_user_clause(struct parser *p, struct account *a)
 		/* Most often a misspelt option after "user NAME". */
 		p->tok.line = second_line;
 		p->tok.col = second_col;
-		k = strncmp(second, "no", 2) == 0 ? rc_lookup(second + 2, &buf) :
-		    NULL;
+		k = strncmp(second, "no", 2) == 0 ?
+		    rc_lookup(second + 2, &buf) : NULL;
 		if (k != NULL && (k->flags & KF_NEGATABLE))
 			rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
 			    second, second + 2);

@@ -108,7 +108,8 @@ check_rows(void)
 			    o->cl_noshort == q->cl_noshort))
 				problem(row_name(q), "letter used twice");
 			if (o->dump != NULL && q->dump != NULL &&
-			    o->scope == q->scope && strcmp(o->dump, q->dump) == 0)
+			    o->scope == q->scope &&
+			    strcmp(o->dump, q->dump) == 0)
 				problem(row_name(q), "dump key used twice");
 			if (o->off == q->off && (o->scope == OS_SET) ==
 			    (q->scope == OS_SET) && !(o->flags & OF_VIEW) &&
