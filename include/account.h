@@ -2,10 +2,12 @@
  * account.h -- one thing to poll: a server, a login, and where mail goes.
  *
  * Built by rc_parse.c (and the command line), completed by
- * account_finish(), then never changed while a poll runs.  Every field
- * the user may set is tri-state: TRI_UNSET / NULL / an empty list until
- * something sets it, so "defaults" and the command line merge the way
- * fetchmail's do (fill what is unset; the command line forces).
+ * account_finish(), then never changed while a poll runs.  Until then
+ * every field the user may set is tri-state: TRI_UNSET / NULL / an empty
+ * list until something sets it, so "defaults" and the command line merge
+ * the way fetchmail's do (fill what is unset; the command line forces).
+ * account_finish() gives every flag and number a value (the option
+ * table's default, optable.c), so none is TRI_UNSET after it.
  */
 
 #ifndef PM_ACCOUNT_H
@@ -58,45 +60,55 @@ struct strlist {
 /* "no envelope": set, and meaning "do not look at any header". */
 #define ENVELOPE_DISABLED	"\177"
 
+/*
+ * The fields are grouped by what they are for; which option sets each one,
+ * its default and its --configdump key are in the option table
+ * (optable.c).
+ */
 struct account {
-	/* Server options: shared by every user of one poll entry. */
+	/* The entry. */
 	char		*name;		/* poll name */
 	int		 entry;		/* index of the poll entry in the file */
 	int		 active;	/* 0 for "skip" entries */
+
+	/* Server: where and how to connect (shared by an entry's users). */
 	char		*via;		/* host to connect to, if not name */
 	enum proto	 proto;
 	char		*service;	/* port number or service name */
 	int		 timeout;	/* seconds; 0 = default */
 	int		 interval;	/* daemon: poll every Nth cycle */
-	char		*envelope;	/* multidrop envelope header */
-	int		 envskip;
-	char		*qvirtual;
 	enum auth	 auth;
-	int		 dns;
-	int		 uidl;
-	int		 checkalias;
-	struct strlist	 aka;
-	struct strlist	 localdomains;
-	char		*interface;
-	char		*monitor;
-	char		*plugin;
-	char		*plugout;
-	char		*principal;
-	char		*esmtpname;
-	char		*esmtppassword;
-	int		 tracepolls;
-	int		 badheader;	/* 1 accept, 0 reject */
 
-	/* User options. */
+	/* Login. */
 	char		*user;		/* remote login */
 	char		*password;	/* NULL: look elsewhere */
 	char		*passwordeval;	/* pullmail: command printing it */
-	struct strlist	 locals;	/* local names, "server=local" maps */
-	int		 wildcard;	/* "*" among the local names */
-	int		 fetchall;
+
+	/* Retrieval: what is fetched and what is left on the server. */
 	int		 keep;
+	int		 fetchall;
 	int		 flush;
 	int		 limitflush;
+	int		 limit;
+	int		 fetchlimit;
+	int		 expunge;
+	int		 idle;
+	struct strlist	 folders;
+
+	/* Delivery: where mail goes and what is done to it on the way. */
+	struct strlist	 smtphosts;	/* "host", "host/port", "/socket" */
+	int		 lmtp;
+	char		*mda;
+	char		*bsmtp;
+	char		*maildir;	/* pullmail */
+	char		*mbox;		/* pullmail */
+	char		*mdauser;	/* pullmail: run the MDA as */
+	char		*smtpaddress;
+	char		*smtpname;
+	char		*esmtpname;
+	char		*esmtppassword;
+	struct strlist	 antispam;	/* reply codes, as digits */
+	int		 batchlimit;
 	int		 rewrite;
 	int		 stripcr;
 	int		 forcecr;
@@ -104,24 +116,20 @@ struct account {
 	int		 dropstatus;
 	int		 dropdelivered;
 	int		 mimedecode;
-	int		 idle;
-	char		*mda;
-	char		*bsmtp;
-	int		 lmtp;
-	char		*maildir;	/* pullmail */
-	char		*mbox;		/* pullmail */
-	char		*mdauser;	/* pullmail: run the MDA as */
+	int		 badheader;	/* 1 accept, 0 reject */
 	char		*postdeliver;	/* pullmail: after mail was delivered */
 	char		*postpoll;	/* pullmail: after every poll */
-	char		*preconnect;
-	char		*postconnect;
-	int		 limit;
-	int		 warnings;
-	int		 fetchlimit;
-	int		 fetchsizelimit;
-	int		 fastuidl;
-	int		 batchlimit;
-	int		 expunge;
+
+	/* Multidrop: finding the local recipients. */
+	struct strlist	 locals;	/* local names, "server=local" maps */
+	int		 wildcard;	/* "*" among the local names */
+	char		*envelope;	/* multidrop envelope header */
+	int		 envskip;
+	char		*qvirtual;
+	struct strlist	 aka;
+	struct strlist	 localdomains;
+
+	/* TLS: the options, and the policy account_finish() builds. */
 	int		 ssl;		/* implicit TLS */
 	char		*sslkey;
 	char		*sslcert;
@@ -132,16 +140,32 @@ struct account {
 	char		*sslcrlfile;	/* pullmail */
 	char		*sslcommonname;
 	struct strlist	 sslfingerprints; /* pullmail: several pins */
-	char		*properties;
-	struct strlist	 smtphosts;	/* "host", "host/port", "/socket" */
-	struct strlist	 fetchdomains;
-	char		*smtpaddress;
-	char		*smtpname;
-	struct strlist	 antispam;	/* reply codes, as digits */
-	struct strlist	 folders;
-
 	struct tls_policy tls;		/* built by account_finish() */
-	char		*rcfile;	/* where it was defined, for messages */
+
+	/*
+	 * fetchmail's, parsed, merged and dumped but not acted on; the
+	 * OF_REFUSED ones (interface, monitor, plugin, plugout, preconnect,
+	 * postconnect) keep an account from being polled.
+	 */
+	int		 dns;
+	int		 uidl;
+	int		 checkalias;
+	char		*interface;
+	char		*monitor;
+	char		*plugin;
+	char		*plugout;
+	char		*principal;
+	int		 tracepolls;
+	char		*preconnect;
+	char		*postconnect;
+	int		 warnings;
+	int		 fetchsizelimit;
+	int		 fastuidl;
+	char		*properties;
+	struct strlist	 fetchdomains;	/* ETRN and ODMR, never built */
+
+	/* Origin: where it was defined, for messages. */
+	char		*rcfile;
 	int		 line;		/* of "poll NAME" */
 	int		 col;
 	/* Where options checked after parsing were set (line 0: unknown). */

@@ -18,68 +18,9 @@
 #include "account.h"
 #include "bounds.h"
 #include "net.h"
+#include "optable.h"
 #include "pin.h"
 #include "xmalloc.h"
-
-enum field_kind {
-	FK_INT,			/* int or enum; TRI_UNSET (or 0 for enums) */
-	FK_ENUM,
-	FK_STR,
-	FK_SECRET,		/* a string to wipe before freeing */
-	FK_LIST,
-};
-
-struct field {
-	size_t		off;
-	enum field_kind	kind;
-	int		server;	/* a server option (shared by the entry) */
-};
-
-#define F(name, kind, server) { offsetof(struct account, name), kind, server }
-
-static const struct field fields[] = {
-	F(via, FK_STR, 1), F(proto, FK_ENUM, 1), F(service, FK_STR, 1),
-	F(timeout, FK_INT, 1), F(interval, FK_INT, 1),
-	F(envelope, FK_STR, 1), F(envskip, FK_INT, 1),
-	F(qvirtual, FK_STR, 1), F(auth, FK_ENUM, 1), F(dns, FK_INT, 1),
-	F(uidl, FK_INT, 1), F(checkalias, FK_INT, 1), F(aka, FK_LIST, 1),
-	F(localdomains, FK_LIST, 1), F(interface, FK_STR, 1),
-	F(monitor, FK_STR, 1), F(plugin, FK_STR, 1), F(plugout, FK_STR, 1),
-	F(principal, FK_STR, 1), F(esmtpname, FK_STR, 1),
-	F(esmtppassword, FK_SECRET, 1), F(tracepolls, FK_INT, 1),
-	F(badheader, FK_INT, 1),
-
-	F(user, FK_STR, 0), F(password, FK_SECRET, 0),
-	F(passwordeval, FK_STR, 0), F(locals, FK_LIST, 0),
-	F(wildcard, FK_INT, 0), F(fetchall, FK_INT, 0), F(keep, FK_INT, 0),
-	F(flush, FK_INT, 0), F(limitflush, FK_INT, 0), F(rewrite, FK_INT, 0),
-	F(stripcr, FK_INT, 0), F(forcecr, FK_INT, 0),
-	F(pass8bits, FK_INT, 0), F(dropstatus, FK_INT, 0),
-	F(dropdelivered, FK_INT, 0), F(mimedecode, FK_INT, 0),
-	F(idle, FK_INT, 0), F(mda, FK_STR, 0), F(bsmtp, FK_STR, 0),
-	F(lmtp, FK_INT, 0), F(maildir, FK_STR, 0), F(mbox, FK_STR, 0),
-	F(mdauser, FK_STR, 0), F(postdeliver, FK_STR, 0),
-	F(postpoll, FK_STR, 0),
-	F(preconnect, FK_STR, 0), F(postconnect, FK_STR, 0),
-	F(limit, FK_INT, 0), F(warnings, FK_INT, 0),
-	F(fetchlimit, FK_INT, 0), F(fetchsizelimit, FK_INT, 0),
-	F(fastuidl, FK_INT, 0), F(batchlimit, FK_INT, 0),
-	F(expunge, FK_INT, 0), F(ssl, FK_INT, 0), F(sslkey, FK_STR, 0),
-	F(sslcert, FK_STR, 0), F(sslproto, FK_STR, 0),
-	F(sslcertck, FK_INT, 0), F(sslcertfile, FK_STR, 0),
-	F(sslcertpath, FK_STR, 0), F(sslcrlfile, FK_STR, 0),
-	F(sslcommonname, FK_STR, 0), F(sslfingerprints, FK_LIST, 0),
-	F(properties, FK_STR, 0), F(smtphosts, FK_LIST, 0),
-	F(fetchdomains, FK_LIST, 0), F(smtpaddress, FK_STR, 0),
-	F(smtpname, FK_STR, 0), F(antispam, FK_LIST, 0),
-	F(folders, FK_LIST, 0),
-};
-
-#undef F
-
-#define FIELD(a, f, type)	((type *)(void *)((char *)(a) + (f)->off))
-#define CFIELD(a, f, type)	((const type *)(const void *)	\
-				    ((const char *)(a) + (f)->off))
 
 void
 strlist_add(struct strlist *l, const char *s)
@@ -122,86 +63,15 @@ strlist_split(struct strlist *l, const char *s)
 	free(copy);
 }
 
-static int
-field_is_set(const struct account *a, const struct field *f)
-{
-	switch (f->kind) {
-	case FK_INT:
-		return (*CFIELD(a, f, int) != TRI_UNSET);
-	case FK_ENUM:
-		return (*CFIELD(a, f, int) != 0);
-	case FK_STR:
-	case FK_SECRET:
-		return (*CFIELD(a, f, char *) != NULL);
-	case FK_LIST:
-		return (CFIELD(a, f, struct strlist)->n != 0);
-	}
-	return (0);
-}
-
-static void
-field_clear(struct account *a, const struct field *f)
-{
-	char	**s;
-
-	switch (f->kind) {
-	case FK_INT:
-		*FIELD(a, f, int) = TRI_UNSET;
-		break;
-	case FK_ENUM:
-		*FIELD(a, f, int) = 0;
-		break;
-	case FK_SECRET:
-		s = FIELD(a, f, char *);
-		if (*s != NULL)
-			explicit_bzero(*s, strlen(*s));
-		/* FALLTHROUGH */
-	case FK_STR:
-		s = FIELD(a, f, char *);
-		free(*s);
-		*s = NULL;
-		break;
-	case FK_LIST:
-		strlist_free(FIELD(a, f, struct strlist));
-		break;
-	}
-}
-
-/* Copy field f of from into to, which must be clear. */
-static void
-field_copy(struct account *to, const struct account *from,
-    const struct field *f)
-{
-	const char	*s;
-
-	switch (f->kind) {
-	case FK_INT:
-	case FK_ENUM:
-		*FIELD(to, f, int) = *CFIELD(from, f, int);
-		break;
-	case FK_STR:
-	case FK_SECRET:
-		s = *CFIELD(from, f, char *);
-		*FIELD(to, f, char *) = s != NULL ? xstrdup(s) : NULL;
-		break;
-	case FK_LIST:
-		strlist_copy(FIELD(to, f, struct strlist),
-		    CFIELD(from, f, struct strlist));
-		break;
-	}
-}
-
 struct account *
 account_new(const char *name)
 {
 	struct account	*a;
-	size_t		 i;
 
 	a = xcalloc(1, sizeof(*a));
 	a->name = xstrdup(name);
 	a->active = 1;
-	for (i = 0; i < nitems(fields); i++)
-		field_clear(a, &fields[i]);
+	opt_clear_all(a, 0);
 	tls_policy_init(&a->tls);
 	return (a);
 }
@@ -209,12 +79,9 @@ account_new(const char *name)
 void
 account_free(struct account *a)
 {
-	size_t	i;
-
 	if (a == NULL)
 		return;
-	for (i = 0; i < nitems(fields); i++)
-		field_clear(a, &fields[i]);
+	opt_clear_all(a, 0);
 	free(a->name);
 	tls_policy_free(&a->tls);
 	free(a->rcfile);
@@ -240,29 +107,38 @@ account_list_free(struct account_list *l)
 	l->n = 0;
 }
 
+/* Rows whose storage is in struct account. */
+static int
+acct_row(const struct opt *o)
+{
+	return (o->scope != OS_SET && !(o->flags & OF_VIEW));
+}
+
 void
 account_merge(struct account *a, const struct account *d)
 {
 	size_t	i;
 
-	for (i = 0; i < nitems(fields); i++) {
-		if (!field_is_set(a, &fields[i]))
-			field_copy(a, d, &fields[i]);
+	for (i = 0; i < optable_n; i++) {
+		if (acct_row(&optable[i]) && !opt_is_set(a, &optable[i]))
+			opt_copy(a, d, &optable[i]);
 	}
 }
 
 void
 account_override(struct account *a, const struct account *o)
 {
-	size_t	i;
+	const struct opt	*r;
+	size_t			 i;
 
-	for (i = 0; i < nitems(fields); i++) {
-		if (!field_is_set(o, &fields[i]))
+	for (i = 0; i < optable_n; i++) {
+		r = &optable[i];
+		if (!acct_row(r) || !opt_is_set(o, r))
 			continue;
 		/* fetchmail appends command-line lists to the rcfile's. */
-		if (fields[i].kind != FK_LIST)
-			field_clear(a, &fields[i]);
-		field_copy(a, o, &fields[i]);
+		if (r->kind != OK_LIST)
+			opt_clear(a, r);
+		opt_copy(a, o, r);
 	}
 }
 
@@ -271,10 +147,10 @@ account_copy_server(struct account *to, const struct account *from)
 {
 	size_t	i;
 
-	for (i = 0; i < nitems(fields); i++) {
-		if (fields[i].server) {
-			field_clear(to, &fields[i]);
-			field_copy(to, from, &fields[i]);
+	for (i = 0; i < optable_n; i++) {
+		if (acct_row(&optable[i]) && optable[i].scope == OS_SERVER) {
+			opt_clear(to, &optable[i]);
+			opt_copy(to, from, &optable[i]);
 		}
 	}
 }
@@ -303,20 +179,21 @@ account_sendable(const struct account *a, char **cause)
 const char *
 account_not_yet(const struct account *a)
 {
+	size_t	i;
+
 	/* Options whose absence would change where mail goes or what is
 	 * deleted: refused until the engine honours them. */
-	if (a->plugin != NULL) return ("plugin");
-	if (a->plugout != NULL) return ("plugout");
-	if (a->preconnect != NULL) return ("preconnect");
-	if (a->postconnect != NULL) return ("postconnect");
+	for (i = 0; i < optable_n; i++) {
+		if ((optable[i].flags & OF_REFUSED) &&
+		    opt_is_set(a, &optable[i]))
+			return (optable[i].name);
+	}
 	if (a->proto != PROTO_AUTO && a->proto != PROTO_POP3 &&
 	    a->proto != PROTO_IMAP && a->proto != PROTO_APOP)
 		return ("this protocol");
 	if (a->auth == AUTH_KERBEROS_V5 || a->auth == AUTH_GSSAPI ||
 	    a->auth == AUTH_OTP || a->auth == AUTH_NTLM || a->auth == AUTH_MSN)
 		return ("this authentication type");
-	if (a->interface != NULL) return ("interface");
-	if (a->monitor != NULL) return ("monitor");
 	return (NULL);
 }
 
@@ -478,13 +355,6 @@ lmtp_default_port(const struct account *a)
 	return (i);
 }
 
-static void
-default_int(int *v, int def)
-{
-	if (*v == TRI_UNSET)
-		*v = def;
-}
-
 /* Auth types that never send a password: fetchmail fills in the login. */
 static int
 auth_needs_password(const struct account *a)
@@ -502,51 +372,23 @@ auth_needs_password(const struct account *a)
 	}
 }
 
-int
-account_finish(struct account *a, char **cause)
+/* Built-in defaults for everything still unset: no TRI_UNSET survives. */
+static void
+account_defaults(struct account *a)
 {
-	const struct rc_pos	*pos = NULL;
-	char			*me, *inner;
-	size_t			 i;
+	char	*me;
 
 	if (a->proto == PROTO_UNSET)
 		a->proto = PROTO_AUTO;
 	if (a->auth == AUTH_UNSET)
 		a->auth = AUTH_ANY;
-	if (a->timeout == TRI_UNSET || a->timeout == 0)
+	if (a->timeout == 0)
 		a->timeout = PM_TIMEOUT_DEFAULT;
-	default_int(&a->interval, 0);
-	default_int(&a->envskip, 0);
+	if (a->stripcr == TRI_UNSET)
+		a->stripcr = a->mda != NULL;
+	opt_defaults(a, 0);
 	if (a->envelope == NULL)
 		a->envelope = xstrdup("Received");
-	default_int(&a->dns, 1);
-	default_int(&a->uidl, 0);
-	default_int(&a->checkalias, 0);
-	default_int(&a->tracepolls, 0);
-	default_int(&a->badheader, 0);
-	default_int(&a->wildcard, 0);
-	default_int(&a->fetchall, 0);
-	default_int(&a->keep, 0);
-	default_int(&a->flush, 0);
-	default_int(&a->limitflush, 0);
-	default_int(&a->rewrite, 1);
-	default_int(&a->stripcr, a->mda != NULL);
-	default_int(&a->forcecr, 0);
-	default_int(&a->pass8bits, 0);
-	default_int(&a->dropstatus, 0);
-	default_int(&a->dropdelivered, 0);
-	default_int(&a->mimedecode, 0);
-	default_int(&a->idle, 0);
-	default_int(&a->lmtp, 0);
-	default_int(&a->limit, 0);
-	default_int(&a->warnings, 3600);
-	default_int(&a->fetchlimit, 0);
-	default_int(&a->fetchsizelimit, 100);
-	default_int(&a->fastuidl, 4);
-	default_int(&a->batchlimit, 0);
-	/* expunge stays unset: its default depends on the protocol. */
-	default_int(&a->ssl, 0);
-	default_int(&a->sslcertck, 1);
 
 	me = account_login_name();
 	if (a->user == NULL)
@@ -568,38 +410,55 @@ account_finish(struct account *a, char **cause)
 		net_local_hostname(host, sizeof(host));
 		strlist_add(&a->fetchdomains, host);
 	}
+}
+
+/* Combinations that cannot work; *pos is where to point, if known. */
+static int
+account_check(struct account *a, const struct rc_pos **pos, char **cause)
+{
+	size_t	i;
+
 	if (a->service != NULL && service_port(a->service) == -1) {
-		pos = &a->pos_service;
+		*pos = &a->pos_service;
 		xasprintf(cause, "service \"%s\" is not a port number "
 		    "(1-65535) or a known service name", a->service);
-		goto bad;
+		return (-1);
 	}
 	if (a->auth == AUTH_KERBEROS_V4) {
-		pos = &a->pos_auth;
+		*pos = &a->pos_auth;
 		xasprintf(cause, "Kerberos IV authentication (\"kerberos\" in "
 		    "an rcfile) is not supported; use kerberos_v5 or gssapi");
-		goto bad;
+		return (-1);
 	}
 	/* fetchmail lets bsmtp win over mda; ours must stand alone. */
 	if ((a->maildir != NULL) + (a->mbox != NULL) + (a->mda != NULL ||
 	    a->bsmtp != NULL) > 1) {
 		xasprintf(cause, "maildir and mbox do not go with each other "
 		    "or with mda or bsmtp: where should the mail go?");
-		goto bad;
+		return (-1);
 	}
 	if (a->lmtp == 1 && (i = lmtp_default_port(a)) < a->smtphosts.n) {
 		xasprintf(cause, "LMTP host \"%s\" needs an explicit port "
 		    "other than 25 (write %s/PORT) or a socket path",
 		    a->smtphosts.v[i], a->smtphosts.v[i]);
-		goto bad;
+		return (-1);
 	}
 	if (a->proto == PROTO_RPOP && account_port(a, a->proto) >= 1024) {
-		pos = a->pos_service.line != 0 ? &a->pos_service :
+		*pos = a->pos_service.line != 0 ? &a->pos_service :
 		    &a->pos_proto;
 		xasprintf(cause, "RPOP needs a privileged port (below 1024), "
 		    "not %d", account_port(a, a->proto));
-		goto bad;
+		return (-1);
 	}
+
+	return (0);
+}
+
+/* The TLS policy the ssl* options ask for. */
+static int
+account_tls(struct account *a, const struct rc_pos **pos, char **cause)
+{
+	size_t	i;
 
 	tls_policy_free(&a->tls);
 	tls_policy_init(&a->tls);
@@ -609,7 +468,7 @@ account_finish(struct account *a, char **cause)
 	for (i = 0; i < a->sslfingerprints.n; i++) {
 		if (pin_parse(a->sslfingerprints.v[i], &a->tls.pins[i],
 		    cause) != 0)
-			goto bad;
+			return (-1);
 		a->tls.npins++;
 	}
 	if (a->sslcrlfile != NULL)
@@ -620,8 +479,8 @@ account_finish(struct account *a, char **cause)
 		a->tls.keyfile = xstrdup(a->sslkey);
 	if (a->sslproto != NULL &&
 	    tls_policy_set_proto(&a->tls, a->sslproto, cause) != 0) {
-		pos = &a->pos_sslproto;
-		goto bad;
+		*pos = &a->pos_sslproto;
+		return (-1);
 	}
 	if (a->ssl)
 		a->tls.mode = TLS_MODE_IMPLICIT;	/* ssl wins over '' */
@@ -640,9 +499,9 @@ account_finish(struct account *a, char **cause)
 	if (a->tls.verify && a->tls.mode != TLS_MODE_PLAIN &&
 	    *a->tls.servername == '\0') {
 		if (a->sslcommonname != NULL)
-			pos = &a->pos_sslcommonname;
+			*pos = &a->pos_sslcommonname;
 		else if (a->via != NULL)
-			pos = &a->pos_via;
+			*pos = &a->pos_via;
 		xasprintf(cause, "%s \"\" leaves no server name to check the "
 		    "certificate against; write the name in the server's "
 		    "certificate (for example sslcommonname mail.example.org)%s",
@@ -650,11 +509,22 @@ account_finish(struct account *a, char **cause)
 		    a->via != NULL ? "via" : "poll",
 		    a->sslcommonname != NULL ? ", or remove it to check the "
 		    "server's name" : "");
-		goto bad;
+		return (-1);
 	}
 	return (0);
+}
 
-bad:
+int
+account_finish(struct account *a, char **cause)
+{
+	const struct rc_pos	*pos = NULL;
+	char			*inner;
+
+	account_defaults(a);
+	if (account_check(a, &pos, cause) == 0 &&
+	    account_tls(a, &pos, cause) == 0)
+		return (0);
+
 	inner = *cause;
 	if (a->rcfile == NULL)
 		xasprintf(cause, "%s: %s", a->name, inner);

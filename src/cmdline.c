@@ -17,112 +17,101 @@
 
 #include "cmdline.h"
 #include "mda_argv.h"
+#include "optable.h"
 #include "result.h"
 #include "xmalloc.h"
 
+/* Long options without a letter; the option table's come after. */
 enum {
-	OPT_SSL = 256, OPT_SSLKEY, OPT_SSLCERT, OPT_SSLPROTO, OPT_SSLCERTCK,
-	OPT_NOSSLCERTCK, OPT_SSLCERTFILE, OPT_SSLCERTPATH, OPT_SSLCOMMONNAME,
-	OPT_SSLFINGERPRINT, OPT_SSLCRLFILE, OPT_SYSLOG, OPT_NOSYSLOG,
-	OPT_INVISIBLE, OPT_SHOWDOTS, OPT_PIDFILE, OPT_POSTMASTER,
-	OPT_NOBOUNCE, OPT_SOFTBOUNCE, OPT_NOSOFTBOUNCE, OPT_IDLE, OPT_PORT,
-	OPT_AUTH, OPT_BADHEADER, OPT_PRINCIPAL, OPT_TRACEPOLLS, OPT_PLUGIN,
-	OPT_PLUGOUT, OPT_LIMITFLUSH, OPT_FETCHDOMAINS, OPT_SMTPNAME,
-	OPT_FETCHSIZELIMIT, OPT_FASTUIDL, OPT_BSMTP, OPT_LMTP, OPT_CONFIGDUMP,
-	OPT_MAILDIR, OPT_MBOX, OPT_MDAUSER, OPT_JOBS, OPT_CONNLIMIT, OPT_DEADLINE, OPT_STATEDIR, OPT_PROBE,
-	OPT_STATUS, OPT_JSON,
+	OPT_CONFIGDUMP = 256, OPT_PROBE, OPT_STATUS, OPT_JSON,
+	OPT_ROW = 512,		/* + 2 * row, + 1 for the "no" form */
 };
 
-static const char shortopts[] =
-    "?hVcsvd:NqL:f:i:p:UP:t:E:Q:I:M:u:akKFnl:w:r:S:D:Z:b:B:e:m:";
-
-static const struct option longopts[] = {
+/* Modes: what to do, not how (the settings are in the option table). */
+static const char modeshort[] = "?hVcsvNqf:";
+static const struct option modeopts[] = {
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ "check",		no_argument,	   NULL, 'c' },
 	{ "silent",		no_argument,	   NULL, 's' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ "daemon",		required_argument, NULL, 'd' },
 	{ "nodetach",		no_argument,	   NULL, 'N' },
 	{ "quit",		no_argument,	   NULL, 'q' },
-	{ "logfile",		required_argument, NULL, 'L' },
-	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
-	{ "nosyslog",		no_argument,	   NULL, OPT_NOSYSLOG },
-	{ "invisible",		no_argument,	   NULL, OPT_INVISIBLE },
-	{ "showdots",		no_argument,	   NULL, OPT_SHOWDOTS },
 	{ "fetchmailrc",	required_argument, NULL, 'f' },
-	{ "idfile",		required_argument, NULL, 'i' },
-	{ "pidfile",		required_argument, NULL, OPT_PIDFILE },
-	{ "postmaster",		required_argument, NULL, OPT_POSTMASTER },
-	{ "nobounce",		no_argument,	   NULL, OPT_NOBOUNCE },
-	{ "softbounce",		no_argument,	   NULL, OPT_SOFTBOUNCE },
-	{ "nosoftbounce",	no_argument,	   NULL, OPT_NOSOFTBOUNCE },
-	{ "protocol",		required_argument, NULL, 'p' },
-	{ "proto",		required_argument, NULL, 'p' },
-	{ "uidl",		no_argument,	   NULL, 'U' },
-	{ "idle",		no_argument,	   NULL, OPT_IDLE },
-	{ "service",		required_argument, NULL, 'P' },
-	{ "port",		required_argument, NULL, OPT_PORT },
-	{ "auth",		required_argument, NULL, OPT_AUTH },
-	{ "timeout",		required_argument, NULL, 't' },
-	{ "envelope",		required_argument, NULL, 'E' },
-	{ "qvirtual",		required_argument, NULL, 'Q' },
-	{ "bad-header",		required_argument, NULL, OPT_BADHEADER },
-	{ "principal",		required_argument, NULL, OPT_PRINCIPAL },
-	{ "tracepolls",		no_argument,	   NULL, OPT_TRACEPOLLS },
-	{ "interface",		required_argument, NULL, 'I' },
-	{ "monitor",		required_argument, NULL, 'M' },
-	{ "plugin",		required_argument, NULL, OPT_PLUGIN },
-	{ "plugout",		required_argument, NULL, OPT_PLUGOUT },
-	{ "user",		required_argument, NULL, 'u' },
-	{ "username",		required_argument, NULL, 'u' },
-	{ "all",		no_argument,	   NULL, 'a' },
-	{ "fetchall",		no_argument,	   NULL, 'a' },
-	{ "keep",		no_argument,	   NULL, 'k' },
-	{ "nokeep",		no_argument,	   NULL, 'K' },
-	{ "flush",		no_argument,	   NULL, 'F' },
-	{ "limitflush",		no_argument,	   NULL, OPT_LIMITFLUSH },
-	{ "norewrite",		no_argument,	   NULL, 'n' },
-	{ "limit",		required_argument, NULL, 'l' },
-	{ "warnings",		required_argument, NULL, 'w' },
-	{ "folder",		required_argument, NULL, 'r' },
-	{ "smtphost",		required_argument, NULL, 'S' },
-	{ "fetchdomains",	required_argument, NULL, OPT_FETCHDOMAINS },
-	{ "smtpaddress",	required_argument, NULL, 'D' },
-	{ "smtpname",		required_argument, NULL, OPT_SMTPNAME },
-	{ "antispam",		required_argument, NULL, 'Z' },
-	{ "batchlimit",		required_argument, NULL, 'b' },
-	{ "fetchlimit",		required_argument, NULL, 'B' },
-	{ "fetchsizelimit",	required_argument, NULL, OPT_FETCHSIZELIMIT },
-	{ "fastuidl",		required_argument, NULL, OPT_FASTUIDL },
-	{ "expunge",		required_argument, NULL, 'e' },
-	{ "mda",		required_argument, NULL, 'm' },
-	{ "bsmtp",		required_argument, NULL, OPT_BSMTP },
-	{ "lmtp",		no_argument,	   NULL, OPT_LMTP },
-	{ "ssl",		no_argument,	   NULL, OPT_SSL },
-	{ "sslkey",		required_argument, NULL, OPT_SSLKEY },
-	{ "sslcert",		required_argument, NULL, OPT_SSLCERT },
-	{ "sslproto",		required_argument, NULL, OPT_SSLPROTO },
-	{ "sslcertck",		no_argument,	   NULL, OPT_SSLCERTCK },
-	{ "nosslcertck",	no_argument,	   NULL, OPT_NOSSLCERTCK },
-	{ "sslcertfile",	required_argument, NULL, OPT_SSLCERTFILE },
-	{ "sslcertpath",	required_argument, NULL, OPT_SSLCERTPATH },
-	{ "sslcommonname",	required_argument, NULL, OPT_SSLCOMMONNAME },
-	{ "sslfingerprint",	required_argument, NULL, OPT_SSLFINGERPRINT },
-	{ "sslcrlfile",		required_argument, NULL, OPT_SSLCRLFILE },
-	{ "maildir",		required_argument, NULL, OPT_MAILDIR },
-	{ "mbox",		required_argument, NULL, OPT_MBOX },
-	{ "mdauser",		required_argument, NULL, OPT_MDAUSER },
-	{ "jobs",		required_argument, NULL, OPT_JOBS },
-	{ "connlimit",		required_argument, NULL, OPT_CONNLIMIT },
-	{ "deadline",		required_argument, NULL, OPT_DEADLINE },
-	{ "statedir",		required_argument, NULL, OPT_STATEDIR },
 	{ "configdump",		no_argument,	   NULL, OPT_CONFIGDUMP },
 	{ "status",		no_argument,	   NULL, OPT_STATUS },
 	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "probe",		required_argument, NULL, OPT_PROBE },
-	{ NULL,			0,		   NULL, 0 }
 };
+
+#define CL_LONG_MAX	192	/* long options, modes and settings */
+
+static struct option	longopts[CL_LONG_MAX];
+static char		shortopts[CL_LONG_MAX];
+
+static int
+cl_has_arg(const struct opt *o)
+{
+	return (o->kind != OK_FLAG || (o->flags & OF_OWN_CL));
+}
+
+static void
+cl_long_add(size_t *n, const char *name, size_t len, int has_arg, int val)
+{
+	if (*n + 1 >= nitems(longopts))
+		abort();	/* CL_LONG_MAX is too small for the table */
+	longopts[*n].name = xstrndup(name, len);
+	longopts[*n].has_arg = has_arg ? required_argument : no_argument;
+	longopts[*n].flag = NULL;
+	longopts[*n].val = val;
+	(*n)++;
+}
+
+/* Every space-separated name of names, as a long option. */
+static void
+cl_long_names(size_t *n, const char *names, int has_arg, int val)
+{
+	const char	*end;
+
+	while (names != NULL && *names != '\0') {
+		end = strchrnul(names, ' ');
+		cl_long_add(n, names, end - names, has_arg, val);
+		names = *end == ' ' ? end + 1 : end;
+	}
+}
+
+static void
+cl_short_add(size_t *len, int letter, int has_arg)
+{
+	if (letter == 0)
+		return;
+	if (*len + 3 >= sizeof(shortopts))
+		abort();
+	shortopts[(*len)++] = (char)letter;
+	if (has_arg)
+		shortopts[(*len)++] = ':';
+}
+
+/* getopt's tables: the modes, then each row's names. */
+static void
+cl_tables(void)
+{
+	const struct opt	*o;
+	size_t			 i, n = 0, len;
+
+	if (longopts[0].name != NULL)
+		return;
+	for (i = 0; i < nitems(modeopts); i++)
+		longopts[n++] = modeopts[i];
+	len = strlcpy(shortopts, modeshort, sizeof(shortopts));
+	for (i = 0; i < optable_n; i++) {
+		o = &optable[i];
+		cl_long_names(&n, o->cl, cl_has_arg(o), OPT_ROW + 2 * (int)i);
+		cl_long_names(&n, o->cl_no, 0, OPT_ROW + 2 * (int)i + 1);
+		cl_short_add(&len, o->cl_short, cl_has_arg(o));
+		cl_short_add(&len, o->cl_noshort, 0);
+	}
+}
 
 void
 cmdline_usage(FILE *f)
@@ -320,12 +309,102 @@ cl_antispam(struct account *a, const char *s)
 	return (rc);
 }
 
+static int
+cl_port(struct account *a, const char *arg)
+{
+	int	port;
+
+	if (cl_number("--port", arg, 1, 65535, &port) != 0)
+		return (-1);
+	free(a->service);
+	xasprintf(&a->service, "%d", port);
+	return (0);
+}
+
+static int
+cl_badheader(struct account *a, const char *arg)
+{
+	if (strcmp(arg, "accept") == 0)
+		a->badheader = 1;
+	else if (strcmp(arg, "reject") == 0)
+		a->badheader = 0;
+	else {
+		fprintf(stderr, "pullmail: --bad-header takes accept or "
+		    "reject, not \"%s\"\n", arg);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The value of row o into cl; -1 on a bad argument. */
+static int
+cl_row(struct cmdline *cl, const struct opt *o, int negated, const char *arg)
+{
+	void	*rec = o->scope == OS_SET ? (void *)&cl->globals : cl->acct;
+	char	 name[64];
+
+	switch (o->flags & OF_OWN_CL ? o->kw : KW_OPTION) {
+	case KW_PROTO: return (cl_proto(cl->acct, arg));
+	case KW_AUTH: return (cl_auth(cl->acct, arg));
+	case KW_PORT: return (cl_port(cl->acct, arg));
+	case KW_BADHEADER: return (cl_badheader(cl->acct, arg));
+	case KW_MDA: return (cl_mda(cl->acct, arg));
+	case KW_ANTISPAM: return (cl_antispam(cl->acct, arg));
+	default: break;
+	}
+	switch (o->kind) {
+	case OK_FLAG:
+		*OPT_FIELD(rec, o, int) = !negated;
+		return (0);
+	case OK_INT:
+		snprintf(name, sizeof(name), "--%.*s", (int)strcspn(o->cl, " "),
+		    o->cl);
+		return (cl_number(name, arg, o->min, o->max,
+		    OPT_FIELD(rec, o, int)));
+	case OK_STR:
+	case OK_SECRET:
+		cl_str(OPT_FIELD(rec, o, char *), arg);
+		return (0);
+	case OK_PATH:
+		cl_path(OPT_FIELD(rec, o, char *), arg);
+		return (0);
+	case OK_LIST:
+		cl_list(OPT_FIELD(rec, o, struct strlist), arg);
+		return (0);
+	case OK_ENUM:
+		break;
+	}
+	return (-1);
+}
+
+/* The row a getopt value stands for, or NULL. */
+static const struct opt *
+cl_row_of(int ch, int *negated)
+{
+	size_t	i;
+
+	*negated = 0;
+	if (ch >= OPT_ROW && (size_t)(ch - OPT_ROW) / 2 < optable_n) {
+		*negated = (ch - OPT_ROW) % 2;
+		return (&optable[(ch - OPT_ROW) / 2]);
+	}
+	for (i = 0; ch > 0 && ch < OPT_CONFIGDUMP && i < optable_n; i++) {
+		if (optable[i].cl_short == ch)
+			return (&optable[i]);
+		if (optable[i].cl_noshort == ch) {
+			*negated = 1;
+			return (&optable[i]);
+		}
+	}
+	return (NULL);
+}
+
 /* One option into cl; -1 on a bad argument. */
 static int
-cl_option(struct cmdline *cl, int ch, const char *arg)
+cl_option(struct cmdline *cl, int ch, const char *arg, int *sinks)
 {
-	struct account	*a = cl->acct;
-	struct config	*g = &cl->globals;
+	const struct opt	*o;
+	int			 negated;
 
 	switch (ch) {
 	case 'V': cl->version = 1; return (0);
@@ -334,110 +413,18 @@ cl_option(struct cmdline *cl, int ch, const char *arg)
 	case 'v': cl->verbose++; return (0);
 	case 'N': cl->nodetach = 1; return (0);
 	case 'q': cl->quit = 1; return (0);
+	case 'f': cl->rcfile = arg; return (0);
 	case OPT_CONFIGDUMP: cl->configdump = 1; return (0);
 	case OPT_PROBE: cl->probe = arg; return (0);
 	case OPT_STATUS: cl->status = 1; return (0);
 	case OPT_JSON: cl->json = 1; return (0);
-	case 'f': cl->rcfile = arg; return (0);
-	case 'd': return (cl_number("--daemon", arg, 0, INT_MAX, &g->daemon));
-	case 'L': cl_path(&g->logfile, arg); return (0);
-	case OPT_SYSLOG: g->syslog = 1; return (0);
-	case OPT_NOSYSLOG: g->syslog = 0; return (0);
-	case OPT_INVISIBLE: g->invisible = 1; return (0);
-	case OPT_SHOWDOTS: g->showdots = 1; return (0);
-	case 'i': cl_path(&g->idfile, arg); return (0);
-	case OPT_PIDFILE: cl_path(&g->pidfile, arg); return (0);
-	case OPT_STATEDIR: cl_path(&g->statedir, arg); return (0);
-	case OPT_JOBS: return (cl_number("--jobs", arg, 1, 1000, &g->jobs));
-	case OPT_CONNLIMIT: return (cl_number("--connlimit", arg, 1, 1000,
-	    &g->connlimit));
-	case OPT_DEADLINE: return (cl_number("--deadline", arg, 0, INT_MAX,
-	    &g->deadline));
-	case OPT_POSTMASTER: cl_str(&g->postmaster, arg); return (0);
-	case OPT_NOBOUNCE: g->bouncemail = 0; return (0);
-	case OPT_SOFTBOUNCE: g->softbounce = 1; return (0);
-	case OPT_NOSOFTBOUNCE: g->softbounce = 0; return (0);
-	case 'p': return (cl_proto(a, arg));
-	case 'U': a->uidl = 1; return (0);
-	case OPT_IDLE: a->idle = 1; return (0);
-	case 'P': cl_str(&a->service, arg); return (0);
-	case OPT_PORT: {
-		int	port;
-
-		if (cl_number("--port", arg, 1, 65535, &port) != 0)
-			return (-1);
-		free(a->service);
-		xasprintf(&a->service, "%d", port);
-		return (0);
+	default: break;
 	}
-	case OPT_AUTH: return (cl_auth(a, arg));
-	case 't': return (cl_number("--timeout", arg, 0, INT_MAX,
-	    &a->timeout));
-	case 'E': cl_str(&a->envelope, arg); return (0);
-	case 'Q': cl_str(&a->qvirtual, arg); return (0);
-	case OPT_BADHEADER:
-		if (strcmp(arg, "accept") == 0)
-			a->badheader = 1;
-		else if (strcmp(arg, "reject") == 0)
-			a->badheader = 0;
-		else {
-			fprintf(stderr, "pullmail: --bad-header takes accept "
-			    "or reject, not \"%s\"\n", arg);
-			return (-1);
-		}
-		return (0);
-	case OPT_PRINCIPAL: cl_str(&a->principal, arg); return (0);
-	case OPT_TRACEPOLLS: a->tracepolls = 1; return (0);
-	case 'I': cl_str(&a->interface, arg); return (0);
-	case 'M': cl_str(&a->monitor, arg); return (0);
-	case OPT_PLUGIN: cl_str(&a->plugin, arg); return (0);
-	case OPT_PLUGOUT: cl_str(&a->plugout, arg); return (0);
-	case 'u': cl_str(&a->user, arg); return (0);
-	case 'a': a->fetchall = 1; return (0);
-	case 'k': a->keep = 1; return (0);
-	case 'K': a->keep = 0; return (0);
-	case 'F': a->flush = 1; return (0);
-	case OPT_LIMITFLUSH: a->limitflush = 1; return (0);
-	case 'n': a->rewrite = 0; return (0);
-	case 'l': return (cl_number("--limit", arg, 0, INT_MAX, &a->limit));
-	case 'w': return (cl_number("--warnings", arg, 0, INT_MAX,
-	    &a->warnings));
-	case 'r': cl_list(&a->folders, arg); return (0);
-	case 'S': cl_list(&a->smtphosts, arg); return (0);
-	case OPT_FETCHDOMAINS: cl_list(&a->fetchdomains, arg); return (0);
-	case 'D': cl_str(&a->smtpaddress, arg); return (0);
-	case OPT_SMTPNAME: cl_str(&a->smtpname, arg); return (0);
-	case 'Z': return (cl_antispam(a, arg));
-	case 'b': return (cl_number("--batchlimit", arg, 0, INT_MAX,
-	    &a->batchlimit));
-	case 'B': return (cl_number("--fetchlimit", arg, 0, INT_MAX,
-	    &a->fetchlimit));
-	case OPT_FETCHSIZELIMIT: return (cl_number("--fetchsizelimit", arg,
-	    0, INT_MAX, &a->fetchsizelimit));
-	case OPT_FASTUIDL: return (cl_number("--fastuidl", arg, 0, INT_MAX,
-	    &a->fastuidl));
-	case 'e': return (cl_number("--expunge", arg, 0, INT_MAX,
-	    &a->expunge));
-	case 'm': return (cl_mda(a, arg));
-	case OPT_BSMTP: cl_path(&a->bsmtp, arg); return (0);
-	case OPT_MAILDIR: cl_path(&a->maildir, arg); return (0);
-	case OPT_MBOX: cl_path(&a->mbox, arg); return (0);
-	case OPT_MDAUSER: cl_str(&a->mdauser, arg); return (0);
-	case OPT_LMTP: a->lmtp = 1; return (0);
-	case OPT_SSL: a->ssl = 1; return (0);
-	case OPT_SSLKEY: cl_path(&a->sslkey, arg); return (0);
-	case OPT_SSLCERT: cl_path(&a->sslcert, arg); return (0);
-	case OPT_SSLPROTO: cl_str(&a->sslproto, arg); return (0);
-	case OPT_SSLCERTCK: a->sslcertck = 1; return (0);
-	case OPT_NOSSLCERTCK: a->sslcertck = 0; return (0);
-	case OPT_SSLCERTFILE: cl_path(&a->sslcertfile, arg); return (0);
-	case OPT_SSLCERTPATH: cl_path(&a->sslcertpath, arg); return (0);
-	case OPT_SSLCRLFILE: cl_path(&a->sslcrlfile, arg); return (0);
-	case OPT_SSLCOMMONNAME: cl_str(&a->sslcommonname, arg); return (0);
-	case OPT_SSLFINGERPRINT: cl_list(&a->sslfingerprints, arg); return (0);
-	default:
+	if ((o = cl_row_of(ch, &negated)) == NULL)
 		return (-1);
-	}
+	if (o->kw == KW_SMTPHOST || o->kw == KW_MDA || o->kw == KW_BSMTP)
+		(*sinks)++;
+	return (cl_row(cl, o, negated, arg));
 }
 
 int
@@ -448,6 +435,7 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv)
 	memset(cl, 0, sizeof(*cl));
 	cl->acct = account_new("");
 	config_init(&cl->globals);
+	cl_tables();
 	optind = 0;	/* glibc: start over, forgetting any earlier parse */
 	while ((ch = getopt_long(argc, argv, shortopts, longopts,
 	    NULL)) != -1) {
@@ -456,9 +444,7 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv)
 			cmdline_usage(stdout);
 			return (PM_OK);
 		}
-		if (ch == 'S' || ch == 'm' || ch == OPT_BSMTP)
-			sinks++;
-		if (cl_option(cl, ch, optarg) != 0) {
+		if (cl_option(cl, ch, optarg, &sinks) != 0) {
 			cmdline_usage(stderr);
 			return (PM_SYNTAX);
 		}

@@ -3,7 +3,9 @@
  *
  * Layout, key order and string escaping follow fetchmail 6.4 byte for
  * byte (see corpus/CONFIGDUMP.md), so a dict comparison or a diff against
- * fetchmail's own dump shows only real differences.
+ * fetchmail's own dump shows only real differences.  The keys and their
+ * order are the option table's (optable.c); the few values fetchmail
+ * writes in a form of their own are in dump_own().
  */
 
 #include <stdio.h>
@@ -12,6 +14,8 @@
 
 #include "account.h"
 #include "configdump.h"
+#include "optable.h"
+#include "rc_parse.h"
 #include "xmalloc.h"
 
 /* fetchmail's escaping: C escapes, other control bytes as \0xHH. */
@@ -98,112 +102,102 @@ dump_localnames(FILE *f, const char *ind, const struct account *a)
 		} else
 			dump_quoted(f, a->locals.v[i]);
 	}
-	if (a->wildcard == 1)
+	if (a->wildcard)
 		fputs(a->locals.n > 0 ? ", '*'" : "'*'", f);
 	fputs("],\n", f);
 }
 
+/* An option with a form of its own in fetchmail's dump. */
 static void
-dump_user(FILE *f, const struct account *a)
+dump_own(FILE *f, const char *ind, const struct opt *o,
+    const struct account *a)
 {
-	const char	*u = "\t\t    ";
-	size_t		 i;
+	size_t	i;
 
-	dump_str(f, u, "remote", a->user);
-	dump_str(f, u, "password", a->password);
-	dump_localnames(f, u, a);
-	dump_bool(f, u, "fetchall", a->fetchall);
-	dump_bool(f, u, "keep", a->keep);
-	dump_bool(f, u, "flush", a->flush);
-	dump_bool(f, u, "limitflush", a->limitflush);
-	dump_bool(f, u, "rewrite", a->rewrite);
-	dump_bool(f, u, "stripcr", a->stripcr);
-	dump_bool(f, u, "forcecr", a->forcecr);
-	dump_bool(f, u, "pass8bits", a->pass8bits);
-	dump_bool(f, u, "dropstatus", a->dropstatus);
-	dump_bool(f, u, "dropdelivered", a->dropdelivered);
-	dump_bool(f, u, "mimedecode", a->mimedecode);
-	dump_bool(f, u, "idle", a->idle);
-	dump_str(f, u, "mda", a->mda);
-	dump_str(f, u, "bsmtp", a->bsmtp);
-	dump_bool(f, u, "lmtp", a->lmtp);
-	dump_str(f, u, "preconnect", a->preconnect);
-	dump_str(f, u, "postconnect", a->postconnect);
-	dump_int(f, u, "limit", a->limit);
-	dump_int(f, u, "warnings", a->warnings);
-	dump_int(f, u, "fetchlimit", a->fetchlimit);
-	dump_int(f, u, "fetchsizelimit", a->fetchsizelimit);
-	dump_int(f, u, "fastuidl", a->fastuidl);
-	dump_int(f, u, "batchlimit", a->batchlimit);
-	dump_bool(f, u, "ssl", a->ssl);
-	dump_str(f, u, "sslkey", a->sslkey);
-	dump_str(f, u, "sslcert", a->sslcert);
-	dump_str(f, u, "sslproto", a->sslproto);
-	dump_bool(f, u, "sslcertck", a->sslcertck);
-	dump_str(f, u, "sslcertfile", a->sslcertfile);
-	dump_str(f, u, "sslcertpath", a->sslcertpath);
-	dump_str(f, u, "sslcommonname", a->sslcommonname);
-	dump_str(f, u, "sslfingerprint", a->sslfingerprints.n > 0 ?
-	    a->sslfingerprints.v[0] : NULL);
-	dump_int(f, u, "expunge", a->expunge);
-	dump_str(f, u, "properties", a->properties);
-	dump_list(f, u, "smtphunt", &a->smtphosts);
-	dump_list(f, u, "fetchdomains", &a->fetchdomains);
-	dump_str(f, u, "smtpaddress", a->smtpaddress);
-	dump_str(f, u, "smtpname", a->smtpname);
-	fprintf(f, "%s'antispam':'", u);
-	for (i = 0; i < a->antispam.n; i++)
-		fprintf(f, "%s%s", i > 0 ? " " : "", a->antispam.v[i]);
-	fputs("',\n", f);
-	dump_list(f, u, "mailboxes", &a->folders);
-	/* pullmail's own settings. */
-	dump_str(f, u, "passwordeval", a->passwordeval);
-	dump_str(f, u, "sslcrlfile", a->sslcrlfile);
-	dump_list(f, u, "sslfingerprints", &a->sslfingerprints);
-	dump_str(f, u, "maildir", a->maildir);
-	dump_str(f, u, "mbox", a->mbox);
-	dump_str(f, u, "mdauser", a->mdauser);
-	dump_str(f, u, "postdeliver", a->postdeliver);
-	dump_str(f, u, "postpoll", a->postpoll);
+	switch (o->kw) {
+	case KW_PROTO:
+		/* fetchmail shows SDPS as the POP3 it really is. */
+		dump_str(f, ind, o->dump, a->proto == PROTO_SDPS ? "POP3" :
+		    proto_name(a->proto));
+		break;
+	case KW_ENVELOPE:
+		dump_str(f, ind, o->dump, strcmp(a->envelope,
+		    ENVELOPE_DISABLED) == 0 ? NULL : a->envelope);
+		break;
+	case KW_AUTH:
+		if (a->auth != AUTH_EXTERNAL)
+			dump_str(f, ind, o->dump, auth_name(a->auth));
+		break;
+	case KW_BADHEADER:
+		fprintf(f, "%s'%s': %s,\n", ind, o->dump, a->badheader ?
+		    "TRUE" : "FALSE");
+		break;
+	case KW_IS:
+		dump_localnames(f, ind, a);
+		break;
+	case KW_SSLFINGERPRINT:
+		dump_str(f, ind, o->dump, a->sslfingerprints.n > 0 ?
+		    a->sslfingerprints.v[0] : NULL);
+		break;
+	case KW_ANTISPAM:
+		fprintf(f, "%s'%s':'", ind, o->dump);
+		for (i = 0; i < a->antispam.n; i++)
+			fprintf(f, "%s%s", i > 0 ? " " : "", a->antispam.v[i]);
+		fputs("',\n", f);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The rows of one scope with a dump key, in table order. */
+static void
+dump_rows(FILE *f, const char *ind, enum opt_scope scope, const void *rec)
+{
+	const struct opt	*o;
+	size_t			 i;
+
+	for (i = 0; i < optable_n; i++) {
+		o = &optable[i];
+		if (o->scope != scope || o->dump == NULL)
+			continue;
+		if (o->flags & OF_OWN_DUMP) {
+			dump_own(f, ind, o, rec);
+			continue;
+		}
+		switch (o->kind) {
+		case OK_FLAG:
+			dump_bool(f, ind, o->dump, *OPT_CFIELD(rec, o, int));
+			break;
+		case OK_INT:
+			dump_int(f, ind, o->dump, *OPT_CFIELD(rec, o, int));
+			break;
+		case OK_STR:
+		case OK_PATH:
+		case OK_SECRET:
+			if (!(o->flags & OF_DUMP_IFSET) || opt_is_set(rec, o))
+				dump_str(f, ind, o->dump,
+				    *OPT_CFIELD(rec, o, char *));
+			break;
+		case OK_LIST:
+			dump_list(f, ind, o->dump,
+			    OPT_CFIELD(rec, o, struct strlist));
+			break;
+		case OK_ENUM:
+			break;
+		}
+	}
 }
 
 static void
 dump_server(FILE *f, const struct account *a)
 {
 	const char	*s = "\t    ";
-	const char	*proto;
 
 	fprintf(f, "\t# Entry for site `%s' begins:\n\t{\n", a->name);
 	dump_str(f, s, "pollname", a->name);
 	dump_bool(f, s, "active", a->active);
-	dump_str(f, s, "via", a->via);
-	/* fetchmail shows SDPS as the POP3 it really is. */
-	proto = a->proto == PROTO_SDPS ? "POP3" : proto_name(a->proto);
-	dump_str(f, s, "protocol", proto);
-	dump_str(f, s, "service", a->service);
-	dump_int(f, s, "timeout", a->timeout);
-	dump_int(f, s, "interval", a->interval);
-	dump_str(f, s, "envelope", strcmp(a->envelope, ENVELOPE_DISABLED) == 0 ?
-	    NULL : a->envelope);
-	dump_int(f, s, "envskip", a->envskip);
-	dump_str(f, s, "qvirtual", a->qvirtual);
-	if (a->auth != AUTH_EXTERNAL)
-		dump_str(f, s, "auth", auth_name(a->auth));
-	dump_bool(f, s, "dns", a->dns);
-	dump_bool(f, s, "uidl", a->uidl);
-	dump_list(f, s, "aka", &a->aka);
-	dump_list(f, s, "localdomains", &a->localdomains);
-	dump_str(f, s, "interface", a->interface);
-	dump_str(f, s, "monitor", a->monitor);
-	dump_str(f, s, "plugin", a->plugin);
-	dump_str(f, s, "plugout", a->plugout);
-	dump_str(f, s, "principal", a->principal);
-	dump_str(f, s, "esmtpname", a->esmtpname);
-	if (a->esmtppassword != NULL)
-		dump_str(f, s, "esmtppassword", a->esmtppassword);
-	dump_bool(f, s, "tracepolls", a->tracepolls);
-	fprintf(f, "%s'badheader': %s,\n", s, a->badheader == 1 ? "TRUE" :
-	    "FALSE");
+	dump_rows(f, s, OS_SERVER, a);
 	fprintf(f, "%s'users': [\n", s);
 }
 
@@ -218,23 +212,7 @@ configdump(FILE *f, const struct config *cfg)
 	fputs("feature_options = ('pop3','imap','gssapi','sdps','etrn',"
 	    "'odmr','ssl',)\n", f);
 	fputs("# Start of configuration initializer\nfetchmailrc = {\n", f);
-	dump_int(f, g, "poll_interval", cfg->daemon);
-	dump_str(f, g, "logfile", cfg->logfile);
-	dump_str(f, g, "idfile", cfg->idfile);
-	dump_str(f, g, "postmaster", cfg->postmaster);
-	dump_bool(f, g, "bouncemail", cfg->bouncemail);
-	dump_bool(f, g, "spambounce", cfg->spambounce);
-	dump_bool(f, g, "softbounce", cfg->softbounce);
-	dump_str(f, g, "properties", cfg->properties);
-	dump_bool(f, g, "invisible", cfg->invisible);
-	dump_bool(f, g, "showdots", cfg->showdots);
-	dump_bool(f, g, "syslog", cfg->syslog);
-	dump_int(f, g, "jobs", cfg->jobs);
-	dump_int(f, g, "connlimit", cfg->connlimit);
-	dump_int(f, g, "deadline", cfg->deadline);
-	dump_str(f, g, "statedir", cfg->statedir);
-	dump_str(f, g, "metricsfile", cfg->metricsfile);
-	dump_int(f, g, "hooktimeout", cfg->hooktimeout);
+	dump_rows(f, g, OS_SET, cfg);
 	if (cfg->accounts.n == 0) {
 		fputs("    'servers': []\n}\n# End of initializer\n", f);
 		return;
@@ -251,7 +229,7 @@ configdump(FILE *f, const struct config *cfg)
 			dump_server(f, a);
 			fputs("\t\t{\n", f);
 		}
-		dump_user(f, a);
+		dump_rows(f, "\t\t    ", OS_USER, a);
 		prev = a;
 	}
 	fputs("\t\t}\n\t\t,\t    ]\n\t}\n    ]\n}\n# End of initializer\n", f);

@@ -5,262 +5,24 @@
  * ("poll"/"server"/"skip" NAME or "defaults", server options, then user
  * options, either alone or in "user ..." sections).  Which words are
  * keywords, numbers or plain strings follows fetchmail's lexer exactly
- * (see rc_classify), because a file must mean what it meant to fetchmail.
+ * (see rc_advance in rc_reader.c), because a file must mean what it meant
+ * to fetchmail.  Options without a syntax of their own are read from
+ * their option-table row (rc_value); the special values are parsed here.
  */
 
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mda_argv.h"
+#include "optable.h"
 #include "rc_keywords.h"
 #include "rc_lex.h"
 #include "rc_parse.h"
+#include "rc_reader.h"
 #include "xmalloc.h"
-
-enum tok_class {
-	TC_EOF,
-	TC_STRING,		/* quoted, name mode, or an unknown word */
-	TC_NUMBER,		/* -?[0-9]+ */
-	TC_MAP,			/* "=" */
-	TC_KEYWORD,
-};
-
-struct parser {
-	const char	*file;
-	const char	*dir;
-	struct rc_lexer	 lx;
-	struct rc_token	 tok;
-	enum tok_class	 tc;
-	const struct keyword *kwd;	/* set when tc is TC_KEYWORD */
-	const struct keyword *ext;	/* a pullmail word seen as a string */
-	int		 name_mode;	/* next word is a string, whatever */
-	int		 auth_mode;	/* next "password" is an auth type */
-	char		*cause;
-	struct config	*cfg;
-	struct account	*defaults;
-	int		 nentries;
-};
-
-static int	rc_error(struct parser *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-static void	rc_warn(struct parser *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static int
-rc_error(struct parser *p, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	if (p->cause != NULL)
-		return (-1);
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	xasprintf(&p->cause, "%s:%d:%d: %s", p->file, p->tok.line,
-	    p->tok.col, msg);
-	free(msg);
-	return (-1);
-}
-
-static void
-rc_warn(struct parser *p, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg, *line;
-
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	xasprintf(&line, "%s:%d:%d: warning: %s", p->file, p->tok.line,
-	    p->tok.col, msg);
-	strlist_add(&p->cfg->warnings, line);
-	free(line);
-	free(msg);
-}
-
-/* How the current token is shown in a message. */
-static const char *
-rc_found(struct parser *p)
-{
-	switch (p->tc) {
-	case TC_EOF:
-		return ("end of file");
-	case TC_MAP:
-		return ("\"=\"");
-	default:
-		return (p->tok.text);
-	}
-}
-
-static int
-rc_is_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '\0')
-		return (0);
-	while (isdigit((unsigned char)*s))
-		s++;
-	return (*s == '\0');
-}
-
-/*
- * Read the next token and classify it as fetchmail's lexer would: after
- * user/pass/is/to/= the next word is a string even if it looks like a
- * keyword or a number ("name mode"); after auth, "password" is an auth
- * type and "pass" is not the password keyword.
- */
-static int
-rc_advance(struct parser *p)
-{
-	char	*lexcause;
-	int	 name_mode, auth_mode;
-
-	name_mode = p->name_mode;
-	auth_mode = p->auth_mode;
-	p->kwd = p->ext = NULL;
-	for (;;) {
-		if (rc_lex_next(&p->lx, &p->tok, &lexcause) != 0) {
-			if (p->cause == NULL)
-				xasprintf(&p->cause, "%s:%s", p->file,
-				    lexcause);
-			free(lexcause);
-			return (-1);
-		}
-		if (p->tok.kind == RC_T_WORD && !name_mode &&
-		    rc_is_noise(p->tok.text))
-			continue;
-		break;
-	}
-	p->name_mode = p->auth_mode = 0;
-	switch (p->tok.kind) {
-	case RC_T_EOF:
-		p->tc = TC_EOF;
-		return (0);
-	case RC_T_EQUALS:
-		p->tc = TC_MAP;
-		p->name_mode = 1;
-		return (0);
-	case RC_T_STRING:
-		p->tc = TC_STRING;
-		return (0);
-	case RC_T_WORD:
-		break;
-	}
-	if (p->tok.quote_in_word == RC_Q_UNTERMINATED)
-		rc_warn(p, "the quote in %s is never closed, so it is read as "
-		    "part of a plain word", p->tok.text);
-	else if (p->tok.quote_in_word == RC_Q_GLUED)
-		rc_warn(p, "%s is one word with its quote characters kept; "
-		    "put a space after a closing quote", p->tok.text);
-	p->tc = TC_STRING;
-	if (name_mode)
-		return (0);
-	if (rc_is_number(p->tok.text)) {
-		p->tc = TC_NUMBER;
-		return (0);
-	}
-	if (auth_mode && strcmp(p->tok.text, "password") == 0) {
-		static const struct keyword pw = { "password", KW_AUTHVAL,
-		    KC_OTHER, 0, AUTH_PASSWORD };
-
-		p->kwd = &pw;
-		p->tc = TC_KEYWORD;
-		return (0);
-	}
-	if (auth_mode && strcmp(p->tok.text, "pass") == 0)
-		return (0);
-	if ((p->kwd = rc_lookup(p->tok.text)) == NULL)
-		return (0);
-	p->tc = TC_KEYWORD;
-	switch (p->kwd->kw) {
-	case KW_USER:
-	case KW_PASS:
-	case KW_IS:
-	case KW_TO:
-		p->name_mode = 1;
-		break;
-	case KW_AUTH:
-		p->auth_mode = 1;
-		break;
-	default:
-		break;
-	}
-	return (0);
-}
-
-static enum kw
-rc_kw(struct parser *p)
-{
-	return (p->tc == TC_KEYWORD ? p->kwd->kw : KW_NONE);
-}
-
-/*
- * Is the current token usable as a string value here?  pullmail's own
- * keywords are plain words to fetchmail, so where a value must come they
- * are values ("folder mbox"); where a list may go on they end it.
- */
-static int
-rc_at_string(struct parser *p)
-{
-	return (p->tc == TC_STRING ||
-	    (p->tc == TC_KEYWORD && (p->kwd->flags & KF_EXT)));
-}
-
-static int
-rc_at_more(struct parser *p)
-{
-	return (p->tc == TC_STRING);
-}
-
-/* An unknown word where an option must be: say what it might have been. */
-static int
-rc_unknown_option(struct parser *p, const char *expected)
-{
-	const struct keyword	*k;
-
-	if (p->tc == TC_EOF)
-		return (rc_error(p, "expected %s, found end of file",
-		    expected));
-	if (strncmp(p->tok.text, "no", 2) == 0 &&
-	    (k = rc_lookup(p->tok.text + 2)) != NULL &&
-	    (k->flags & KF_NEGATABLE))
-		return (rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
-		    p->tok.text, p->tok.text + 2));
-	if (p->tc == TC_STRING)
-		return (rc_error(p, "unknown option \"%s\"; expected %s",
-		    p->tok.text, expected));
-	return (rc_error(p, "unexpected \"%s\"; expected %s", p->tok.text,
-	    expected));
-}
-
-static int
-rc_expected(struct parser *p, const char *what)
-{
-	if (p->tc == TC_KEYWORD)
-		return (rc_error(p, "expected %s, found the keyword \"%s\" "
-		    "(quote it if it is meant as a value)", what, rc_found(p)));
-	if (p->tc == TC_NUMBER)
-		return (rc_error(p, "expected %s, found the number %s (quote "
-		    "it if it is meant as a name)", what, rc_found(p)));
-	return (rc_error(p, "expected %s, found %s", what, rc_found(p)));
-}
-
-static int
-rc_take_string(struct parser *p, const char *what, char **out)
-{
-	if (!rc_at_string(p))
-		return (rc_expected(p, what));
-	free(*out);
-	*out = xstrdup(p->tok.text);
-	return (rc_advance(p));
-}
 
 /* An MDA command: refused where the shell would read a %F or %T. */
 static int
@@ -275,68 +37,6 @@ rc_mda(struct parser *p, struct account *a)
 		return (rc);
 	}
 	return (rc_take_string(p, "an MDA command", &a->mda));
-}
-
-/* A file name: relative ones are taken from the rcfile's directory. */
-static int
-rc_take_path(struct parser *p, const char *what, char **out)
-{
-	char	*s = NULL;
-
-	if (rc_take_string(p, what, &s) != 0)
-		return (-1);
-	free(*out);
-	if (p->dir != NULL && *p->dir != '\0' && *s != '\0' && *s != '/' &&
-	    strcmp(s, "-") != 0) {
-		xasprintf(out, "%s%s%s", p->dir,
-		    p->dir[strlen(p->dir) - 1] == '/' ? "" : "/", s);
-		free(s);
-	} else
-		*out = s;
-	return (0);
-}
-
-/*
- * fetchmail reads numbers with atoi: no range check, and a negative value
- * means "explicitly zero".  We refuse what is out of range instead.
- */
-static int
-rc_take_number(struct parser *p, const char *what, long long min,
-    long long max, int *out)
-{
-	const char	*errstr;
-	long long	 v;
-
-	if (p->tc != TC_NUMBER) {
-		if (p->tc == TC_STRING && p->tok.kind == RC_T_STRING &&
-		    rc_is_number(p->tok.text))
-			return (rc_error(p, "expected %s (a number), found "
-			    "the quoted string \"%s\"; remove the quotes",
-			    what, p->tok.text));
-		return (rc_error(p, "expected %s (a number), found %s", what,
-		    rc_found(p)));
-	}
-	v = strtonum(p->tok.text, min, max, &errstr);
-	if (errstr != NULL)
-		return (rc_error(p, "%s %s is %s (allowed: %lld to %lld)",
-		    what, p->tok.text, errstr, min, max));
-	if (out != NULL)
-		*out = (int)v;
-	return (rc_advance(p));
-}
-
-/* One or more strings; appended, as fetchmail does for repeated lists. */
-static int
-rc_take_list(struct parser *p, const char *what, struct strlist *l)
-{
-	if (!rc_at_string(p))
-		return (rc_expected(p, what));
-	do {
-		strlist_add(l, p->tok.text);
-		if (rc_advance(p) != 0)
-			return (-1);
-	} while (rc_at_more(p));
-	return (0);
 }
 
 static int
@@ -439,10 +139,53 @@ rc_interface(struct parser *p, struct account *a)
 }
 
 static int
+rc_envelope(struct parser *p, struct account *a, int negated)
+{
+	if (negated) {
+		free(a->envelope);
+		a->envelope = xstrdup(ENVELOPE_DISABLED);
+		return (0);
+	}
+	a->envskip = 0;
+	if (p->tc == TC_NUMBER &&
+	    rc_take_number(p, "envelope skip count", 0, INT_MAX,
+	    &a->envskip) != 0)
+		return (-1);
+	return (rc_take_string(p, "a header name after \"envelope\"",
+	    &a->envelope));
+}
+
+static int
+rc_auth(struct parser *p, struct account *a)
+{
+	if (rc_kw(p) != KW_AUTHVAL)
+		return (rc_error(p, "unknown authentication %s; expected any, "
+		    "password, cram-md5, scram-sha-1, scram-sha-256, external, "
+		    "xoauth2, oauthbearer, gssapi, kerberos_v5, ntlm, msn, otp "
+		    "or ssh", rc_found(p)));
+	a->auth = p->kwd->value;
+	return (rc_advance(p));
+}
+
+static int
+rc_badheader(struct parser *p, struct account *a)
+{
+	if (rc_kw(p) == KW_ACCEPT)
+		a->badheader = 1;
+	else if (rc_kw(p) == KW_REJECT)
+		a->badheader = 0;
+	else
+		return (rc_error(p, "expected accept or reject after "
+		    "\"bad-header\", found %s", rc_found(p)));
+	return (rc_advance(p));
+}
+
+static int
 rc_server_option(struct parser *p, struct account *a, int negated)
 {
-	struct rc_pos	here = { p->tok.line, p->tok.col };
-	enum kw		k = rc_kw(p);
+	struct rc_pos		 here = { p->tok.line, p->tok.col };
+	const struct opt	*o = p->kwd->opt;
+	enum kw			 k = rc_kw(p);
 
 	if (k == KW_SERVICE || k == KW_PORT)
 		a->pos_service = here;
@@ -455,91 +198,23 @@ rc_server_option(struct parser *p, struct account *a, int negated)
 
 	if (rc_advance(p) != 0)
 		return (-1);
+	if (!(o->flags & OF_OWN_RC))
+		return (rc_value(p, o, a, negated));
 	switch (k) {
-	case KW_UIDL:
-		a->uidl = !negated;
-		return (0);
-	case KW_CHECKALIAS:
-		a->checkalias = !negated;
-		return (0);
-	case KW_DNS:
-		a->dns = !negated;
-		return (0);
-	case KW_TRACEPOLLS:
-		/* fetchmail turns this on for "no tracepolls"; we do not. */
-		a->tracepolls = !negated;
-		return (0);
 	case KW_ENVELOPE:
-		if (negated) {
-			free(a->envelope);
-			a->envelope = xstrdup(ENVELOPE_DISABLED);
-			return (0);
-		}
-		a->envskip = 0;
-		if (p->tc == TC_NUMBER &&
-		    rc_take_number(p, "envelope skip count", 0, INT_MAX,
-		    &a->envskip) != 0)
-			return (-1);
-		return (rc_take_string(p, "a header name after \"envelope\"",
-		    &a->envelope));
-	case KW_VIA:
-		return (rc_take_string(p, "a host name after \"via\"",
-		    &a->via));
-	case KW_AKA:
-		return (rc_take_list(p, "a host name after \"aka\"", &a->aka));
-	case KW_LOCALDOMAINS:
-		return (rc_take_list(p, "a domain after \"localdomains\"",
-		    &a->localdomains));
+		return (rc_envelope(p, a, negated));
 	case KW_PROTO:
 		return (rc_proto(p, a));
 	case KW_SERVICE:
 		return (rc_service(p, a, 0));
 	case KW_PORT:
 		return (rc_service(p, a, 1));
-	case KW_INTERVAL:
-		return (rc_take_number(p, "interval", 0, INT_MAX,
-		    &a->interval));
 	case KW_AUTH:
-		if (rc_kw(p) != KW_AUTHVAL)
-			return (rc_error(p, "unknown authentication %s; "
-			    "expected any, password, cram-md5, scram-sha-1, "
-			    "scram-sha-256, external, xoauth2, oauthbearer, "
-			    "gssapi, kerberos_v5, ntlm, msn, otp or ssh",
-			    rc_found(p)));
-		a->auth = p->kwd->value;
-		return (rc_advance(p));
-	case KW_TIMEOUT:
-		return (rc_take_number(p, "timeout", 0, INT_MAX, &a->timeout));
-	case KW_QVIRTUAL:
-		return (rc_take_string(p, "a prefix after \"qvirtual\"",
-		    &a->qvirtual));
-	case KW_PRINCIPAL:
-		return (rc_take_string(p, "a principal", &a->principal));
-	case KW_ESMTPNAME:
-		return (rc_take_string(p, "a user name after \"esmtpname\"",
-		    &a->esmtpname));
-	case KW_ESMTPPASSWORD:
-		return (rc_take_string(p, "a password after "
-		    "\"esmtppassword\"", &a->esmtppassword));
+		return (rc_auth(p, a));
 	case KW_INTERFACE:
 		return (rc_interface(p, a));
-	case KW_MONITOR:
-		return (rc_take_string(p, "an interface name", &a->monitor));
-	case KW_PLUGIN:
-		return (rc_take_string(p, "a command after \"plugin\"",
-		    &a->plugin));
-	case KW_PLUGOUT:
-		return (rc_take_string(p, "a command after \"plugout\"",
-		    &a->plugout));
 	case KW_BADHEADER:
-		if (rc_kw(p) == KW_ACCEPT)
-			a->badheader = 1;
-		else if (rc_kw(p) == KW_REJECT)
-			a->badheader = 0;
-		else
-			return (rc_error(p, "expected accept or reject after "
-			    "\"bad-header\", found %s", rc_found(p)));
-		return (rc_advance(p));
+		return (rc_badheader(p, a));
 	default:
 		return (rc_error(p, "internal: unhandled server option"));
 	}
@@ -608,122 +283,43 @@ rc_local_names(struct parser *p, struct account *a, int is)
 }
 
 static int
-rc_flag(struct parser *p, int *field, int value)
+rc_sslproto(struct parser *p, struct account *a)
 {
-	*field = value;
-	return (rc_advance(p));
+	/* Extension: "sslproto auto" needs no quotes. */
+	if (rc_kw(p) == KW_PROTOVAL && strcmp(p->tok.text, "auto") == 0) {
+		free(a->sslproto);
+		a->sslproto = xstrdup("auto");
+		return (rc_advance(p));
+	}
+	return (rc_take_string(p, "a TLS protocol", &a->sslproto));
 }
 
 static int
 rc_user_option(struct parser *p, struct account *a, int negated)
 {
-	struct rc_pos	here = { p->tok.line, p->tok.col };
-	enum kw		k = rc_kw(p);
+	struct rc_pos		 here = { p->tok.line, p->tok.col };
+	const struct opt	*o = p->kwd->opt;
+	enum kw			 k = rc_kw(p);
 
-	switch (k) {
-	case KW_KEEP:
-		return (rc_flag(p, &a->keep, !negated));
-	case KW_FLUSH:
-		return (rc_flag(p, &a->flush, !negated));
-	case KW_LIMITFLUSH:
-		return (rc_flag(p, &a->limitflush, !negated));
-	case KW_FETCHALL:
-		return (rc_flag(p, &a->fetchall, !negated));
-	case KW_REWRITE:
-		return (rc_flag(p, &a->rewrite, !negated));
-	case KW_FORCECR:
-		return (rc_flag(p, &a->forcecr, !negated));
-	case KW_STRIPCR:
-		return (rc_flag(p, &a->stripcr, !negated));
-	case KW_PASS8BITS:
-		return (rc_flag(p, &a->pass8bits, !negated));
-	case KW_DROPSTATUS:
-		return (rc_flag(p, &a->dropstatus, !negated));
-	case KW_DROPDELIVERED:
-		return (rc_flag(p, &a->dropdelivered, !negated));
-	case KW_MIMEDECODE:
-		return (rc_flag(p, &a->mimedecode, !negated));
-	case KW_IDLE:
-		return (rc_flag(p, &a->idle, !negated));
-	case KW_SSL:
-		return (rc_flag(p, &a->ssl, !negated));
-	case KW_SSLCERTCK:
-		return (rc_flag(p, &a->sslcertck, !negated));
-	case KW_LMTP:
-		return (rc_flag(p, &a->lmtp, 1));
-	default:
-		break;
-	}
+	if (k == KW_PASS)
+		o = opt_by_kw(KW_PASS, 0);
+	else if (k == KW_SSLPROTO)
+		a->pos_sslproto = here;
+	else if (k == KW_SSLCOMMONNAME)
+		a->pos_sslcommonname = here;
 	if (rc_advance(p) != 0)
 		return (-1);
-	switch (k) {
-	case KW_IS:
-	case KW_TO:
+	if (k == KW_IS || k == KW_TO)
 		return (rc_local_names(p, a, k == KW_IS));
-	case KW_PASS:
-		return (rc_take_string(p, "a password", &a->password));
-	case KW_PASSWORDEVAL:
-		return (rc_take_string(p, "a command after \"passwordeval\"",
-		    &a->passwordeval));
-	case KW_FOLDER:
-		return (rc_take_list(p, "a folder name", &a->folders));
-	case KW_SMTPHOST:
-		return (rc_take_list(p, "an SMTP host", &a->smtphosts));
-	case KW_FETCHDOMAINS:
-		return (rc_take_list(p, "a domain after \"fetchdomains\"",
-		    &a->fetchdomains));
-	case KW_SMTPADDRESS:
-		return (rc_take_string(p, "a domain after \"smtpaddress\"",
-		    &a->smtpaddress));
-	case KW_SMTPNAME:
-		return (rc_take_string(p, "an address after \"smtpname\"",
-		    &a->smtpname));
+	if (!(o->flags & OF_OWN_RC))
+		return (rc_value(p, o, a, negated));
+	switch (k) {
 	case KW_ANTISPAM:
 		return (rc_antispam(p, a));
 	case KW_MDA:
 		return (rc_mda(p, a));
-	case KW_BSMTP:
-		return (rc_take_path(p, "a file name after \"bsmtp\"",
-		    &a->bsmtp));
-	case KW_MDAUSER:
-		return (rc_take_string(p, "a user name after \"mdauser\"",
-		    &a->mdauser));
-	case KW_POSTDELIVER:
-		return (rc_take_string(p, "a command after \"postdeliver\"",
-		    &a->postdeliver));
-	case KW_POSTPOLL:
-		return (rc_take_string(p, "a command after \"postpoll\"",
-		    &a->postpoll));
-	case KW_MAILDIR:
-		return (rc_take_path(p, "a directory after \"maildir\"",
-		    &a->maildir));
-	case KW_MBOX:
-		return (rc_take_path(p, "a file name after \"mbox\"",
-		    &a->mbox));
-	case KW_PRECONNECT:
-		return (rc_take_string(p, "a command after \"preconnect\"",
-		    &a->preconnect));
-	case KW_POSTCONNECT:
-		return (rc_take_string(p, "a command after \"postconnect\"",
-		    &a->postconnect));
-	case KW_SSLKEY:
-		return (rc_take_path(p, "a key file", &a->sslkey));
-	case KW_SSLCERT:
-		return (rc_take_path(p, "a certificate file", &a->sslcert));
 	case KW_SSLPROTO:
-		a->pos_sslproto = here;
-		/* Extension: "sslproto auto" needs no quotes. */
-		if (rc_kw(p) == KW_PROTOVAL &&
-		    strcmp(p->tok.text, "auto") == 0) {
-			free(a->sslproto);
-			a->sslproto = xstrdup("auto");
-			return (rc_advance(p));
-		}
-		return (rc_take_string(p, "a TLS protocol", &a->sslproto));
-	case KW_SSLCERTFILE:
-		return (rc_take_path(p, "a CA file", &a->sslcertfile));
-	case KW_SSLCERTPATH:
-		return (rc_take_path(p, "a CA directory", &a->sslcertpath));
+		return (rc_sslproto(p, a));
 	case KW_SSLCRLFILE:
 		/* As in fetchmail the last one counts; say so. */
 		if (a->sslcrlfile != NULL)
@@ -731,36 +327,11 @@ rc_user_option(struct parser *p, struct account *a, int negated)
 			    "use several CRLs, put them in one PEM file",
 			    a->sslcrlfile);
 		return (rc_take_path(p, "a CRL file", &a->sslcrlfile));
-	case KW_SSLCOMMONNAME:
-		a->pos_sslcommonname = here;
-		return (rc_take_string(p, "a host name", &a->sslcommonname));
 	case KW_SSLFINGERPRINT:
 		/* Several pins are a pullmail extension; last list wins. */
 		strlist_free(&a->sslfingerprints);
 		return (rc_take_list(p, "a certificate fingerprint",
 		    &a->sslfingerprints));
-	case KW_LIMIT:
-		return (rc_take_number(p, "limit", 0, INT_MAX, &a->limit));
-	case KW_WARNINGS:
-		return (rc_take_number(p, "warnings", 0, INT_MAX,
-		    &a->warnings));
-	case KW_FETCHLIMIT:
-		return (rc_take_number(p, "fetchlimit", 0, INT_MAX,
-		    &a->fetchlimit));
-	case KW_FETCHSIZELIMIT:
-		return (rc_take_number(p, "fetchsizelimit", 0, INT_MAX,
-		    &a->fetchsizelimit));
-	case KW_FASTUIDL:
-		return (rc_take_number(p, "fastuidl", 0, INT_MAX,
-		    &a->fastuidl));
-	case KW_BATCHLIMIT:
-		return (rc_take_number(p, "batchlimit", 0, INT_MAX,
-		    &a->batchlimit));
-	case KW_EXPUNGE:
-		return (rc_take_number(p, "expunge", 0, INT_MAX, &a->expunge));
-	case KW_PROPERTIES:
-		return (rc_take_string(p, "a string after \"properties\"",
-		    &a->properties));
 	default:
 		return (rc_error(p, "internal: unhandled user option"));
 	}
@@ -771,6 +342,7 @@ static int
 rc_user_clause(struct parser *p, struct account *a)
 {
 	const struct keyword	*k;
+	struct keyword		 buf;
 	char			*first = NULL, *second = NULL;
 	int			 second_line = 0, second_col = 0;
 
@@ -829,8 +401,8 @@ rc_user_clause(struct parser *p, struct account *a)
 		/* Most often a misspelt option after "user NAME". */
 		p->tok.line = second_line;
 		p->tok.col = second_col;
-		k = strncmp(second, "no", 2) == 0 ? rc_lookup(second + 2) :
-		    NULL;
+		k = strncmp(second, "no", 2) == 0 ?
+		    rc_lookup(second + 2, &buf) : NULL;
 		if (k != NULL && (k->flags & KF_NEGATABLE))
 			rc_error(p, "\"%s\" is not a keyword; write \"no %s\"",
 			    second, second + 2);
@@ -897,14 +469,60 @@ rc_user_after_options(struct parser *p, struct user_state *us)
 	return (-1);
 }
 
+/*
+ * The next word of an entry, after an optional "no": 0 and *negated for
+ * an option, 1 at the end of the entry, -1 with a message.
+ */
+static int
+rc_entry_word(struct parser *p, int *negated)
+{
+	int	neg_line = 0, neg_col = 0;
+
+	*negated = 0;
+	if (rc_kw(p) == KW_NO) {
+		neg_line = p->tok.line;
+		neg_col = p->tok.col;
+		if (rc_advance(p) != 0)
+			return (-1);
+		*negated = 1;
+	}
+	if (p->tc == TC_EOF || rc_kw(p) == KW_SET || (p->tc == TC_KEYWORD &&
+	    p->kwd->cls == KC_STMT)) {
+		if (*negated)
+			return (rc_error(p, "expected an option after \"no\", "
+			    "found %s", rc_found(p)));
+		return (1);
+	}
+	if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SERVER &&
+	    p->kwd->cls != KC_USER)) {
+		if (p->tc == TC_KEYWORD && p->kwd->cls == KC_SET)
+			return (rc_error(p, "\"%s\" is a global option; write "
+			    "\"set %s\" outside the server entry", p->tok.text,
+			    p->tok.text));
+		return (rc_unknown_option(p, "a server or user option"));
+	}
+	if (p->kwd->flags & KF_NEGATED) {
+		if (*negated)
+			return (rc_error(p, "\"no\" cannot be followed by "
+			    "\"%s\"", p->tok.text));
+		*negated = 1;
+	} else if (*negated && !(p->kwd->flags & KF_NEGATABLE)) {
+		p->tok.line = neg_line;
+		p->tok.col = neg_col;
+		return (rc_error(p, "\"no\" does not apply to \"%s\"",
+		    p->kwd->name));
+	}
+	return (0);
+}
+
 static int
 rc_server_entry(struct parser *p)
 {
 	struct account		*server, *cur = NULL;
 	struct user_state	 us = { 0, NULL, 0, 0 };
 	enum kw			 stmt = rc_kw(p);
-	int			 negated, line = p->tok.line, col = p->tok.col;
-	int			 neg_line = 0, neg_col = 0;
+	int			 negated, rc, line = p->tok.line;
+	int			 col = p->tok.col;
 
 	if (stmt == KW_DEFAULTS && p->nentries > 0)
 		return (rc_error(p, "\"defaults\" must be the first entry of "
@@ -924,47 +542,10 @@ rc_server_entry(struct parser *p)
 	server->entry = p->nentries;
 
 	for (;;) {
-		negated = 0;
-		if (rc_kw(p) == KW_NO) {
-			neg_line = p->tok.line;
-			neg_col = p->tok.col;
-			if (rc_advance(p) != 0)
-				goto fail;
-			negated = 1;
-		}
-		if (p->tc == TC_EOF || rc_kw(p) == KW_SET || (p->tc ==
-		    TC_KEYWORD && p->kwd->cls == KC_STMT)) {
-			if (negated) {
-				rc_error(p, "expected an option after \"no\", "
-				    "found %s", rc_found(p));
-				goto fail;
-			}
+		if ((rc = rc_entry_word(p, &negated)) < 0)
+			goto fail;
+		if (rc > 0)
 			break;
-		}
-		if (p->tc != TC_KEYWORD || (p->kwd->cls != KC_SERVER &&
-		    p->kwd->cls != KC_USER)) {
-			if (p->tc == TC_KEYWORD && p->kwd->cls == KC_SET)
-				rc_error(p, "\"%s\" is a global option; write "
-				    "\"set %s\" outside the server entry",
-				    p->tok.text, p->tok.text);
-			else
-				rc_unknown_option(p, "a server or user option");
-			goto fail;
-		}
-		if (p->kwd->flags & KF_NEGATED) {
-			if (negated) {
-				rc_error(p, "\"no\" cannot be followed by "
-				    "\"%s\"", p->tok.text);
-				goto fail;
-			}
-			negated = 1;
-		} else if (negated && !(p->kwd->flags & KF_NEGATABLE)) {
-			p->tok.line = neg_line;
-			p->tok.col = neg_col;
-			rc_error(p, "\"no\" does not apply to \"%s\"",
-			    p->kwd->name);
-			goto fail;
-		}
 		if (p->kwd->cls == KC_SERVER) {
 			if (us.kind != 0) {
 				rc_error(p, "\"%s\" is a server option; move "
@@ -1019,9 +600,8 @@ fail:
 static int
 rc_set(struct parser *p)
 {
-	struct config	*cfg = p->cfg;
-	int		 negated = 0;
-	enum kw		 k;
+	const struct opt	*o;
+	int			 negated = 0;
 
 	if (rc_advance(p) != 0)
 		return (-1);
@@ -1041,66 +621,15 @@ rc_set(struct parser *p)
 	} else if (negated && !(p->kwd->flags & KF_NEGATABLE))
 		return (rc_error(p, "\"set no\" does not apply to \"%s\"",
 		    p->tok.text));
-	k = p->kwd->kw;
+	o = p->kwd->kw == KW_PROPERTIES ? opt_by_kw(KW_PROPERTIES, 1) :
+	    p->kwd->opt;
 	if (rc_advance(p) != 0)
 		return (-1);
 	/* "set logfile = x" and "set logfile x" are the same. */
-	if (k != KW_DAEMON && k != KW_JOBS && k != KW_DEADLINE &&
-	    k != KW_CONNLIMIT && k != KW_HOOKTIMEOUT &&
-	    p->tc == TC_MAP &&
-	    !negated && rc_advance(p) != 0)
+	if (o->kind != OK_INT && p->tc == TC_MAP && !negated &&
+	    rc_advance(p) != 0)
 		return (-1);
-	switch (k) {
-	case KW_DAEMON:
-		return (rc_take_number(p, "daemon interval", 0, INT_MAX,
-		    &cfg->daemon));
-	case KW_JOBS:
-		return (rc_take_number(p, "jobs", 1, 1000, &cfg->jobs));
-	case KW_CONNLIMIT:
-		return (rc_take_number(p, "connlimit (connections to one "
-		    "server at once)", 1, 1000, &cfg->connlimit));
-	case KW_DEADLINE:
-		return (rc_take_number(p, "deadline (seconds)", 0, INT_MAX,
-		    &cfg->deadline));
-	case KW_HOOKTIMEOUT:
-		return (rc_take_number(p, "hooktimeout (seconds)", 1, 86400,
-		    &cfg->hooktimeout));
-	case KW_LOGFILE:
-		return (rc_take_path(p, "a file name", &cfg->logfile));
-	case KW_IDFILE:
-		return (rc_take_path(p, "a file name", &cfg->idfile));
-	case KW_PIDFILE:
-		return (rc_take_path(p, "a file name", &cfg->pidfile));
-	case KW_STATEDIR:
-		return (rc_take_path(p, "a directory", &cfg->statedir));
-	case KW_METRICSFILE:
-		return (rc_take_path(p, "a file name", &cfg->metricsfile));
-	case KW_POSTMASTER:
-		return (rc_take_string(p, "a user name", &cfg->postmaster));
-	case KW_PROPERTIES:
-		return (rc_take_string(p, "a string", &cfg->properties));
-	case KW_BOUNCEMAIL:
-		cfg->bouncemail = !negated;
-		return (0);
-	case KW_SPAMBOUNCE:
-		cfg->spambounce = !negated;
-		return (0);
-	case KW_SOFTBOUNCE:
-		cfg->softbounce = !negated;
-		return (0);
-	case KW_SYSLOG:
-		cfg->syslog = !negated;
-		return (0);
-	case KW_INVISIBLE:
-		cfg->invisible = !negated;
-		return (0);
-	case KW_SHOWDOTS:
-		/* fetchmail turns dots on for "set no showdots"; not us. */
-		cfg->showdots = !negated;
-		return (0);
-	default:
-		return (rc_error(p, "internal: unhandled set option"));
-	}
+	return (rc_value(p, o, p->cfg, negated));
 }
 
 int

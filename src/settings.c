@@ -2,13 +2,17 @@
  * settings.c -- print what each account will do, as -V shows it.
  *
  * One line per setting, in the words a user would look for; passwords
- * appear only as "(set)" and where they come from.
+ * appear only as "(set)" and where they come from.  The lines below are
+ * written out because they explain what several options do together; an
+ * option row with a label (optable.c) adds "label: value" when it is set.
  */
 
 #include <stdio.h>
 #include <string.h>
 
 #include "account.h"
+#include "optable.h"
+#include "rc_parse.h"
 #include "settings.h"
 
 static const char *
@@ -31,10 +35,40 @@ print_list(FILE *f, const char *label, const struct strlist *l,
 	fputc('\n', f);
 }
 
+/* The rows of one scope with a -V label, set in rec: "label: value". */
+static void
+print_rows(FILE *f, const char *ind, enum opt_scope scope, const void *rec)
+{
+	const struct opt	*o;
+	size_t			 i;
+
+	for (i = 0; i < optable_n; i++) {
+		o = &optable[i];
+		if (o->label == NULL || o->scope != scope ||
+		    !opt_is_set(rec, o) || o->kind == OK_ENUM)
+			continue;
+		if (o->kind == OK_LIST) {
+			print_list(f, o->label, OPT_CFIELD(rec, o,
+			    struct strlist), "");
+			continue;
+		}
+		fprintf(f, "%s%s: ", ind, o->label);
+		if (o->kind == OK_FLAG)
+			fputs(yes_no(*OPT_CFIELD(rec, o, int)), f);
+		else if (o->kind == OK_INT)
+			fprintf(f, "%d", *OPT_CFIELD(rec, o, int));
+		else if (o->kind == OK_SECRET)
+			fputs("(set)", f);
+		else
+			fputs(*OPT_CFIELD(rec, o, char *), f);
+		fputc('\n', f);
+	}
+}
+
 static const char *
 tls_mode(const struct account *a)
 {
-	if (a->ssl == 1)
+	if (a->ssl)
 		return ("implicit TLS (the connection starts encrypted)");
 	if (a->sslproto != NULL && *a->sslproto == '\0')
 		return ("none: plain text, as sslproto '' asks");
@@ -54,7 +88,7 @@ delivery(const struct account *a, char *buf, size_t len)
 		snprintf(buf, len, "MDA command: %s", a->mda);
 	else
 		snprintf(buf, len, "%s to the first that answers of the "
-		    "hosts below", a->lmtp == 1 ? "LMTP" : "SMTP");
+		    "hosts below", a->lmtp ? "LMTP" : "SMTP");
 	return (buf);
 }
 
@@ -76,7 +110,7 @@ print_account(FILE *f, const struct account *a)
 	fprintf(f, "  TLS floor: %s\n", a->sslproto == NULL ?
 	    "TLS 1.2 (default)" : *a->sslproto == '\0' ? "none" :
 	    a->sslproto);
-	fprintf(f, "  certificate check: %s\n", a->sslcertck == 1 ?
+	fprintf(f, "  certificate check: %s\n", a->sslcertck ?
 	    "chain and host name" : "OFF (no sslcertck)");
 	fprintf(f, "  expected certificate name: %s\n", a->sslcommonname ?
 	    a->sslcommonname : account_host(a));
@@ -113,11 +147,11 @@ print_account(FILE *f, const struct account *a)
 	fprintf(f, "  headers: rewrite %s; dropstatus %s; dropdelivered %s;\n"
 	    "    mimedecode %s; bad header lines: %s\n", yes_no(a->rewrite),
 	    yes_no(a->dropstatus), yes_no(a->dropdelivered),
-	    yes_no(a->mimedecode), a->badheader == 1 ? "accepted" :
+	    yes_no(a->mimedecode), a->badheader ? "accepted" :
 	    "keep the message on the server");
 	if (a->mda != NULL)
-		fprintf(f, "  line ends for the MDA: %s\n", a->stripcr == 1 ?
-		    "LF (stripcr)" : a->forcecr == 1 ? "CR LF (forcecr)" :
+		fprintf(f, "  line ends for the MDA: %s\n", a->stripcr ?
+		    "LF (stripcr)" : a->forcecr ? "CR LF (forcecr)" :
 		    "as received");
 	if (a->postdeliver != NULL)
 		fprintf(f, "  after a poll that delivered: %s\n", a->postdeliver);
@@ -128,6 +162,8 @@ print_account(FILE *f, const struct account *a)
 		    a->mdauser : "the user running pullmail (refused if root)");
 	print_list(f, account_multidrop(a) ? "local names (multidrop)" :
 	    "local name", &a->locals, "");
+	print_rows(f, "  ", OS_SERVER, a);
+	print_rows(f, "  ", OS_USER, a);
 	if (a->rcfile != NULL)
 		fprintf(f, "  defined at: %s:%d:%d\n", a->rcfile, a->line,
 		    a->col);
@@ -165,10 +201,11 @@ settings_print(FILE *f, const struct config *cfg)
 	    cfg->hooktimeout);
 	fprintf(f, "Postmaster: %s\n", cfg->postmaster);
 	fprintf(f, "Logging: %s\n", cfg->logfile != NULL ? cfg->logfile :
-	    cfg->syslog == 1 ? "syslog (mail)" : cfg->daemon > 0 ?
+	    cfg->syslog ? "syslog (mail)" : cfg->daemon > 0 ?
 	    "standard error; syslog (mail) once detached" : "standard error");
 	fprintf(f, "Pidfile: %s%s\n", cfg->pidfile != NULL ? cfg->pidfile :
 	    cfg->statedir, cfg->pidfile != NULL ? "" : "/pullmail.pid");
+	print_rows(f, "", OS_SET, cfg);
 	for (i = 0; i < cfg->accounts.n; i++)
 		print_account(f, cfg->accounts.v[i]);
 }

@@ -1,9 +1,10 @@
 #!/bin/bash
 # t_docs.sh -- the manual pages against the code: every rcfile keyword the
-# parser knows (src/rc_keywords.c) appears in pullmailrc(5), pullmail's own
-# keywords (KF_EXT) in its "pullmail extensions" section, every long
-# option of the command line (src/cmdline.c) in pullmail(1); and both pages
-# pass "mandoc -Tlint" without a warning.
+# parser knows (src/rc_keywords.c, src/optable.c) appears in pullmailrc(5),
+# pullmail's own keywords (KF_EXT, OF_EXT) in its "pullmail extensions"
+# section, every long option of the command line (src/cmdline.c,
+# src/optable.c) in pullmail(1); and both pages pass "mandoc -Tlint"
+# without a warning.
 set -u
 src="$top_srcdir/src"
 man="$top_srcdir/man"
@@ -28,12 +29,27 @@ missing_from() {
 	done
 }
 
-# The keyword table: { "name", KW_..., KC_..., FLAGS, ... } lines.
-# PROTOCOL names are documented once, in lower case.
-keywords=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*/\1/p' \
-    "$src/rc_keywords.c" | tr 'A-Z' 'a-z' | sort -u)
+# The grammar's words: { "name", KW_..., KC_..., FLAGS, ... } lines of
+# src/rc_keywords.c.  PROTOCOL names are documented once, in lower case.
+grammar=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*/\1/p' \
+    "$src/rc_keywords.c" | tr 'A-Z' 'a-z')
 ext=$(sed -n 's/^[[:space:]]*{ "\([^"]*\)",.*KF_EXT.*/\1/p' \
-    "$src/rc_keywords.c" | sort -u)
+    "$src/rc_keywords.c")
+# The options' words: the rows of src/optable.c, one line each:
+# { "name", "aliases"|NULL, KW_..., scope, kind, flags, ...
+optrows=$(awk '/^\t\{ ("|NULL)/ { row = "" }
+    /^\t\{ ("|NULL)/, /\},$/ { row = row " " $0 }
+    /\},$/ && row != "" { print row; row = "" }' "$src/optable.c")
+spellings() {	# the name and the aliases of the rows on stdin
+	sed -n 's/^[[:space:]]*{ "\([^"]*\)", \(NULL\|"\([^"]*\)"\),.*/\1 \3/p' |
+	    tr ' ' '\n' | grep -v '^$'
+}
+optwords=$(echo "$optrows" | spellings)
+joined=$(echo "$optrows" | grep 'NEGJ\|OF_JOINED' | spellings | sed 's/^/no/')
+ext="$ext
+$(echo "$optrows" | grep 'OF_EXT' | spellings)"
+keywords=$(printf '%s\n%s\n%s\n' "$grammar" "$optwords" "$joined" | sort -u)
+ext=$(echo "$ext" | sort -u)
 noise=$(sed -n 's/.*noise\[\] = {\(.*\)/\1/p; /^    "options" };/p' \
     "$src/rc_keywords.c" | grep -o '"[a-z]*"' | tr -d '"')
 [ "$(echo "$keywords" | wc -l)" -gt 150 ]
@@ -54,10 +70,14 @@ missing=$(missing_from "$section" $ext)
 [ "$(echo "$ext" | wc -w)" -ge 10 ] && [ -z "$missing" ]
 ok $? "pullmail's $(echo "$ext" | wc -w) own keywords are under \"pullmail extensions\"${missing:+; missing:$missing}"
 
-# Long options: { "name", ... } in the getopt table; on the page as
+# Long options: { "name", ... } in cmdline.c's modes and the option
+# table's .cl names; on the page as
 # ".Fl Fl name" (or the short form's line).
-longopts=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",[[:space:]]*\(no\|required\)_argument.*/\1/p' \
-    "$src/cmdline.c" | sort -u)
+longopts=$( (sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",[[:space:]]*\(no\|required\)_argument.*/\1/p' \
+    "$src/cmdline.c"
+    # and the option table's .cl = "NAME ALIAS" and .cl_no = "NAME"
+    echo "$optrows" | grep -o '\.cl\(_no\)\? = "[^"]*"' |
+    sed 's/.*= "\(.*\)"/\1/' | tr ' ' '\n') | sort -u)
 # shellcheck disable=SC2086
 missing=$(missing_from "$(grep '^\.' "$man/pullmail.1" |
     grep -o 'Fl Fl [a-z-]*' | sed 's/^Fl Fl //' | sort -u)" $longopts)
