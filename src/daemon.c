@@ -94,18 +94,6 @@ due_at(struct daemon *d, size_t i)
 	return (&d->due[d->slot[i]]);
 }
 
-static struct due *
-due_find(struct daemon *d, const struct account *a)
-{
-	size_t	i;
-
-	for (i = 0; i < d->r->polls.n; i++) {
-		if (d->r->polls.v[i] == a)
-			return (due_at(d, i));
-	}
-	return (due_by_key(d, a));
-}
-
 /* Failures of the server or the network, worth waiting longer for. */
 static int
 server_failed(int result)
@@ -131,16 +119,17 @@ account_period(const struct daemon *d, const struct account *a)
 	return (a->interval > 1 ? n * a->interval : n);
 }
 
-/* After a poll: when is the account due again? */
+/* After a poll of r->polls.v[i]: when is it due again? */
 static void
-due_after(struct daemon *d, const struct account *a, int result)
+due_after(struct daemon *d, size_t i, int result)
 {
-	struct due	*u = due_find(d, a);
-	struct tm	 tm;
-	time_t		 now = time(NULL);
-	double		 wait;
-	long		 period = account_period(d, a), cap;
-	char		 when[32];
+	const struct account	*a = d->r->polls.v[i];
+	struct due		*u = due_at(d, i);
+	struct tm		 tm;
+	time_t			 now = time(NULL);
+	double			 wait;
+	long			 period = account_period(d, a), cap;
+	char			 when[32];
 
 	if (!server_failed(result)) {
 		u->fails = 0;
@@ -151,7 +140,7 @@ due_after(struct daemon *d, const struct account *a, int result)
 	u->fails++;
 	cap = period > PM_BACKOFF_MAX ? period : PM_BACKOFF_MAX;
 	wait = period;
-	for (int i = 1; i < u->fails && wait < cap; i++)
+	for (int n = 1; n < u->fails && wait < cap; n++)
 		wait *= 2;
 	if (wait > cap)
 		wait = cap;
@@ -187,7 +176,7 @@ daemon_idlers(struct daemon *d)
 			continue;
 		if ((result = run_ready(a)) != 0) {
 			run_record_unpolled(r, a, result);
-			due_after(d, a, result);
+			due_after(d, i, result);
 			continue;
 		}
 		/* The work item lives as long as the worker needs it:
@@ -195,7 +184,7 @@ daemon_idlers(struct daemon *d)
 		if (run_spawn(r, a, (long)(u - d->due), 1) == 0)
 			u->idle_running = 1;
 		else
-			due_after(d, a, PM_IOERR);	/* fork failed: back off */
+			due_after(d, i, PM_IOERR);	/* fork failed: back off */
 	}
 }
 
@@ -218,8 +207,9 @@ daemon_status(struct daemon *d, const char *key, int result)
 	size_t	i;
 	int	failing = 0;
 
-	for (i = 0; i < d->ndue; i++)
-		failing += d->due[i].fails > 0;
+	/* The rcfile's accounts: a schedule kept from before a reload aside. */
+	for (i = 0; i < d->r->polls.n; i++)
+		failing += due_at(d, i)->fails > 0;
 	sd_state("STATUS=%zu account%s, %d failing, %llu message%s delivered "
 	    "since the start; last poll: %s, exit %d", d->r->polls.n,
 	    d->r->polls.n == 1 ? "" : "s", failing, d->delivered,
@@ -262,7 +252,7 @@ daemon_ended(struct daemon *d, int idle)
 			a = d->r->polls.v[i];
 			if (d->slot[i] == (size_t)tag) {
 				run_record(d->r, a, &rp);
-				due_after(d, a, result);
+				due_after(d, i, result);
 			}
 		}
 		daemon_status(d, d->due[tag].key, result);
@@ -348,13 +338,13 @@ daemon_start_due(struct daemon *d)
 			continue;
 		if ((result = run_ready(a)) != 0) {
 			run_record_unpolled(r, a, result);
-			due_after(d, a, result);
+			due_after(d, w[i].i, result);
 			continue;
 		}
 		if (run_spawn(r, a, (long)(u - d->due), 0) == 0)
 			u->running = 1;
 		else
-			due_after(d, a, PM_IOERR);	/* fork failed */
+			due_after(d, w[i].i, PM_IOERR);	/* fork failed */
 	}
 	free(w);
 }

@@ -39,7 +39,7 @@ struct imap {
 	int		 in_body;
 	struct msgset	*scan;		/* target of SEARCH/FETCH replies */
 	uint32_t	 exists;	/* messages in the folder (EXISTS) */
-	int		 grew;		/* EXISTS or RECENT since the scan */
+	int		 grew;		/* EXISTS grew since the scan */
 	struct uidlist	 deleted;	/* UIDs flagged \Deleted */
 	/*
 	 * The FETCH pipeline: bodies asked for PM_IMAP_BATCH at a time in one
@@ -127,6 +127,26 @@ imap_skip_literal(struct session *s, long long n, char **cause)
 }
 
 /*
+ * The folder's size as the server tells it in answers to any command:
+ * mail that came meanwhile makes EXISTS grow (an EXPUNGE first shrinks
+ * it).  Only growth is news: a server that repeats EXISTS after every
+ * command must not keep us from ever waiting in IDLE.
+ */
+static void
+imap_note(struct imap *p, const struct imap_resp *r)
+{
+	if (p == NULL || r->kind != IMAP_UNTAGGED || !r->has_number)
+		return;
+	if (imap_is(r, "EXPUNGE") && p->exists > 0)
+		p->exists--;
+	else if (imap_is(r, "EXISTS")) {
+		if (r->number > p->exists)
+			p->grew = 1;
+		p->exists = r->number;
+	}
+}
+
+/*
  * Read responses until the tagged one for the last command.  Untagged
  * ones go to fn (if any).  Returns 0 for OK, else a pm_result: fail for
  * NO, PM_PROTOCOL for BAD or nonsense, PM_SOCKET for I/O.
@@ -173,8 +193,7 @@ imap_wait_tag(struct session *s, const char *tag, const char *what, int fail,
 			    conn_label(s->conn), what, r.text);
 			return (PM_ERROR);
 		}
-		if (imap_is(&r, "EXISTS") || imap_is(&r, "RECENT"))
-			imap_data(s)->grew = 1;
+		imap_note(imap_data(s), &r);
 		if (fn != NULL && (rc = fn(s, &r, arg, cause)) != 0)
 			return (rc);
 		if (r.literal >= 0 && (rc = imap_skip_literal(s, r.literal,
@@ -853,8 +872,7 @@ imap_fetch_next(struct session *s, struct imap_resp *r, int *tagged,
 		return (PM_PROTOCOL);
 	}
 	if (r->kind != IMAP_TAGGED) {
-		if (imap_is(r, "EXISTS") || imap_is(r, "RECENT"))
-			imap_data(s)->grew = 1;
+		imap_note(imap_data(s), r);
 		return (0);
 	}
 	if (imap_flight_tagged(imap_data(s), r) < 0) {

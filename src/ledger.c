@@ -148,8 +148,13 @@ ledger_prune(struct session *s, struct folder_state *fs,
 				uidstore_mark(fs->store, key);
 		}
 		fs->full = 1;
-	} else if (rc != PM_SOCKET) {
-		/* Only tidying: a refusal must not hold up the mail. */
+	} else if (rc == PM_ERROR) {
+		/*
+		 * Only tidying: the server's refusal (a tagged NO) must not
+		 * hold up the mail.  Anything else (a reply that made no
+		 * sense, a line cut short) leaves the connection where no
+		 * command can follow, and ends the poll.
+		 */
 		log_warnx("%s@%s: %s (the journal is tidied another time)",
 		    s->account->user, s->account->name, *cause);
 		free(*cause);
